@@ -1,0 +1,816 @@
+//! Deciding: state + command + actor + now → events, or a refusal that says why.
+//!
+//! Checks run in one order everywhere, so the same command gets the same answer on every
+//! replica and on the server:
+//! 1. the case exists and the actor may see it — otherwise `not_found` (no hint it exists);
+//! 2. the actor's role may take the action — otherwise `forbidden`;
+//! 3. the case is not terminal, and its status (and the provider's assignment status)
+//!    allows the action — otherwise `invalid_status`;
+//! 4. the input is well-formed and refers to eligible things.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::actor::{Actor, Role};
+use crate::case::{AssignmentStatus, Case, CaseStatus, Document, Opinion};
+use crate::catalog::Catalog;
+use crate::command::{
+    ActionKind, CaseCommand, CaseFields, DocumentInput, OpinionInput, PatientCommand, PatientInput,
+    PaymentOutcome,
+};
+use crate::event::{CaseEvent, PatientEvent};
+use crate::ids::{DocumentId, UserId};
+use crate::patient::Patient;
+use crate::refusal::{Refusal, RefusalCode};
+use crate::{text, MAX_DOCUMENT_BYTES};
+
+const QUESTION_MAX: usize = 2_000;
+const SUMMARY_MAX: usize = 10_000;
+const LONG_TEXT_MAX: usize = 20_000;
+const REASON_MAX: usize = 2_000;
+
+/// What `decide_case` reads besides the command.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseView<'a> {
+    /// The case the command targets, if it exists.
+    pub case: Option<&'a Case>,
+    /// The patient the command names (create and update-draft), if it exists.
+    pub patient: Option<&'a Patient>,
+    pub catalog: &'a Catalog,
+}
+
+/// Whether `actor` may see `case` at all. A provider who declined no longer sees the case.
+pub fn can_see(case: &Case, actor: Actor) -> bool {
+    match actor.role {
+        Role::Admin | Role::System => true,
+        Role::Requester => case.requester_id == actor.id,
+        Role::Coordinator => case.coordinator() == Some(actor.id),
+        Role::Provider => case
+            .assignment(actor.id)
+            .is_some_and(|a| a.status != AssignmentStatus::Declined),
+    }
+}
+
+/// Whether `actor` may see `patient`: its requester, and admins. Coordinators and providers
+/// see a patient only through a case they may see.
+pub fn can_see_patient(patient: &Patient, actor: Actor) -> bool {
+    match actor.role {
+        Role::Admin | Role::System => true,
+        Role::Requester => patient.owner_id == actor.id,
+        Role::Coordinator | Role::Provider => false,
+    }
+}
+
+fn roles_for(action: ActionKind) -> &'static [Role] {
+    match action {
+        ActionKind::UpdateDraft
+        | ActionKind::AddDocument
+        | ActionKind::RemoveDocument
+        | ActionKind::Submit => &[Role::Requester],
+        ActionKind::AssignCoordinator | ActionKind::Reject => &[Role::Admin],
+        ActionKind::RecordPayment => &[Role::System],
+        ActionKind::AssignProviders | ActionKind::SubmitFinalSummary => &[Role::Coordinator],
+        ActionKind::RespondToAssignment
+        | ActionKind::StartReview
+        | ActionKind::RequestDocuments
+        | ActionKind::ReturnCase
+        | ActionKind::SubmitOpinion => &[Role::Provider],
+        ActionKind::ResolveReturn => &[Role::Provider, Role::Coordinator, Role::Admin],
+        ActionKind::Cancel => &[Role::Requester, Role::Admin],
+    }
+}
+
+fn verb(action: ActionKind) -> &'static str {
+    match action {
+        ActionKind::UpdateDraft => "edit the draft",
+        ActionKind::AddDocument => "add documents",
+        ActionKind::RemoveDocument => "remove documents",
+        ActionKind::Submit => "submit the case",
+        ActionKind::AssignCoordinator => "assign a coordinator",
+        ActionKind::RecordPayment => "record a payment",
+        ActionKind::AssignProviders => "assign providers",
+        ActionKind::RespondToAssignment => "accept or decline the assignment",
+        ActionKind::StartReview => "start the review",
+        ActionKind::RequestDocuments => "request documents",
+        ActionKind::ReturnCase => "return the case",
+        ActionKind::ResolveReturn => "resolve a return issue",
+        ActionKind::SubmitOpinion => "submit an opinion",
+        ActionKind::SubmitFinalSummary => "submit the final summary",
+        ActionKind::Cancel => "cancel the case",
+        ActionKind::Reject => "reject the case",
+    }
+}
+
+/// The case statuses in which an action may be taken.
+fn statuses_for(action: ActionKind) -> &'static [CaseStatus] {
+    use CaseStatus::*;
+    match action {
+        ActionKind::UpdateDraft | ActionKind::RemoveDocument | ActionKind::Submit => &[Draft],
+        ActionKind::AddDocument => &[Draft, DoctorsAssigned],
+        ActionKind::AssignCoordinator => &[Submitted, AwaitingPayment],
+        ActionKind::Reject => &[Submitted],
+        ActionKind::RecordPayment => &[AwaitingPayment],
+        ActionKind::AssignProviders => &[PaymentSuccessful, DoctorsAssigned],
+        ActionKind::RespondToAssignment
+        | ActionKind::StartReview
+        | ActionKind::RequestDocuments
+        | ActionKind::ReturnCase
+        | ActionKind::ResolveReturn
+        | ActionKind::SubmitOpinion
+        | ActionKind::SubmitFinalSummary => &[DoctorsAssigned],
+        ActionKind::Cancel => &[
+            Draft,
+            Submitted,
+            AwaitingPayment,
+            PaymentSuccessful,
+            DoctorsAssigned,
+        ],
+    }
+}
+
+/// The provider's own assignment status an action needs.
+fn assignment_status_for(action: ActionKind) -> Option<AssignmentStatus> {
+    match action {
+        ActionKind::RespondToAssignment => Some(AssignmentStatus::Assigned),
+        ActionKind::StartReview => Some(AssignmentStatus::Accepted),
+        ActionKind::RequestDocuments | ActionKind::ReturnCase | ActionKind::SubmitOpinion => {
+            Some(AssignmentStatus::InProgress)
+        }
+        ActionKind::ResolveReturn => Some(AssignmentStatus::Returned),
+        ActionKind::UpdateDraft
+        | ActionKind::AddDocument
+        | ActionKind::RemoveDocument
+        | ActionKind::Submit
+        | ActionKind::AssignCoordinator
+        | ActionKind::RecordPayment
+        | ActionKind::AssignProviders
+        | ActionKind::SubmitFinalSummary
+        | ActionKind::Cancel
+        | ActionKind::Reject => None,
+    }
+}
+
+fn status_message(action: ActionKind, status: CaseStatus) -> String {
+    match (action, status) {
+        (ActionKind::Submit, CaseStatus::Submitted) => {
+            "The case has already been submitted.".to_string()
+        }
+        (
+            ActionKind::AssignCoordinator,
+            CaseStatus::PaymentSuccessful | CaseStatus::DoctorsAssigned,
+        ) => "The coordinator can no longer change: payment has been received.".to_string(),
+        (ActionKind::AddDocument, CaseStatus::DoctorsAssigned) => {
+            "Documents can be added now only in answer to a provider's document request."
+                .to_string()
+        }
+        _ => format!(
+            "You cannot {} while the case is {}.",
+            verb(action),
+            status.label().to_lowercase()
+        ),
+    }
+}
+
+/// Whether `actor` may take `action` on `case` now, before looking at any input. The UI
+/// asks this to hide or disable what would be refused; `decide_case` asks it first.
+pub fn check_action(
+    case: Option<&Case>,
+    actor: Actor,
+    action: ActionKind,
+) -> Result<&Case, Refusal> {
+    let case = case
+        .filter(|c| can_see(c, actor))
+        .ok_or_else(|| Refusal::not_found("Case"))?;
+    if !roles_for(action).contains(&actor.role) {
+        return Err(Refusal::forbidden(format!(
+            "As {} you cannot {}.",
+            article(actor.role),
+            verb(action)
+        )));
+    }
+    if case.status.is_terminal() {
+        return Err(Refusal::invalid_status(format!(
+            "This case is {}; it can no longer change.",
+            case.status.label().to_lowercase()
+        )));
+    }
+    if !statuses_for(action).contains(&case.status) {
+        return Err(Refusal::invalid_status(status_message(action, case.status)));
+    }
+    if actor.role == Role::Provider {
+        if let Some(needed) = assignment_status_for(action) {
+            let mine = case.assignment(actor.id).map(|a| a.status);
+            if mine != Some(needed) {
+                return Err(Refusal::invalid_status(assignment_message(action, mine)));
+            }
+        }
+    }
+    match action {
+        ActionKind::AddDocument
+            if case.status == CaseStatus::DoctorsAssigned && !case.has_open_document_request() =>
+        {
+            Err(Refusal::invalid_status(status_message(action, case.status)))
+        }
+        ActionKind::Submit => {
+            submittable(&case.question, &case.clinical_summary, case.documents.len()).map(|()| case)
+        }
+        ActionKind::SubmitFinalSummary => {
+            let live: Vec<_> = case
+                .assignments
+                .iter()
+                .filter(|a| a.status != AssignmentStatus::Declined)
+                .collect();
+            if live.is_empty() || live.iter().any(|a| a.status != AssignmentStatus::Done) {
+                Err(Refusal::invalid_status(
+                    "Every assigned specialist must submit an opinion before the final summary.",
+                ))
+            } else {
+                Ok(case)
+            }
+        }
+        ActionKind::ResolveReturn if actor.role != Role::Provider => {
+            if case.return_issues.iter().any(|i| !i.resolved) {
+                Ok(case)
+            } else {
+                Err(Refusal::invalid_status(
+                    "There is no open return issue on this case.",
+                ))
+            }
+        }
+        _ => Ok(case),
+    }
+}
+
+fn article(role: Role) -> &'static str {
+    match role {
+        Role::Requester => "a requester",
+        Role::Coordinator => "a coordinator",
+        Role::Provider => "a provider",
+        Role::Admin => "an admin",
+        Role::System => "the system",
+    }
+}
+
+fn assignment_message(action: ActionKind, mine: Option<AssignmentStatus>) -> String {
+    let now = match mine {
+        None => "not assigned to you",
+        Some(AssignmentStatus::Assigned) => "waiting for your answer",
+        Some(AssignmentStatus::Accepted) => "accepted but not started",
+        Some(AssignmentStatus::Declined) => "declined",
+        Some(AssignmentStatus::InProgress) => "in progress",
+        Some(AssignmentStatus::Returned) => "returned",
+        Some(AssignmentStatus::Done) => "done",
+    };
+    format!(
+        "You cannot {} while your assignment is {now}.",
+        verb(action)
+    )
+}
+
+/// What a case needs before it can be submitted.
+fn submittable(question: &str, clinical_summary: &str, documents: usize) -> Result<(), Refusal> {
+    if question.trim().is_empty() {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "question",
+            "The question for the specialists is required to submit.",
+        ));
+    }
+    if clinical_summary.trim().is_empty() {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "clinicalSummary",
+            "The clinical summary is required to submit.",
+        ));
+    }
+    if documents == 0 {
+        return Err(Refusal::field(
+            RefusalCode::DocumentsRequired,
+            "documents",
+            "Attach at least one document before submitting.",
+        ));
+    }
+    Ok(())
+}
+
+/// Decides a command on a case.
+pub fn decide_case(
+    view: CaseView<'_>,
+    actor: Actor,
+    command: &CaseCommand,
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseEvent>, Refusal> {
+    if let CaseCommand::Create {
+        case_id,
+        fields,
+        documents,
+        submit,
+    } = command
+    {
+        if actor.role != Role::Requester {
+            return Err(Refusal::forbidden("Only requesters create cases."));
+        }
+        if view.case.is_some() {
+            return Err(Refusal::new(
+                RefusalCode::Conflict,
+                "This case already exists.",
+            ));
+        }
+        let fields = parse_fields(view, actor, fields)?;
+        let mut docs = Vec::with_capacity(documents.len());
+        for (id, input) in documents {
+            if docs.iter().any(|d: &Document| d.id == *id) {
+                return Err(Refusal::field(
+                    RefusalCode::Conflict,
+                    "documents",
+                    "A document is listed twice.",
+                ));
+            }
+            docs.push(parse_document(*id, input, actor, now)?);
+        }
+        if *submit {
+            submittable(&fields.question, &fields.clinical_summary, docs.len())?;
+        }
+        let mut events = vec![CaseEvent::Created {
+            case_id: *case_id,
+            requester_id: actor.id,
+            patient_id: fields.patient_id,
+            review_type_id: fields.review_type_id,
+            disease_category_id: fields.disease_category_id,
+            question: fields.question,
+            clinical_summary: fields.clinical_summary,
+            documents: docs,
+        }];
+        if *submit {
+            events.push(CaseEvent::Submitted);
+        }
+        return Ok(events);
+    }
+
+    let action = command
+        .action()
+        .expect("every command but Create has an action");
+    let case = check_action(view.case, actor, action)?;
+    let events = match command {
+        CaseCommand::Create { .. } => unreachable!("handled above"),
+        CaseCommand::UpdateDraft { fields, .. } => {
+            let f = parse_fields(view, actor, fields)?;
+            vec![CaseEvent::DraftUpdated {
+                patient_id: f.patient_id,
+                review_type_id: f.review_type_id,
+                disease_category_id: f.disease_category_id,
+                question: f.question,
+                clinical_summary: f.clinical_summary,
+            }]
+        }
+        CaseCommand::AddDocument {
+            document_id,
+            document,
+            ..
+        } => {
+            if case.documents.iter().any(|d| d.id == *document_id) {
+                return Err(Refusal::new(
+                    RefusalCode::Conflict,
+                    "This document is already on the case.",
+                ));
+            }
+            vec![CaseEvent::DocumentAdded {
+                document: parse_document(*document_id, document, actor, now)?,
+            }]
+        }
+        CaseCommand::RemoveDocument { document_id, .. } => {
+            let doc = case
+                .documents
+                .iter()
+                .find(|d| d.id == *document_id)
+                .ok_or_else(|| Refusal::not_found("Document"))?;
+            vec![CaseEvent::DocumentRemoved {
+                document_id: doc.id,
+                name: doc.name.clone(),
+            }]
+        }
+        CaseCommand::Submit { .. } => vec![CaseEvent::Submitted],
+        CaseCommand::AssignCoordinator { coordinator_id, .. } => {
+            let review_type = view
+                .catalog
+                .review_type(case.review_type_id)
+                .ok_or_else(|| {
+                    Refusal::new(
+                        RefusalCode::UnknownReviewType,
+                        "The case's review type no longer exists.",
+                    )
+                })?;
+            if !view
+                .catalog
+                .coordinator_eligible(*coordinator_id, case.review_type_id)
+            {
+                return Err(Refusal::field(
+                    RefusalCode::NotEligible,
+                    "coordinatorId",
+                    "That person is not a coordinator for this review type's specialty.",
+                ));
+            }
+            match case.coordinator() {
+                Some(current) if current == *coordinator_id => {
+                    return Err(Refusal::field(
+                        RefusalCode::Conflict,
+                        "coordinatorId",
+                        "That coordinator is already assigned to this case.",
+                    ))
+                }
+                Some(current) => vec![CaseEvent::CoordinatorChanged {
+                    from: current,
+                    to: *coordinator_id,
+                }],
+                None => vec![
+                    CaseEvent::CoordinatorAssigned {
+                        coordinator_id: *coordinator_id,
+                    },
+                    CaseEvent::PaymentRequested {
+                        amount_minor: review_type.price_minor,
+                        currency: review_type.currency.clone(),
+                    },
+                ],
+            }
+        }
+        CaseCommand::RecordPayment { outcome, .. } => match outcome {
+            PaymentOutcome::Succeeded { reference } => vec![CaseEvent::PaymentReceived {
+                reference: text::required("reference", "The payment reference", reference, 200)?,
+            }],
+            PaymentOutcome::Failed { reason } => vec![CaseEvent::PaymentFailed {
+                reason: text::bounded("reason", "The reason", reason, REASON_MAX)?,
+            }],
+        },
+        CaseCommand::AssignProviders { provider_ids, .. } => {
+            if provider_ids.is_empty() {
+                return Err(Refusal::field(
+                    RefusalCode::InvalidInput,
+                    "providerIds",
+                    "Choose at least one provider.",
+                ));
+            }
+            let mut chosen: Vec<UserId> = Vec::new();
+            for p in provider_ids {
+                if chosen.contains(p) {
+                    continue;
+                }
+                if !view.catalog.provider_eligible(*p, case.disease_category_id) {
+                    return Err(Refusal::field(
+                        RefusalCode::NotEligible,
+                        "providerIds",
+                        "A chosen provider is not mapped to this case's disease category.",
+                    ));
+                }
+                if case.assignment(*p).is_some() {
+                    return Err(Refusal::field(
+                        RefusalCode::Conflict,
+                        "providerIds",
+                        "A chosen provider is already on this case.",
+                    ));
+                }
+                chosen.push(*p);
+            }
+            vec![CaseEvent::ProvidersAssigned {
+                provider_ids: chosen,
+            }]
+        }
+        CaseCommand::RespondToAssignment { accept, reason, .. } => {
+            if *accept {
+                vec![CaseEvent::AssignmentAccepted {
+                    provider_id: actor.id,
+                }]
+            } else {
+                vec![CaseEvent::AssignmentDeclined {
+                    provider_id: actor.id,
+                    reason: required_reason(reason.as_deref())?,
+                }]
+            }
+        }
+        CaseCommand::StartReview { .. } => vec![CaseEvent::ReviewStarted {
+            provider_id: actor.id,
+        }],
+        CaseCommand::RequestDocuments {
+            request_id, note, ..
+        } => {
+            if case.document_requests.iter().any(|r| r.id == *request_id) {
+                return Err(Refusal::new(
+                    RefusalCode::Conflict,
+                    "This request already exists.",
+                ));
+            }
+            vec![CaseEvent::DocumentsRequested {
+                request_id: *request_id,
+                provider_id: actor.id,
+                note: text::required("note", "What documents you need", note, REASON_MAX)?,
+            }]
+        }
+        CaseCommand::ReturnCase {
+            issue_id, reason, ..
+        } => {
+            if case.return_issues.iter().any(|i| i.id == *issue_id) {
+                return Err(Refusal::new(
+                    RefusalCode::Conflict,
+                    "This issue already exists.",
+                ));
+            }
+            vec![CaseEvent::CaseReturned {
+                issue_id: *issue_id,
+                provider_id: actor.id,
+                reason: required_reason(Some(reason))?,
+            }]
+        }
+        CaseCommand::ResolveReturn { issue_id, .. } => {
+            let issue = case
+                .return_issues
+                .iter()
+                .find(|i| i.id == *issue_id)
+                .ok_or_else(|| Refusal::not_found("Issue"))?;
+            if actor.role == Role::Provider && issue.provider_id != actor.id {
+                return Err(Refusal::forbidden(
+                    "A provider resolves only the issues it reported.",
+                ));
+            }
+            if issue.resolved {
+                return Err(Refusal::new(
+                    RefusalCode::Conflict,
+                    "This issue is already resolved.",
+                ));
+            }
+            vec![CaseEvent::ReturnResolved {
+                issue_id: *issue_id,
+            }]
+        }
+        CaseCommand::SubmitOpinion { opinion, .. } => vec![CaseEvent::OpinionSubmitted {
+            provider_id: actor.id,
+            opinion: parse_opinion(opinion, now)?,
+        }],
+        CaseCommand::SubmitFinalSummary { summary, .. } => vec![CaseEvent::Completed {
+            final_summary: text::required("summary", "The final summary", summary, LONG_TEXT_MAX)?,
+        }],
+        CaseCommand::Cancel { reason, .. } => {
+            let reason = if actor.role == Role::Admin {
+                Some(required_reason(reason.as_deref())?)
+            } else {
+                text::reason(reason.as_deref())?
+            };
+            vec![CaseEvent::Cancelled {
+                reason,
+                refund_due: case.is_paid(),
+            }]
+        }
+        CaseCommand::Reject { reason, .. } => vec![CaseEvent::Rejected {
+            reason: required_reason(Some(reason))?,
+        }],
+    };
+    Ok(events)
+}
+
+fn required_reason(reason: Option<&str>) -> Result<String, Refusal> {
+    match text::reason(reason)? {
+        Some(r) => Ok(r),
+        None => Err(Refusal::field(
+            RefusalCode::ReasonRequired,
+            "reason",
+            "Please give a reason.",
+        )),
+    }
+}
+
+fn parse_fields(view: CaseView<'_>, actor: Actor, f: &CaseFields) -> Result<CaseFields, Refusal> {
+    let patient = view
+        .patient
+        .filter(|p| p.id == f.patient_id && p.owner_id == actor.id)
+        .ok_or_else(|| Refusal::field(RefusalCode::NotFound, "patientId", "Patient not found."))?;
+    let review_type = view
+        .catalog
+        .review_type(f.review_type_id)
+        .filter(|r| r.active)
+        .ok_or_else(|| {
+            Refusal::field(
+                RefusalCode::UnknownReviewType,
+                "reviewTypeId",
+                "Unknown review type.",
+            )
+        })?;
+    let category = view
+        .catalog
+        .disease_category(f.disease_category_id)
+        .filter(|c| c.active)
+        .ok_or_else(|| {
+            Refusal::field(
+                RefusalCode::UnknownDiseaseCategory,
+                "diseaseCategoryId",
+                "Unknown disease category.",
+            )
+        })?;
+    if category.specialty_id != review_type.specialty_id {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "diseaseCategoryId",
+            "The disease category does not belong to the review type's specialty.",
+        ));
+    }
+    Ok(CaseFields {
+        patient_id: patient.id,
+        review_type_id: review_type.id,
+        disease_category_id: category.id,
+        question: text::bounded("question", "The question", &f.question, QUESTION_MAX)?,
+        clinical_summary: text::bounded(
+            "clinicalSummary",
+            "The clinical summary",
+            &f.clinical_summary,
+            SUMMARY_MAX,
+        )?,
+    })
+}
+
+/// Checks a document's metadata; its content was hashed when it was staged.
+pub fn parse_document(
+    id: DocumentId,
+    d: &DocumentInput,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<Document, Refusal> {
+    let name = text::required("name", "The document name", &d.name, 255)?;
+    if name.contains(['/', '\\']) {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "name",
+            "A document name cannot contain slashes.",
+        ));
+    }
+    let media_type = text::required("mediaType", "The media type", &d.media_type, 127)?;
+    let valid_media = media_type.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty()
+            && !b.is_empty()
+            && media_type
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/+-.;= ".contains(c))
+    });
+    if !valid_media {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "mediaType",
+            "The media type is not valid.",
+        ));
+    }
+    if d.sha256.len() != 64
+        || !d
+            .sha256
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "sha256",
+            "The document hash is not a SHA-256.",
+        ));
+    }
+    check_document_size(u64::from(d.size_bytes))?;
+    Ok(Document {
+        id,
+        name,
+        kind: d.kind,
+        media_type,
+        sha256: d.sha256.clone(),
+        size_bytes: d.size_bytes,
+        uploaded_by: actor.id,
+        uploaded_at: now,
+    })
+}
+
+/// The document size rule, for the content store to check before it stores anything.
+pub fn check_document_size(size: u64) -> Result<(), Refusal> {
+    if size == 0 {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "document",
+            "The file is empty.",
+        ));
+    }
+    if size > u64::from(MAX_DOCUMENT_BYTES) {
+        return Err(Refusal::field(
+            RefusalCode::TooLarge,
+            "document",
+            format!(
+                "The file is {:.1} MiB; the limit is {} MiB.",
+                size as f64 / 1_048_576.0,
+                MAX_DOCUMENT_BYTES / 1_048_576
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn parse_opinion(o: &OpinionInput, now: DateTime<Utc>) -> Result<Opinion, Refusal> {
+    Ok(Opinion {
+        assessment: text::required("assessment", "The assessment", &o.assessment, LONG_TEXT_MAX)?,
+        diagnosis: text::required("diagnosis", "The diagnosis", &o.diagnosis, LONG_TEXT_MAX)?,
+        recommendations: text::required(
+            "recommendations",
+            "The recommendations",
+            &o.recommendations,
+            LONG_TEXT_MAX,
+        )?,
+        answers: text::bounded("answers", "The answers", &o.answers, LONG_TEXT_MAX)?,
+        references: text::bounded("references", "The references", &o.references, LONG_TEXT_MAX)?,
+        submitted_at: now,
+    })
+}
+
+/// Decides a command on a patient record. `existing` is the record the command names.
+pub fn decide_patient(
+    existing: Option<&Patient>,
+    actor: Actor,
+    command: &PatientCommand,
+    now: DateTime<Utc>,
+) -> Result<Vec<PatientEvent>, Refusal> {
+    match command {
+        PatientCommand::Create { patient_id, input } => {
+            if actor.role != Role::Requester {
+                return Err(Refusal::forbidden("Only requesters manage patients."));
+            }
+            if existing.is_some() {
+                return Err(Refusal::new(
+                    RefusalCode::Conflict,
+                    "This patient already exists.",
+                ));
+            }
+            let p = parse_patient(input, now)?;
+            Ok(vec![PatientEvent::Created {
+                patient: Patient {
+                    id: *patient_id,
+                    owner_id: actor.id,
+                    created_at: now,
+                    updated_at: now,
+                    ..p
+                },
+            }])
+        }
+        PatientCommand::Update { input, .. } => {
+            let existing = existing
+                .filter(|p| can_see_patient(p, actor))
+                .ok_or_else(|| Refusal::not_found("Patient"))?;
+            if actor.role != Role::Requester {
+                return Err(Refusal::forbidden(
+                    "Only the requester who created a patient edits it.",
+                ));
+            }
+            let p = parse_patient(input, now)?;
+            Ok(vec![PatientEvent::Updated {
+                patient: Patient {
+                    id: existing.id,
+                    owner_id: existing.owner_id,
+                    created_at: existing.created_at,
+                    updated_at: now,
+                    ..p
+                },
+            }])
+        }
+    }
+}
+
+fn parse_patient(input: &PatientInput, now: DateTime<Utc>) -> Result<Patient, Refusal> {
+    let full_name = text::required("fullName", "The full name", &input.full_name, 200)?;
+    let dob = NaiveDate::parse_from_str(input.date_of_birth.trim(), "%Y-%m-%d").map_err(|_| {
+        Refusal::field(
+            RefusalCode::InvalidInput,
+            "dateOfBirth",
+            "The date of birth must be a date (YYYY-MM-DD).",
+        )
+    })?;
+    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
+    if dob > now.date_naive() || dob < earliest {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "dateOfBirth",
+            "The date of birth must be between 1900 and today.",
+        ));
+    }
+    let mrn = text::optional(
+        "medicalRecordNumber",
+        "The medical record number",
+        input.medical_record_number.as_deref(),
+        64,
+    )?;
+    let phone = text::optional("phone", "The phone number", input.phone.as_deref(), 32)?;
+    if let Some(p) = &phone {
+        if !p.chars().all(|c| c.is_ascii_digit() || "+-() ".contains(c)) {
+            return Err(Refusal::field(
+                RefusalCode::InvalidInput,
+                "phone",
+                "The phone number may contain only digits, spaces and + - ( ).",
+            ));
+        }
+    }
+    Ok(Patient {
+        id: crate::ids::PatientId(uuid::Uuid::nil()),
+        owner_id: UserId(uuid::Uuid::nil()),
+        full_name,
+        date_of_birth: dob,
+        sex: input.sex,
+        medical_record_number: mrn,
+        phone,
+        created_at: now,
+        updated_at: now,
+    })
+}

@@ -1,0 +1,389 @@
+//! What happened. Events are the only way state changes: `evolve` folds them into the
+//! aggregate, the same way on every replica and on the server.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::actor::Actor;
+use crate::case::{
+    AssignmentStatus, Case, CaseStatus, CoordinatorAssignment, Document, DocumentRequest, Opinion,
+    Payment, ProviderAssignment, ReturnIssue,
+};
+use crate::ids::{
+    CaseId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId, ReviewTypeId, UserId,
+};
+use crate::patient::Patient;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PatientEvent {
+    Created { patient: Patient },
+    Updated { patient: Patient },
+}
+
+impl PatientEvent {
+    pub fn evolve(&self) -> Patient {
+        match self {
+            PatientEvent::Created { patient } | PatientEvent::Updated { patient } => {
+                patient.clone()
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CaseEvent {
+    Created {
+        case_id: CaseId,
+        requester_id: UserId,
+        patient_id: PatientId,
+        review_type_id: ReviewTypeId,
+        disease_category_id: DiseaseCategoryId,
+        question: String,
+        clinical_summary: String,
+        documents: Vec<Document>,
+    },
+    /// Only the authority emits this.
+    ReferenceAssigned {
+        reference: String,
+    },
+    DraftUpdated {
+        patient_id: PatientId,
+        review_type_id: ReviewTypeId,
+        disease_category_id: DiseaseCategoryId,
+        question: String,
+        clinical_summary: String,
+    },
+    DocumentAdded {
+        document: Document,
+    },
+    DocumentRemoved {
+        document_id: DocumentId,
+        name: String,
+    },
+    Submitted,
+    CoordinatorAssigned {
+        coordinator_id: UserId,
+    },
+    CoordinatorChanged {
+        from: UserId,
+        to: UserId,
+    },
+    PaymentRequested {
+        amount_minor: u32,
+        currency: String,
+    },
+    PaymentReceived {
+        reference: String,
+    },
+    PaymentFailed {
+        reason: String,
+    },
+    ProvidersAssigned {
+        provider_ids: Vec<UserId>,
+    },
+    AssignmentAccepted {
+        provider_id: UserId,
+    },
+    AssignmentDeclined {
+        provider_id: UserId,
+        reason: String,
+    },
+    ReviewStarted {
+        provider_id: UserId,
+    },
+    DocumentsRequested {
+        request_id: RequestId,
+        provider_id: UserId,
+        note: String,
+    },
+    CaseReturned {
+        issue_id: IssueId,
+        provider_id: UserId,
+        reason: String,
+    },
+    ReturnResolved {
+        issue_id: IssueId,
+    },
+    OpinionSubmitted {
+        provider_id: UserId,
+        opinion: Opinion,
+    },
+    Completed {
+        final_summary: String,
+    },
+    Cancelled {
+        reason: Option<String>,
+        refund_due: bool,
+    },
+    Rejected {
+        reason: String,
+    },
+}
+
+/// A timeline line: the label people read and an optional detail (a reason, a file name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineLabel {
+    pub label: &'static str,
+    pub detail: Option<String>,
+}
+
+impl CaseEvent {
+    /// How the event reads in the case timeline; `None` for bookkeeping events.
+    pub fn timeline(&self) -> Option<TimelineLabel> {
+        let (label, detail) = match self {
+            CaseEvent::Created { .. } => ("New case created", None),
+            CaseEvent::ReferenceAssigned { .. } => return None,
+            CaseEvent::DraftUpdated { .. } => ("Draft updated", None),
+            CaseEvent::DocumentAdded { document } => {
+                ("Document added", Some(document.name.clone()))
+            }
+            CaseEvent::DocumentRemoved { name, .. } => ("Document removed", Some(name.clone())),
+            CaseEvent::Submitted => ("Submitted for review", None),
+            CaseEvent::CoordinatorAssigned { .. } => ("Coordinator assigned", None),
+            CaseEvent::CoordinatorChanged { .. } => ("Coordinator changed", None),
+            CaseEvent::PaymentRequested { .. } => ("Awaiting payment", None),
+            CaseEvent::PaymentReceived { .. } => ("Payment received", None),
+            CaseEvent::PaymentFailed { reason } => ("Payment failed", Some(reason.clone())),
+            CaseEvent::ProvidersAssigned { .. } => ("Doctors assigned", None),
+            CaseEvent::AssignmentAccepted { .. } => ("Assignment accepted", None),
+            CaseEvent::AssignmentDeclined { reason, .. } => {
+                ("Assignment declined", Some(reason.clone()))
+            }
+            CaseEvent::ReviewStarted { .. } => ("Under specialist review", None),
+            CaseEvent::DocumentsRequested { note, .. } => {
+                ("Documents requested", Some(note.clone()))
+            }
+            CaseEvent::CaseReturned { reason, .. } => ("Case returned", Some(reason.clone())),
+            CaseEvent::ReturnResolved { .. } => ("Return issue resolved", None),
+            CaseEvent::OpinionSubmitted { .. } => ("Opinion submitted", None),
+            CaseEvent::Completed { .. } => ("Case completed", None),
+            CaseEvent::Cancelled { reason, .. } => ("Case cancelled", reason.clone()),
+            CaseEvent::Rejected { reason } => ("Case rejected", Some(reason.clone())),
+        };
+        Some(TimelineLabel { label, detail })
+    }
+
+    /// Folds this event into the case. `case` is `None` only before `Created`.
+    ///
+    /// Evolve trusts its input: events were decided by the rules, so an event that does
+    /// not fit (an update before creation) is a programming error, reported as `None`.
+    pub fn evolve(&self, case: Option<Case>, at: DateTime<Utc>, by: Actor) -> Option<Case> {
+        if let CaseEvent::Created {
+            case_id,
+            requester_id,
+            patient_id,
+            review_type_id,
+            disease_category_id,
+            question,
+            clinical_summary,
+            documents,
+        } = self
+        {
+            return Some(Case {
+                id: *case_id,
+                reference: None,
+                requester_id: *requester_id,
+                patient_id: *patient_id,
+                review_type_id: *review_type_id,
+                disease_category_id: *disease_category_id,
+                question: question.clone(),
+                clinical_summary: clinical_summary.clone(),
+                status: CaseStatus::Draft,
+                documents: documents.clone(),
+                coordinators: Vec::new(),
+                payment: None,
+                assignments: Vec::new(),
+                document_requests: Vec::new(),
+                return_issues: Vec::new(),
+                final_summary: None,
+                cancel_reason: None,
+                reject_reason: None,
+                refund_due: false,
+                created_at: at,
+                updated_at: at,
+                submitted_at: None,
+                completed_at: None,
+            });
+        }
+        let mut c = case?;
+        c.updated_at = at;
+        match self {
+            CaseEvent::Created { .. } => unreachable!("handled above"),
+            CaseEvent::ReferenceAssigned { reference } => c.reference = Some(reference.clone()),
+            CaseEvent::DraftUpdated {
+                patient_id,
+                review_type_id,
+                disease_category_id,
+                question,
+                clinical_summary,
+            } => {
+                c.patient_id = *patient_id;
+                c.review_type_id = *review_type_id;
+                c.disease_category_id = *disease_category_id;
+                c.question = question.clone();
+                c.clinical_summary = clinical_summary.clone();
+            }
+            CaseEvent::DocumentAdded { document } => {
+                c.documents.push(document.clone());
+                // An upload answers the providers' open requests; they are told and may ask again.
+                for r in c.document_requests.iter_mut() {
+                    r.open = false;
+                }
+            }
+            CaseEvent::DocumentRemoved { document_id, .. } => {
+                c.documents.retain(|d| d.id != *document_id)
+            }
+            CaseEvent::Submitted => {
+                c.status = CaseStatus::Submitted;
+                c.submitted_at = Some(at);
+            }
+            CaseEvent::CoordinatorAssigned { coordinator_id } => {
+                c.coordinators.push(CoordinatorAssignment {
+                    coordinator_id: *coordinator_id,
+                    active: true,
+                    assigned_by: by.id,
+                    assigned_at: at,
+                });
+                c.status = CaseStatus::AwaitingPayment;
+            }
+            CaseEvent::CoordinatorChanged { to, .. } => {
+                for row in c.coordinators.iter_mut() {
+                    row.active = false;
+                }
+                c.coordinators.push(CoordinatorAssignment {
+                    coordinator_id: *to,
+                    active: true,
+                    assigned_by: by.id,
+                    assigned_at: at,
+                });
+            }
+            CaseEvent::PaymentRequested {
+                amount_minor,
+                currency,
+            } => {
+                c.payment = Some(Payment {
+                    amount_minor: *amount_minor,
+                    currency: currency.clone(),
+                    reference: None,
+                    paid_at: None,
+                })
+            }
+            CaseEvent::PaymentReceived { reference } => {
+                if let Some(p) = c.payment.as_mut() {
+                    p.reference = Some(reference.clone());
+                    p.paid_at = Some(at);
+                }
+                c.status = CaseStatus::PaymentSuccessful;
+            }
+            CaseEvent::PaymentFailed { .. } => c.status = CaseStatus::PaymentFailed,
+            CaseEvent::ProvidersAssigned { provider_ids } => {
+                for p in provider_ids {
+                    c.assignments.push(ProviderAssignment {
+                        provider_id: *p,
+                        status: AssignmentStatus::Assigned,
+                        assigned_at: at,
+                        decline_reason: None,
+                        opinion: None,
+                    });
+                }
+                c.status = CaseStatus::DoctorsAssigned;
+            }
+            CaseEvent::AssignmentAccepted { provider_id } => {
+                set_assignment(&mut c, *provider_id, AssignmentStatus::Accepted)
+            }
+            CaseEvent::AssignmentDeclined {
+                provider_id,
+                reason,
+            } => {
+                if let Some(a) = c
+                    .assignments
+                    .iter_mut()
+                    .find(|a| a.provider_id == *provider_id)
+                {
+                    a.status = AssignmentStatus::Declined;
+                    a.decline_reason = Some(reason.clone());
+                }
+            }
+            CaseEvent::ReviewStarted { provider_id } => {
+                set_assignment(&mut c, *provider_id, AssignmentStatus::InProgress)
+            }
+            CaseEvent::DocumentsRequested {
+                request_id,
+                provider_id,
+                note,
+            } => c.document_requests.push(DocumentRequest {
+                id: *request_id,
+                provider_id: *provider_id,
+                note: note.clone(),
+                open: true,
+                requested_at: at,
+            }),
+            CaseEvent::CaseReturned {
+                issue_id,
+                provider_id,
+                reason,
+            } => {
+                c.return_issues.push(ReturnIssue {
+                    id: *issue_id,
+                    provider_id: *provider_id,
+                    reason: reason.clone(),
+                    resolved: false,
+                    opened_at: at,
+                });
+                set_assignment(&mut c, *provider_id, AssignmentStatus::Returned);
+            }
+            CaseEvent::ReturnResolved { issue_id } => {
+                let mut provider = None;
+                if let Some(i) = c.return_issues.iter_mut().find(|i| i.id == *issue_id) {
+                    i.resolved = true;
+                    provider = Some(i.provider_id);
+                }
+                if let Some(p) = provider {
+                    let still_open = c
+                        .return_issues
+                        .iter()
+                        .any(|i| i.provider_id == p && !i.resolved);
+                    if !still_open {
+                        set_assignment(&mut c, p, AssignmentStatus::InProgress);
+                    }
+                }
+            }
+            CaseEvent::OpinionSubmitted {
+                provider_id,
+                opinion,
+            } => {
+                if let Some(a) = c
+                    .assignments
+                    .iter_mut()
+                    .find(|a| a.provider_id == *provider_id)
+                {
+                    a.status = AssignmentStatus::Done;
+                    a.opinion = Some(opinion.clone());
+                }
+            }
+            CaseEvent::Completed { final_summary } => {
+                c.final_summary = Some(final_summary.clone());
+                c.status = CaseStatus::Completed;
+                c.completed_at = Some(at);
+            }
+            CaseEvent::Cancelled { reason, refund_due } => {
+                c.cancel_reason = reason.clone();
+                c.refund_due = *refund_due;
+                c.status = CaseStatus::Cancelled;
+            }
+            CaseEvent::Rejected { reason } => {
+                c.reject_reason = Some(reason.clone());
+                c.status = CaseStatus::Rejected;
+            }
+        }
+        Some(c)
+    }
+}
+
+fn set_assignment(c: &mut Case, provider: UserId, status: AssignmentStatus) {
+    if let Some(a) = c.assignments.iter_mut().find(|a| a.provider_id == provider) {
+        a.status = status;
+    }
+}

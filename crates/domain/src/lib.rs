@@ -1,0 +1,44 @@
+//! The rules of second-opinion work, pure.
+//!
+//! This crate owns every rule of `DOMAIN.md`: who may see a case, which command each role
+//! may give in each status, what a command must carry, and what happens (events) when it is
+//! accepted. A transition is a function: state + command + actor + now → events, or a
+//! [`Refusal`] that says why not.
+//!
+//! It must never do I/O: no clock (time is passed in), no database, no network, no
+//! randomness (new ids arrive inside commands). The desktop store, the in-process authority
+//! and the central server all run these same functions.
+
+pub mod actor;
+pub mod case;
+pub mod catalog;
+pub mod command;
+pub mod decide;
+pub mod event;
+pub mod ids;
+pub mod patient;
+pub mod refusal;
+pub mod text;
+
+pub use actor::{Actor, Role};
+pub use case::{
+    AssignmentStatus, Case, CaseStatus, CoordinatorAssignment, Document, DocumentKind,
+    DocumentRequest, Opinion, ProviderAssignment, ReturnIssue,
+};
+pub use catalog::{Catalog, DiseaseCategory, ReviewType, Specialty, User};
+pub use command::{
+    ActionKind, CaseCommand, CaseFields, Command, DocumentInput, OpinionInput, PatientCommand,
+    PatientInput, PaymentOutcome,
+};
+pub use decide::{check_action, decide_case, decide_patient, CaseView};
+pub use event::{CaseEvent, PatientEvent, TimelineLabel};
+pub use ids::{
+    CaseId, CommandId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId, ReviewTypeId,
+    SpecialtyId, UserId,
+};
+pub use patient::{Patient, Sex};
+pub use refusal::{Refusal, RefusalCode};
+
+/// The largest document the product accepts, in bytes (25 MiB). One rule, one place: the
+/// UI, the core and (later) the server read it from here.
+pub const MAX_DOCUMENT_BYTES: u32 = 25 * 1024 * 1024;

@@ -1,0 +1,97 @@
+"""Fixtures for the end-to-end tests; the machinery is in harness.py.
+
+    def test_something(app):          # app: harness.AppSession
+        app.wait_for_text("Choose who you are")
+        app.find_element(By.ID, "...").click()    # falls through to the driver
+        app.screenshot("after-click")              # prints the PNG's path
+        app.data_dir                               # this test's SO_DATA_DIR
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import harness
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, tmp_path: Path):
+    """The real app, freshly started on an empty data directory."""
+    binary = harness.app_binary()
+    if not (binary.is_file() and os.access(binary, os.X_OK)):
+        pytest.fail(
+            f"app binary not found at {binary}: build it with `cargo build -p so-desktop`"
+            " (or set SO_APP_BINARY)",
+            pytrace=False,
+        )
+
+    artifacts = harness.artifacts_dir() / harness._slug(request.node.name)
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    env = dict(os.environ)
+    # tauri-driver's environment reaches WebKitWebDriver and so the app.
+    env["SO_DATA_DIR"] = str(data_dir)
+    # Keep the web view's own storage (localStorage, caches) per test too.
+    for var, sub in (("XDG_DATA_HOME", "xdg-data"), ("XDG_CONFIG_HOME", "xdg-config"),
+                     ("XDG_CACHE_HOME", "xdg-cache")):
+        (tmp_path / sub).mkdir()
+        env[var] = str(tmp_path / sub)
+
+    driver_log = artifacts / "tauri-driver.log"
+    proc, port = harness.start_tauri_driver(env, driver_log)
+    session = None
+    try:
+        try:
+            driver = harness.open_session(port, binary)
+        except Exception as e:
+            raise RuntimeError(
+                f"could not open a WebDriver session on the app: {e}\n"
+                f"tauri-driver log ({driver_log}):\n{harness._tail(driver_log)}"
+            ) from e
+        session = harness.AppSession(driver=driver, data_dir=data_dir,
+                                     artifacts=artifacts, driver_log=driver_log)
+        request.node._so_app = session
+        yield session
+    finally:
+        if session is not None:
+            try:
+                session.driver.quit()
+            except Exception as e:  # the app may already be gone
+                print(f"[e2e] driver.quit() failed: {e}")
+        harness.stop_process_group(proc)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """On a failing test, save what the app showed: web view, whole screen,
+    page source, and point at the driver's log."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    session = getattr(item, "_so_app", None)
+    if session is None:
+        return
+    for save in (lambda: session.screenshot("FAILED"),
+                 lambda: session.screen_screenshot("FAILED"),
+                 lambda: session.save_page_source("FAILED")):
+        try:
+            save()
+        except Exception as e:
+            print(f"[e2e] could not save a failure artifact: {e}")
+    harness.record_artifact(session.driver_log, "tauri-driver/app log")
+    harness.record_artifact(session.data_dir, "data dir")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if harness.SAVED_ARTIFACTS:
+        terminalreporter.section("e2e artifacts")
+        for path in harness.SAVED_ARTIFACTS:
+            terminalreporter.write_line(str(path))

@@ -1,0 +1,272 @@
+"""Drives the real desktop app (the debug build of `so-desktop`) through
+tauri-driver and WebKitWebDriver, with Selenium.
+
+The `app` fixture in conftest.py gives each test an `AppSession`: a fresh data
+directory, its own tauri-driver on free ports, and a Selenium session whose
+browser *is* the app. Run it inside a virtual screen and a D-Bus session
+(scripts/test.sh does):
+
+    xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+        bash tests/e2e/in-session.sh .venv-e2e/bin/python -m pytest tests/e2e
+
+Environment variables:
+    SO_APP_BINARY       the app to drive (default $CARGO_TARGET_DIR/debug/so-desktop,
+                        CARGO_TARGET_DIR defaulting to ~/.cache/second-opinion/target)
+    TAURI_DRIVER        the tauri-driver binary (default: on PATH or ~/.cargo/bin)
+    E2E_ARTIFACTS       where screenshots and logs go (default tests/e2e/artifacts)
+    E2E_WAIT            default bound, in seconds, of the wait_* helpers (default 30)
+    E2E_DRIVER_TIMEOUT  bound, in seconds, for tauri-driver to listen (default 30)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from selenium import webdriver
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO_ROOT = E2E_DIR.parents[1]
+
+# Every artifact written during the run, listed again at the end (conftest.py).
+SAVED_ARTIFACTS: list[Path] = []
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
+DEFAULT_WAIT = _env_float("E2E_WAIT", 30.0)
+DRIVER_START_TIMEOUT = _env_float("E2E_DRIVER_TIMEOUT", 30.0)
+
+
+def target_dir() -> Path:
+    default = Path.home() / ".cache" / "second-opinion" / "target"
+    return Path(os.environ.get("CARGO_TARGET_DIR") or default)
+
+
+def app_binary() -> Path:
+    """The built app: $SO_APP_BINARY, else the debug build in the target dir."""
+    explicit = os.environ.get("SO_APP_BINARY")
+    return Path(explicit) if explicit else target_dir() / "debug" / "so-desktop"
+
+
+def tauri_driver_binary() -> Path | None:
+    explicit = os.environ.get("TAURI_DRIVER")
+    if explicit:
+        return Path(explicit)
+    found = shutil.which("tauri-driver")
+    if found:
+        return Path(found)
+    fallback = Path.home() / ".cargo" / "bin" / "tauri-driver"
+    return fallback if fallback.exists() else None
+
+
+def artifacts_dir() -> Path:
+    path = Path(os.environ.get("E2E_ARTIFACTS") or E2E_DIR / "artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def record_artifact(path: Path, what: str) -> Path:
+    """Remember an artifact and print where it is (shown with -s or -rA, and
+    listed again in the terminal summary)."""
+    SAVED_ARTIFACTS.append(path)
+    print(f"[e2e] {what}: {path}", flush=True)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(
+    port: int, timeout: float, proc: subprocess.Popen | None = None, log: Path | None = None
+) -> None:
+    """Polls 127.0.0.1:port until it accepts a connection; fails after `timeout`
+    seconds, or at once if `proc` exits meanwhile."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(
+                f"process exited with {proc.returncode} before listening on port {port}"
+                + (f"; its log:\n{_tail(log)}" if log else "")
+            )
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            pass
+        if time.monotonic() >= deadline:
+            raise TimeoutError(
+                f"nothing listening on 127.0.0.1:{port} after {timeout:.0f} s"
+                + (f"; log:\n{_tail(log)}" if log else "")
+            )
+        time.sleep(0.1)
+
+
+def _tail(path: Path | None, lines: int = 40) -> str:
+    if path is None or not path.exists():
+        return "(no log)"
+    text = path.read_text(errors="replace").splitlines()
+    return "\n".join(text[-lines:])
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:100] or "x"
+
+
+@dataclass
+class AppSession:
+    """One running app. Attribute access falls through to the Selenium driver,
+    so `app.find_element(...)` works as well as `app.driver.find_element(...)`."""
+
+    driver: WebDriver
+    data_dir: Path
+    artifacts: Path
+    driver_log: Path
+    _shots: int = field(default=0, repr=False)
+
+    def __getattr__(self, name: str):
+        # Only called for attributes AppSession itself lacks.
+        return getattr(self.driver, name)
+
+    # -- artifacts ---------------------------------------------------------
+    def screenshot(self, name: str) -> Path:
+        """Saves a PNG of the app's web view as artifacts/<test>/NN-<name>.png,
+        prints its path and returns it."""
+        self._shots += 1
+        path = self.artifacts / f"{self._shots:02d}-{_slug(name)}.png"
+        if not self.driver.save_screenshot(str(path)):
+            raise RuntimeError(f"WebDriver could not take a screenshot for {path}")
+        return record_artifact(path, "screenshot")
+
+    def screen_screenshot(self, name: str) -> Path | None:
+        """Saves the whole (virtual) X screen, including native windows and
+        dialogs the web view cannot see, with ImageMagick's `import`."""
+        if not os.environ.get("DISPLAY") or not shutil.which("import"):
+            return None
+        self._shots += 1
+        path = self.artifacts / f"{self._shots:02d}-{_slug(name)}-screen.png"
+        subprocess.run(
+            ["import", "-window", "root", str(path)], check=True, timeout=30,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        return record_artifact(path, "screen screenshot")
+
+    def save_page_source(self, name: str) -> Path:
+        path = self.artifacts / f"{_slug(name)}.html"
+        path.write_text(self.driver.page_source)
+        return record_artifact(path, "page source")
+
+    # -- waiting -----------------------------------------------------------
+    def wait(self, timeout: float | None = None) -> WebDriverWait:
+        return WebDriverWait(
+            self.driver,
+            DEFAULT_WAIT if timeout is None else timeout,
+            poll_frequency=0.2,
+            ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+        )
+
+    def wait_until(self, condition: Callable[[WebDriver], object], what: str,
+                   timeout: float | None = None):
+        """Waits (bounded) until condition(driver) is truthy and returns it."""
+        try:
+            return self.wait(timeout).until(condition)
+        except TimeoutException as e:
+            raise TimeoutException(
+                f"timed out after {timeout or DEFAULT_WAIT:.0f} s waiting for {what}"
+            ) from e
+
+    def body_text(self) -> str:
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def wait_for_text(self, text: str, timeout: float | None = None) -> None:
+        """Waits until the page's visible text contains `text`."""
+        self.wait_until(lambda d: text in d.find_element(By.TAG_NAME, "body").text,
+                        f"the text {text!r}", timeout)
+
+    def wait_for(self, by: str, value: str, timeout: float | None = None) -> WebElement:
+        """Waits until an element is present and displayed, and returns it."""
+        def found(d: WebDriver):
+            el = d.find_element(by, value)
+            return el if el.is_displayed() else None
+        return self.wait_until(found, f"element {by}={value!r}", timeout)
+
+
+def start_tauri_driver(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, int]:
+    """Starts tauri-driver on free ports in its own process group and waits,
+    bounded, until it listens. Returns the process and its port."""
+    binary = tauri_driver_binary()
+    if binary is None:
+        raise RuntimeError("tauri-driver not found: run `bash scripts/setup.sh`")
+    port, native_port = free_port(), free_port()
+    while native_port == port:
+        native_port = free_port()
+    log = open(log_path, "wb")
+    try:
+        proc = subprocess.Popen(
+            [str(binary), "--port", str(port), "--native-port", str(native_port)],
+            env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # so that teardown can end it with its children
+        )
+    finally:
+        log.close()
+    try:
+        wait_for_port(port, DRIVER_START_TIMEOUT, proc, log_path)
+    except BaseException:
+        stop_process_group(proc)
+        raise
+    return proc, port
+
+
+def stop_process_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    """Ends a process started with start_new_session=True and everything it
+    started (WebKitWebDriver, the app): SIGTERM, then SIGKILL after `grace` s."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+    # The group may outlive its leader (e.g. the app still closing).
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    if proc.poll() is None:
+        proc.wait(timeout=grace)
+
+
+def open_session(port: int, application: Path, args: list[str] | None = None) -> WebDriver:
+    options = ArgOptions()
+    options.set_capability("browserName", "wry")
+    tauri_options: dict[str, object] = {"application": str(application)}
+    if args:
+        tauri_options["args"] = args
+    options.set_capability("tauri:options", tauri_options)
+    return webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)

@@ -1,0 +1,168 @@
+// One typed function per Tauri command (docs/commands.md). Arguments are passed
+// in camelCase, as Tauri expects. Every rejection is normalised to a
+// CommandError, which has the ApiError shape { code, message, field }.
+import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
+import type {
+  ApiError,
+  CaseDetail,
+  CaseDraftInput,
+  CaseFilter,
+  CaseInput,
+  CaseSummary,
+  Catalog,
+  DocumentInput,
+  ErrorCode,
+  Patient,
+  PatientInput,
+  StagedDocument,
+  UserSummary,
+} from "./types";
+import { formatBytes } from "../lib/format";
+
+/** 25 MiB, the per-document limit (the core checks it again). */
+export const MAX_DOCUMENT_BYTES = 26_214_400;
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  "not_found",
+  "forbidden",
+  "invalid_status",
+  "invalid_input",
+  "reason_required",
+  "documents_required",
+  "not_eligible",
+  "unknown_review_type",
+  "unknown_disease_category",
+  "too_large",
+  "conflict",
+  "not_signed_in",
+  "internal",
+];
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** The error every client function rejects with. Structurally an ApiError. */
+export class CommandError extends Error implements ApiError {
+  readonly code: ErrorCode;
+  readonly field: string | null;
+
+  constructor(error: ApiError) {
+    super(error.message);
+    this.name = "CommandError";
+    this.code = error.code;
+    this.field = error.field;
+  }
+
+  toJSON(): ApiError {
+    return { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+/**
+ * Turns whatever `invoke` rejected with into an ApiError-shaped CommandError:
+ * - the core's serialised `{ code, message, field }` is kept as is (an unknown
+ *   code becomes "internal" so the UI's switches stay exhaustive);
+ * - a plain string (Tauri's own failures: unknown command, bad arguments) and
+ *   an Error become "internal" with their text as the message.
+ */
+export function normaliseError(raw: unknown): CommandError {
+  if (raw instanceof CommandError) return raw;
+  if (typeof raw === "string") {
+    return new CommandError({ code: "internal", message: raw || "Unexpected error", field: null });
+  }
+  if (raw !== null && typeof raw === "object") {
+    const obj = raw as Record<string, unknown>;
+    const message = typeof obj.message === "string" && obj.message !== "" ? obj.message : undefined;
+    if ("code" in obj && typeof obj.code === "string") {
+      return new CommandError({
+        code: isErrorCode(obj.code) ? obj.code : "internal",
+        message: message ?? "Unexpected error",
+        field: typeof obj.field === "string" && obj.field !== "" ? obj.field : null,
+      });
+    }
+    if (raw instanceof Error) {
+      return new CommandError({ code: "internal", message: raw.message || "Unexpected error", field: null });
+    }
+    if (message) return new CommandError({ code: "internal", message, field: null });
+  }
+  return new CommandError({ code: "internal", message: "Unexpected error", field: null });
+}
+
+/**
+ * The form field a server error points at. The core may name fields as
+ * "fullName", "full_name", "input.fullName" or "documents[2].name"; all of
+ * them map to the top-level camelCase key of the form ("fullName", "documents").
+ */
+export function fieldKey(field: string | null | undefined): string | null {
+  if (!field) return null;
+  let path = field.trim();
+  for (const prefix of ["input.", "document.", "filter."]) {
+    if (path.startsWith(prefix)) path = path.slice(prefix.length);
+  }
+  const head = path.split(/[.[]/)[0] ?? "";
+  if (head === "") return null;
+  return head.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
+  try {
+    return await invoke<T>(command, args, options);
+  } catch (raw) {
+    throw normaliseError(raw);
+  }
+}
+
+/** Checks a file before its bytes are sent; returns the refusal or null. */
+export function checkDocumentFile(file: Pick<File, "name" | "size">): ApiError | null {
+  if (file.size > MAX_DOCUMENT_BYTES) {
+    return {
+      code: "too_large",
+      message: `"${file.name}" is ${formatBytes(file.size)}; documents may be at most 25 MB each.`,
+      field: "documents",
+    };
+  }
+  if (file.size === 0) {
+    return { code: "invalid_input", message: `"${file.name}" is empty.`, field: "documents" };
+  }
+  return null;
+}
+
+export const api = {
+  listUsers: () => call<UserSummary[]>("list_users"),
+  currentUser: () => call<UserSummary | null>("current_user"),
+  signInAs: (userId: string) => call<UserSummary>("sign_in_as", { userId }),
+  signOut: () => call<null>("sign_out"),
+  catalog: () => call<Catalog>("catalog"),
+
+  listPatients: () => call<Patient[]>("list_patients"),
+  createPatient: (input: PatientInput) => call<Patient>("create_patient", { input }),
+  updatePatient: (patientId: string, input: PatientInput) => call<Patient>("update_patient", { patientId, input }),
+
+  listCases: (filter: CaseFilter) => call<CaseSummary[]>("list_cases", { filter }),
+  getCase: (caseId: string) => call<CaseDetail>("get_case", { caseId }),
+
+  /** Sends the file's bytes as the raw IPC body; the core hashes and stores them. */
+  stageDocument: async (file: File): Promise<StagedDocument> => {
+    const refusal = checkDocumentFile(file);
+    if (refusal) throw new CommandError(refusal);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return call<StagedDocument>("stage_document", bytes, {
+      headers: {
+        "x-file-name": encodeURIComponent(file.name),
+        "x-media-type": file.type || "application/octet-stream",
+      },
+    });
+  },
+  createCase: (input: CaseInput, submit: boolean) => call<CaseDetail>("create_case", { input, submit }),
+  updateDraft: (caseId: string, input: CaseDraftInput) => call<CaseDetail>("update_draft", { caseId, input }),
+  addDocument: (caseId: string, document: DocumentInput) => call<CaseDetail>("add_document", { caseId, document }),
+  removeDocument: (caseId: string, documentId: string) => call<CaseDetail>("remove_document", { caseId, documentId }),
+  submitCase: (caseId: string) => call<CaseDetail>("submit_case", { caseId }),
+  assignCoordinator: (caseId: string, coordinatorId: string) =>
+    call<CaseDetail>("assign_coordinator", { caseId, coordinatorId }),
+  rejectCase: (caseId: string, reason: string) => call<CaseDetail>("reject_case", { caseId, reason }),
+  cancelCase: (caseId: string, reason: string | null) => call<CaseDetail>("cancel_case", { caseId, reason }),
+};
+
+export type Api = typeof api;

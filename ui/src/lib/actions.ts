@@ -1,0 +1,27 @@
+import type { ActionAvailability, ActionKind } from "../api/types";
+
+/** How one case action is presented. */
+export type ActionPresentation =
+  | { visible: false }
+  | { visible: true; enabled: true }
+  | { visible: true; enabled: false; reason: string };
+
+/**
+ * The UI offers exactly what `detail.actions` says:
+ * - allowed → shown and enabled;
+ * - refused with code "forbidden" (the user may never do this) → hidden;
+ * - refused for any other reason (wrong status, missing documents…) → shown
+ *   disabled, with the refusal's message as the explanation;
+ * - not listed at all → hidden.
+ */
+export function presentAction(actions: readonly ActionAvailability[], kind: ActionKind): ActionPresentation {
+  const entry = actions.find((a) => a.action === kind);
+  if (!entry) return { visible: false };
+  if (entry.allowed) return { visible: true, enabled: true };
+  if (entry.reason?.code === "forbidden") return { visible: false };
+  return { visible: true, enabled: false, reason: entry.reason?.message || "Not available for this case." };
+}
+
+export function isAllowed(actions: readonly ActionAvailability[], kind: ActionKind): boolean {
+  return actions.some((a) => a.action === kind && a.allowed);
+}
