@@ -1,1 +1,26 @@
-//! core
+//! The use cases of the desktop app: what the Tauri shell and the tests call.
+//!
+//! It owns the path of a command — signed-in actor → `domain` rules → local store — and
+//! who decides it (`Authority`: in-process standalone today, the central server later).
+//! It must never contain a rule of the domain (those live in `domain`), SQL (in `store`),
+//! or anything about windows and webviews (in `src-tauri`).
+
+pub mod app;
+pub mod authority;
+pub mod clock;
+pub mod error;
+pub mod format;
+pub mod seed;
+pub mod views;
+
+#[cfg(test)]
+mod bindings;
+
+pub use app::{actions, App, DATABASE_FILE};
+pub use authority::Authority;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{ApiError, ErrorCode, Result};
+pub use views::{
+    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
+    StagedDocument, TimelineEntry, UserSummary,
+};

@@ -120,6 +120,7 @@ pub enum DocumentKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "CaseDocument")]
 pub struct Document {
     pub id: DocumentId,
     pub name: String,

@@ -1,0 +1,464 @@
+//! The use cases: one async method per thing a user does. The Tauri shell and the tests
+//! call these and nothing else.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use domain::decide::{can_see, can_see_patient, check_document_size, parse_document};
+use domain::{
+    check_action, ActionKind, Actor, Case, CaseCommand, CaseFields, CaseId, Catalog, Command,
+    CommandId, DocumentId, DocumentInput, Patient, PatientCommand, PatientId, PatientInput,
+    Refusal, RefusalCode, Role, UserId,
+};
+use store::{blobs, cases, catalog, patients, timeline, Store};
+use uuid::Uuid;
+
+use crate::authority::Authority;
+use crate::clock::{Clock, SystemClock};
+use crate::error::{ApiError, Result};
+use crate::seed;
+use crate::views::{
+    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
+    StagedDocument, TimelineEntry, UserSummary,
+};
+
+/// The file the local store lives in, inside the data directory.
+pub const DATABASE_FILE: &str = "second-opinion.sqlite3";
+
+const SEARCH_MAX: usize = 200;
+
+/// One running desktop: its store, who decides commands, the clock, and who is signed in.
+pub struct App {
+    store: Store,
+    authority: Authority,
+    clock: Arc<dyn Clock>,
+    session: Mutex<Option<Actor>>,
+}
+
+impl App {
+    /// Opens the app on `data_dir` with the computer's clock; an empty store gets the
+    /// demo data.
+    pub async fn open(data_dir: &Path) -> Result<App> {
+        App::open_with_clock(data_dir, Arc::new(SystemClock)).await
+    }
+
+    pub async fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<App> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            tracing::error!(error = %e, "cannot create the data directory");
+            ApiError::internal()
+        })?;
+        let store = Store::open(&data_dir.join(DATABASE_FILE)).await?;
+        let app = App {
+            store,
+            authority: Authority::Standalone,
+            clock,
+            session: Mutex::new(None),
+        };
+        let mut conn = app.store.read().await?;
+        let empty = catalog::is_empty(&mut conn).await?;
+        drop(conn);
+        if empty {
+            seed::demo(&app).await?;
+        }
+        Ok(app)
+    }
+
+    /// The local store, for tests and diagnostics.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn actor(&self) -> Result<Actor> {
+        self.session
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .ok_or_else(ApiError::not_signed_in)
+    }
+
+    fn set_session(&self, actor: Option<Actor>) {
+        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = actor;
+    }
+
+    async fn catalog(&self) -> Result<Catalog> {
+        let mut conn = self.store.read().await?;
+        Ok(catalog::load(&mut conn).await?)
+    }
+
+    /// Hands a command to the authority as the signed-in user. Every change goes here.
+    pub async fn execute(&self, command: Command) -> Result<CommandId> {
+        let actor = self.actor()?;
+        self.execute_at(actor, command, self.clock.now()).await
+    }
+
+    /// Seeding and (later) scheduled jobs act as a given actor at a given time.
+    pub(crate) async fn execute_at(
+        &self,
+        actor: Actor,
+        command: Command,
+        at: DateTime<Utc>,
+    ) -> Result<CommandId> {
+        let command_id = CommandId(Uuid::now_v7());
+        self.authority
+            .apply(&self.store, actor, command_id, &command, at)
+            .await?;
+        Ok(command_id)
+    }
+
+    // ----- who you are ---------------------------------------------------------------
+
+    /// The people one may sign in as (standalone: the demo users).
+    pub async fn list_users(&self) -> Result<Vec<UserSummary>> {
+        let catalog = self.catalog().await?;
+        Ok(catalog
+            .users
+            .iter()
+            .filter(|u| u.active && u.role != Role::System)
+            .map(UserSummary::from)
+            .collect())
+    }
+
+    pub async fn current_user(&self) -> Result<Option<UserSummary>> {
+        let Some(actor) = *self.session.lock().unwrap_or_else(|e| e.into_inner()) else {
+            return Ok(None);
+        };
+        let catalog = self.catalog().await?;
+        Ok(catalog.user(actor.id).map(UserSummary::from))
+    }
+
+    pub async fn sign_in_as(&self, user_id: UserId) -> Result<UserSummary> {
+        let catalog = self.catalog().await?;
+        let user = catalog
+            .user(user_id)
+            .filter(|u| u.active && u.role != Role::System)
+            .ok_or_else(|| ApiError::not_found("User"))?;
+        self.set_session(Some(Actor::new(user.id, user.role)));
+        Ok(UserSummary::from(user))
+    }
+
+    pub fn sign_out(&self) {
+        self.set_session(None);
+    }
+
+    // ----- configuration -------------------------------------------------------------
+
+    pub async fn catalog_view(&self) -> Result<CatalogView> {
+        self.actor()?;
+        let catalog = self.catalog().await?;
+        Ok(CatalogView {
+            specialties: catalog.specialties.clone(),
+            review_types: catalog
+                .review_types
+                .iter()
+                .filter(|r| r.active)
+                .cloned()
+                .collect(),
+            disease_categories: catalog
+                .disease_categories
+                .iter()
+                .filter(|c| c.active)
+                .cloned()
+                .collect(),
+            coordinators: catalog
+                .users
+                .iter()
+                .filter(|u| u.active && u.role == Role::Coordinator)
+                .map(UserSummary::from)
+                .collect(),
+        })
+    }
+
+    // ----- patients ------------------------------------------------------------------
+
+    pub async fn list_patients(&self) -> Result<Vec<Patient>> {
+        let actor = self.actor()?;
+        let mut conn = self.store.read().await?;
+        Ok(patients::list(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|p| can_see_patient(p, actor))
+            .collect())
+    }
+
+    pub async fn create_patient(&self, input: PatientInput) -> Result<Patient> {
+        let patient_id = PatientId(Uuid::now_v7());
+        self.execute(Command::Patient(PatientCommand::Create { patient_id, input }))
+            .await?;
+        self.patient(patient_id).await
+    }
+
+    pub async fn update_patient(&self, patient_id: PatientId, input: PatientInput) -> Result<Patient> {
+        self.execute(Command::Patient(PatientCommand::Update { patient_id, input }))
+            .await?;
+        self.patient(patient_id).await
+    }
+
+    async fn patient(&self, id: PatientId) -> Result<Patient> {
+        let actor = self.actor()?;
+        let mut conn = self.store.read().await?;
+        patients::get(&mut conn, id)
+            .await?
+            .filter(|p| can_see_patient(p, actor))
+            .ok_or_else(|| ApiError::not_found("Patient"))
+    }
+
+    // ----- cases ---------------------------------------------------------------------
+
+    /// The cases the user may see, filtered, most recently changed first.
+    pub async fn list_cases(&self, filter: CaseFilter) -> Result<Vec<CaseSummary>> {
+        let actor = self.actor()?;
+        let search = filter
+            .search
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        if search.as_ref().is_some_and(|s| s.chars().count() > SEARCH_MAX) {
+            return Err(Refusal::field(
+                RefusalCode::InvalidInput,
+                "search",
+                format!("Search for at most {SEARCH_MAX} characters."),
+            )
+            .into());
+        }
+        let mut conn = self.store.read().await?;
+        let query = cases::CaseQuery {
+            status: filter.status,
+            search,
+        };
+        Ok(cases::list(&mut conn, &query)
+            .await?
+            .into_iter()
+            .filter(|row| can_see(&row.case, actor))
+            .map(|row| CaseSummary {
+                id: row.case.id,
+                reference: row.case.reference.clone(),
+                status: row.case.status,
+                patient_name: row.patient_name,
+                review_type_name: row.review_type_name,
+                disease_category_label: row.disease_category_label,
+                coordinator_name: row.coordinator_name,
+                created_at: row.case.created_at,
+                updated_at: row.case.updated_at,
+            })
+            .collect())
+    }
+
+    /// One case, with what the user may do to it. A case the user may not see is
+    /// "not found", exactly like a missing one.
+    pub async fn get_case(&self, case_id: CaseId) -> Result<CaseDetail> {
+        let actor = self.actor()?;
+        let catalog = self.catalog().await?;
+        let mut conn = self.store.read().await?;
+        let case = cases::get(&mut conn, case_id)
+            .await?
+            .filter(|c| can_see(c, actor))
+            .ok_or_else(|| ApiError::not_found("Case"))?;
+        let patient = patients::get(&mut conn, case.patient_id)
+            .await?
+            .ok_or_else(corrupt)?;
+        let review_type = catalog
+            .review_type(case.review_type_id)
+            .cloned()
+            .ok_or_else(corrupt)?;
+        let disease_category = catalog
+            .disease_category(case.disease_category_id)
+            .cloned()
+            .ok_or_else(corrupt)?;
+        let coordinator = case
+            .coordinator()
+            .and_then(|id| catalog.user(id))
+            .map(UserSummary::from);
+        let timeline = timeline::list(&mut conn, case.id)
+            .await?
+            .into_iter()
+            .map(|t| TimelineEntry {
+                at: t.at,
+                actor_name: t.actor_name,
+                actor_role: t.actor_role,
+                label: t.label,
+                detail: t.detail,
+            })
+            .collect();
+        Ok(CaseDetail {
+            summary: CaseSummary {
+                id: case.id,
+                reference: case.reference.clone(),
+                status: case.status,
+                patient_name: patient.full_name.clone(),
+                review_type_name: review_type.name_en.clone(),
+                disease_category_label: disease_category.label_en.clone(),
+                coordinator_name: coordinator.as_ref().map(|c| c.name.clone()),
+                created_at: case.created_at,
+                updated_at: case.updated_at,
+            },
+            actions: actions(&case, actor),
+            patient,
+            review_type,
+            disease_category,
+            question: case.question.clone(),
+            clinical_summary: case.clinical_summary.clone(),
+            documents: case.documents.clone(),
+            coordinator,
+            timeline,
+            cancel_reason: case.cancel_reason.clone(),
+            reject_reason: case.reject_reason.clone(),
+        })
+    }
+
+    /// Puts a file's content in the local content store (once per SHA-256) so that a case
+    /// can point at it. Too large or empty files are refused before anything is stored.
+    pub async fn stage_document(
+        &self,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<StagedDocument> {
+        let actor = self.actor()?;
+        check_document_size(bytes.len() as u64)?;
+        let media_type = match media_type.trim() {
+            "" => "application/octet-stream",
+            m => m,
+        };
+        let size_bytes = u32::try_from(bytes.len()).map_err(|_| ApiError::internal())?;
+        let input = DocumentInput {
+            name: name.to_string(),
+            kind: domain::DocumentKind::Other,
+            media_type: media_type.to_string(),
+            sha256: blobs::sha256_hex(bytes),
+            size_bytes,
+        };
+        // The same checks a document gets when it is attached, before storing a byte.
+        let checked = parse_document(DocumentId(Uuid::nil()), &input, actor, self.now())?;
+        let mut tx = self.store.begin().await?;
+        blobs::put(&mut tx, bytes, self.now()).await?;
+        tx.commit().await.map_err(store::StoreError::from)?;
+        Ok(StagedDocument {
+            name: checked.name,
+            media_type: checked.media_type,
+            sha256: checked.sha256,
+            size_bytes,
+        })
+    }
+
+    /// A stored document's content, for the people who may see its case.
+    pub async fn document_content(&self, case_id: CaseId, document_id: DocumentId) -> Result<Vec<u8>> {
+        let actor = self.actor()?;
+        let mut conn = self.store.read().await?;
+        let case = cases::get(&mut conn, case_id)
+            .await?
+            .filter(|c| can_see(c, actor))
+            .ok_or_else(|| ApiError::not_found("Case"))?;
+        let doc = case
+            .documents
+            .iter()
+            .find(|d| d.id == document_id)
+            .ok_or_else(|| ApiError::not_found("Document"))?;
+        blobs::get(&mut conn, &doc.sha256)
+            .await?
+            .ok_or_else(|| ApiError::not_found("Document"))
+    }
+
+    pub async fn create_case(&self, input: CaseInput, submit: bool) -> Result<CaseDetail> {
+        let case_id = CaseId(Uuid::now_v7());
+        let documents = input
+            .documents
+            .into_iter()
+            .map(|d| (DocumentId(Uuid::now_v7()), d))
+            .collect();
+        let fields = CaseFields {
+            patient_id: input.patient_id,
+            review_type_id: input.review_type_id,
+            disease_category_id: input.disease_category_id,
+            question: input.question,
+            clinical_summary: input.clinical_summary,
+        };
+        self.case_command(CaseCommand::Create {
+            case_id,
+            fields,
+            documents,
+            submit,
+        })
+        .await
+    }
+
+    pub async fn update_draft(&self, case_id: CaseId, fields: CaseFields) -> Result<CaseDetail> {
+        self.case_command(CaseCommand::UpdateDraft { case_id, fields })
+            .await
+    }
+
+    pub async fn add_document(&self, case_id: CaseId, document: DocumentInput) -> Result<CaseDetail> {
+        self.case_command(CaseCommand::AddDocument {
+            case_id,
+            document_id: DocumentId(Uuid::now_v7()),
+            document,
+        })
+        .await
+    }
+
+    pub async fn remove_document(&self, case_id: CaseId, document_id: DocumentId) -> Result<CaseDetail> {
+        self.case_command(CaseCommand::RemoveDocument {
+            case_id,
+            document_id,
+        })
+        .await
+    }
+
+    pub async fn submit_case(&self, case_id: CaseId) -> Result<CaseDetail> {
+        self.case_command(CaseCommand::Submit { case_id }).await
+    }
+
+    pub async fn assign_coordinator(&self, case_id: CaseId, coordinator_id: UserId) -> Result<CaseDetail> {
+        self.case_command(CaseCommand::AssignCoordinator {
+            case_id,
+            coordinator_id,
+        })
+        .await
+    }
+
+    pub async fn reject_case(&self, case_id: CaseId, reason: String) -> Result<CaseDetail> {
+        self.case_command(CaseCommand::Reject { case_id, reason })
+            .await
+    }
+
+    pub async fn cancel_case(&self, case_id: CaseId, reason: Option<String>) -> Result<CaseDetail> {
+        self.case_command(CaseCommand::Cancel { case_id, reason })
+            .await
+    }
+
+    /// Any case command, answered with the case as it now is. The review steps of the
+    /// next issue (providers, opinions, summary) go through here too.
+    pub async fn case_command(&self, command: CaseCommand) -> Result<CaseDetail> {
+        let case_id = command.case_id();
+        self.execute(Command::Case(command)).await?;
+        self.get_case(case_id).await
+    }
+}
+
+/// The actions the actor's role has on the case, each allowed or refused with the reason
+/// the rules give. Actions the role never has are left out rather than shown disabled.
+pub fn actions(case: &Case, actor: Actor) -> Vec<ActionAvailability> {
+    ActionKind::ALL
+        .into_iter()
+        .filter_map(|action| match check_action(Some(case), actor, action) {
+            Ok(_) => Some(ActionAvailability {
+                action,
+                allowed: true,
+                reason: None,
+            }),
+            Err(r) if matches!(r.code, RefusalCode::Forbidden | RefusalCode::NotFound) => None,
+            Err(r) => Some(ActionAvailability {
+                action,
+                allowed: false,
+                reason: Some(r),
+            }),
+        })
+        .collect()
+}
+
+fn corrupt() -> ApiError {
+    tracing::error!("a case refers to a record the store does not have");
+    ApiError::internal()
+}

@@ -1,0 +1,100 @@
+//! The one error every use case answers with: a stable `code` the UI switches on, a
+//! message for people, and the input `field` when one was wrong.
+//!
+//! Internals (SQL, paths, patient data) never cross this boundary: a store failure is
+//! logged here, without its data, and the caller gets `internal` with a generic message.
+
+use domain::{Refusal, RefusalCode};
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    Forbidden,
+    InvalidStatus,
+    InvalidInput,
+    ReasonRequired,
+    DocumentsRequired,
+    NotEligible,
+    UnknownReviewType,
+    UnknownDiseaseCategory,
+    TooLarge,
+    Conflict,
+    /// Nobody is signed in on this desktop.
+    NotSignedIn,
+    /// Something failed that is not the user's doing; details are in the log.
+    Internal,
+}
+
+impl From<RefusalCode> for ErrorCode {
+    fn from(code: RefusalCode) -> Self {
+        match code {
+            RefusalCode::NotFound => ErrorCode::NotFound,
+            RefusalCode::Forbidden => ErrorCode::Forbidden,
+            RefusalCode::InvalidStatus => ErrorCode::InvalidStatus,
+            RefusalCode::InvalidInput => ErrorCode::InvalidInput,
+            RefusalCode::ReasonRequired => ErrorCode::ReasonRequired,
+            RefusalCode::DocumentsRequired => ErrorCode::DocumentsRequired,
+            RefusalCode::NotEligible => ErrorCode::NotEligible,
+            RefusalCode::UnknownReviewType => ErrorCode::UnknownReviewType,
+            RefusalCode::UnknownDiseaseCategory => ErrorCode::UnknownDiseaseCategory,
+            RefusalCode::TooLarge => ErrorCode::TooLarge,
+            RefusalCode::Conflict => ErrorCode::Conflict,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn not_signed_in() -> Self {
+        ApiError::new(ErrorCode::NotSignedIn, "Please choose who you are first.")
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        ApiError::from(Refusal::not_found(what))
+    }
+
+    pub fn internal() -> Self {
+        ApiError::new(
+            ErrorCode::Internal,
+            "Something went wrong on this computer; nothing was changed. Please try again.",
+        )
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        ApiError {
+            code: r.code.into(),
+            message: r.message,
+            field: r.field,
+        }
+    }
+}
+
+impl From<store::StoreError> for ApiError {
+    fn from(e: store::StoreError) -> Self {
+        // sqlx errors name tables and constraints, never bound values: safe to log.
+        tracing::error!(error = %e, "local store failed");
+        ApiError::internal()
+    }
+}
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
