@@ -1,5 +1,62 @@
+//! The desktop shell: opens the core on the app's data directory and hosts the web UI.
+//! Everything the UI can do is a command in `commands.rs`; nothing else lives here.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+/// `SO_DATA_DIR` overrides where the local store lives (tests, several demo desktops
+/// side by side); otherwise the OS's app-data directory.
+fn data_dir(handle: &tauri::AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    match std::env::var_os("SO_DATA_DIR") {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => Ok(handle.path().app_data_dir()?),
+    }
+}
+
 fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SO_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+
     tauri::Builder::default()
+        .setup(|app| {
+            let dir = data_dir(app.handle())?;
+            let core = tauri::async_runtime::block_on(so_core::App::open(&dir))
+                .map_err(|e| format!("could not open the local store: {}", e.message))?;
+            tracing::info!("local store opened");
+            app.manage(core);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::list_users,
+            commands::current_user,
+            commands::sign_in_as,
+            commands::sign_out,
+            commands::catalog,
+            commands::list_patients,
+            commands::create_patient,
+            commands::update_patient,
+            commands::list_cases,
+            commands::get_case,
+            commands::stage_document,
+            commands::create_case,
+            commands::update_draft,
+            commands::add_document,
+            commands::remove_document,
+            commands::submit_case,
+            commands::assign_coordinator,
+            commands::reject_case,
+            commands::cancel_case,
+        ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the app");
 }

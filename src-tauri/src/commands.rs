@@ -1,0 +1,154 @@
+//! One Tauri command per use case: convert the arguments, call `so_core`, return. No
+//! rules here. Errors cross as `{ code, message, field }` (`so_core::ApiError`).
+
+use domain::{CaseFields, CaseId, DocumentId, DocumentInput, Patient, PatientId, PatientInput, UserId};
+use so_core::{
+    ApiError, App, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, ErrorCode,
+    StagedDocument, UserSummary,
+};
+use tauri::ipc::{InvokeBody, Request};
+use tauri::State;
+
+type Answer<T> = Result<T, ApiError>;
+
+#[tauri::command]
+pub async fn list_users(app: State<'_, App>) -> Answer<Vec<UserSummary>> {
+    app.list_users().await
+}
+
+#[tauri::command]
+pub async fn current_user(app: State<'_, App>) -> Answer<Option<UserSummary>> {
+    app.current_user().await
+}
+
+#[tauri::command]
+pub async fn sign_in_as(app: State<'_, App>, user_id: UserId) -> Answer<UserSummary> {
+    app.sign_in_as(user_id).await
+}
+
+#[tauri::command]
+pub fn sign_out(app: State<'_, App>) {
+    app.sign_out();
+}
+
+#[tauri::command]
+pub async fn catalog(app: State<'_, App>) -> Answer<CatalogView> {
+    app.catalog_view().await
+}
+
+#[tauri::command]
+pub async fn list_patients(app: State<'_, App>) -> Answer<Vec<Patient>> {
+    app.list_patients().await
+}
+
+#[tauri::command]
+pub async fn create_patient(app: State<'_, App>, input: PatientInput) -> Answer<Patient> {
+    app.create_patient(input).await
+}
+
+#[tauri::command]
+pub async fn update_patient(
+    app: State<'_, App>,
+    patient_id: PatientId,
+    input: PatientInput,
+) -> Answer<Patient> {
+    app.update_patient(patient_id, input).await
+}
+
+#[tauri::command]
+pub async fn list_cases(app: State<'_, App>, filter: CaseFilter) -> Answer<Vec<CaseSummary>> {
+    app.list_cases(filter).await
+}
+
+#[tauri::command]
+pub async fn get_case(app: State<'_, App>, case_id: CaseId) -> Answer<CaseDetail> {
+    app.get_case(case_id).await
+}
+
+/// The file's bytes arrive as the raw request body (no JSON number arrays); its name
+/// (percent-encoded, so any script survives a header) and media type as headers.
+#[tauri::command]
+pub async fn stage_document(app: State<'_, App>, request: Request<'_>) -> Answer<StagedDocument> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(bad_upload("The file content must be sent as raw bytes."));
+    };
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    let name = percent_encoding::percent_decode_str(header("x-file-name"))
+        .decode_utf8()
+        .map_err(|_| bad_upload("The file name is not valid text."))?;
+    app.stage_document(&name, header("x-media-type"), bytes).await
+}
+
+fn bad_upload(message: &str) -> ApiError {
+    ApiError {
+        code: ErrorCode::InvalidInput,
+        message: message.to_string(),
+        field: Some("document".to_string()),
+    }
+}
+
+#[tauri::command]
+pub async fn create_case(app: State<'_, App>, input: CaseInput, submit: bool) -> Answer<CaseDetail> {
+    app.create_case(input, submit).await
+}
+
+#[tauri::command]
+pub async fn update_draft(
+    app: State<'_, App>,
+    case_id: CaseId,
+    input: CaseFields,
+) -> Answer<CaseDetail> {
+    app.update_draft(case_id, input).await
+}
+
+#[tauri::command]
+pub async fn add_document(
+    app: State<'_, App>,
+    case_id: CaseId,
+    document: DocumentInput,
+) -> Answer<CaseDetail> {
+    app.add_document(case_id, document).await
+}
+
+#[tauri::command]
+pub async fn remove_document(
+    app: State<'_, App>,
+    case_id: CaseId,
+    document_id: DocumentId,
+) -> Answer<CaseDetail> {
+    app.remove_document(case_id, document_id).await
+}
+
+#[tauri::command]
+pub async fn submit_case(app: State<'_, App>, case_id: CaseId) -> Answer<CaseDetail> {
+    app.submit_case(case_id).await
+}
+
+#[tauri::command]
+pub async fn assign_coordinator(
+    app: State<'_, App>,
+    case_id: CaseId,
+    coordinator_id: UserId,
+) -> Answer<CaseDetail> {
+    app.assign_coordinator(case_id, coordinator_id).await
+}
+
+#[tauri::command]
+pub async fn reject_case(app: State<'_, App>, case_id: CaseId, reason: String) -> Answer<CaseDetail> {
+    app.reject_case(case_id, reason).await
+}
+
+#[tauri::command]
+pub async fn cancel_case(
+    app: State<'_, App>,
+    case_id: CaseId,
+    reason: Option<String>,
+) -> Answer<CaseDetail> {
+    app.cancel_case(case_id, reason).await
+}
