@@ -186,14 +186,24 @@ impl App {
 
     pub async fn create_patient(&self, input: PatientInput) -> Result<Patient> {
         let patient_id = PatientId(Uuid::now_v7());
-        self.execute(Command::Patient(PatientCommand::Create { patient_id, input }))
-            .await?;
+        self.execute(Command::Patient(PatientCommand::Create {
+            patient_id,
+            input,
+        }))
+        .await?;
         self.patient(patient_id).await
     }
 
-    pub async fn update_patient(&self, patient_id: PatientId, input: PatientInput) -> Result<Patient> {
-        self.execute(Command::Patient(PatientCommand::Update { patient_id, input }))
-            .await?;
+    pub async fn update_patient(
+        &self,
+        patient_id: PatientId,
+        input: PatientInput,
+    ) -> Result<Patient> {
+        self.execute(Command::Patient(PatientCommand::Update {
+            patient_id,
+            input,
+        }))
+        .await?;
         self.patient(patient_id).await
     }
 
@@ -215,7 +225,10 @@ impl App {
             .search
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
-        if search.as_ref().is_some_and(|s| s.chars().count() > SEARCH_MAX) {
+        if search
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > SEARCH_MAX)
+        {
             return Err(Refusal::field(
                 RefusalCode::InvalidInput,
                 "search",
@@ -344,7 +357,11 @@ impl App {
     }
 
     /// A stored document's content, for the people who may see its case.
-    pub async fn document_content(&self, case_id: CaseId, document_id: DocumentId) -> Result<Vec<u8>> {
+    pub async fn document_content(
+        &self,
+        case_id: CaseId,
+        document_id: DocumentId,
+    ) -> Result<Vec<u8>> {
         let actor = self.actor()?;
         let mut conn = self.store.read().await?;
         let case = cases::get(&mut conn, case_id)
@@ -389,7 +406,11 @@ impl App {
             .await
     }
 
-    pub async fn add_document(&self, case_id: CaseId, document: DocumentInput) -> Result<CaseDetail> {
+    pub async fn add_document(
+        &self,
+        case_id: CaseId,
+        document: DocumentInput,
+    ) -> Result<CaseDetail> {
         self.case_command(CaseCommand::AddDocument {
             case_id,
             document_id: DocumentId(Uuid::now_v7()),
@@ -398,7 +419,11 @@ impl App {
         .await
     }
 
-    pub async fn remove_document(&self, case_id: CaseId, document_id: DocumentId) -> Result<CaseDetail> {
+    pub async fn remove_document(
+        &self,
+        case_id: CaseId,
+        document_id: DocumentId,
+    ) -> Result<CaseDetail> {
         self.case_command(CaseCommand::RemoveDocument {
             case_id,
             document_id,
@@ -410,7 +435,11 @@ impl App {
         self.case_command(CaseCommand::Submit { case_id }).await
     }
 
-    pub async fn assign_coordinator(&self, case_id: CaseId, coordinator_id: UserId) -> Result<CaseDetail> {
+    pub async fn assign_coordinator(
+        &self,
+        case_id: CaseId,
+        coordinator_id: UserId,
+    ) -> Result<CaseDetail> {
         self.case_command(CaseCommand::AssignCoordinator {
             case_id,
             coordinator_id,

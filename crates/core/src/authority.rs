@@ -119,6 +119,7 @@ async fn apply_case(
         );
     }
     let mut state = case;
+    let mut lines = Vec::new();
     for event in &decided {
         state = event.evolve(state, now, actor);
         let case_id = state.as_ref().map(|c| c.id).ok_or_else(|| {
@@ -139,11 +140,14 @@ async fn apply_case(
             if line.detail.is_none() {
                 line.detail = timeline_detail(event, &catalog);
             }
-            timeline::append(conn, case_id, now, actor, &line, command_id).await?;
+            lines.push(line);
         }
     }
     let state: Case = state.ok_or_else(ApiError::internal)?;
     cases::save(conn, &state).await?;
+    for line in &lines {
+        timeline::append(conn, state.id, now, actor, line, command_id).await?;
+    }
     Ok(())
 }
 

@@ -45,7 +45,11 @@ fn read_dir(dir: &Path) -> BTreeMap<String, String> {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "ts") {
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             files.insert(name, std::fs::read_to_string(&path).unwrap_or_default());
         }
     }

@@ -87,8 +87,20 @@ pub fn catalog() -> Catalog {
     };
     Catalog {
         users: vec![
-            user(REQUESTER, "Noura Al-Harbi", "requester@demo.hospital", Role::Requester, &[]),
-            user(REQUESTER_2, "Omar Haddad", "requester2@demo.hospital", Role::Requester, &[]),
+            user(
+                REQUESTER,
+                "Noura Al-Harbi",
+                "requester@demo.hospital",
+                Role::Requester,
+                &[],
+            ),
+            user(
+                REQUESTER_2,
+                "Omar Haddad",
+                "requester2@demo.hospital",
+                Role::Requester,
+                &[],
+            ),
             user(
                 COORDINATOR,
                 "Dr. Layla Mansour",
@@ -103,12 +115,48 @@ pub fn catalog() -> Catalog {
                 Role::Coordinator,
                 &[ONCOLOGY],
             ),
-            user(PROVIDER, "Dr. Ahmed Al-Rashid", "provider@demo.hospital", Role::Provider, &[CARDIOLOGY]),
-            user(PROVIDER_2, "Dr. Sara Youssef", "provider2@demo.hospital", Role::Provider, &[CARDIOLOGY]),
-            user(PROVIDER_3, "Dr. Karim Nasser", "provider3@demo.hospital", Role::Provider, &[ONCOLOGY]),
-            user(PROVIDER_4, "Dr. Huda Saleh", "provider4@demo.hospital", Role::Provider, &[NEUROLOGY]),
-            user(ADMIN, "Fatimah Al-Qahtani", "admin@demo.hospital", Role::Admin, &[]),
-            user(SYSTEM, "Second Opinion (system)", "system@second-opinion.local", Role::System, &[]),
+            user(
+                PROVIDER,
+                "Dr. Ahmed Al-Rashid",
+                "provider@demo.hospital",
+                Role::Provider,
+                &[CARDIOLOGY],
+            ),
+            user(
+                PROVIDER_2,
+                "Dr. Sara Youssef",
+                "provider2@demo.hospital",
+                Role::Provider,
+                &[CARDIOLOGY],
+            ),
+            user(
+                PROVIDER_3,
+                "Dr. Karim Nasser",
+                "provider3@demo.hospital",
+                Role::Provider,
+                &[ONCOLOGY],
+            ),
+            user(
+                PROVIDER_4,
+                "Dr. Huda Saleh",
+                "provider4@demo.hospital",
+                Role::Provider,
+                &[NEUROLOGY],
+            ),
+            user(
+                ADMIN,
+                "Fatimah Al-Qahtani",
+                "admin@demo.hospital",
+                Role::Admin,
+                &[],
+            ),
+            user(
+                SYSTEM,
+                "Second Opinion (system)",
+                "system@second-opinion.local",
+                Role::System,
+                &[],
+            ),
         ],
         specialties: vec![
             specialty(CARDIOLOGY, "Cardiology", "أمراض القلب"),
@@ -116,18 +164,75 @@ pub fn catalog() -> Catalog {
             specialty(NEUROLOGY, "Neurology", "طب الأعصاب"),
         ],
         review_types: vec![
-            review(CARDIOLOGY_REVIEW, "Cardiology second opinion", "رأي ثانٍ في أمراض القلب", 150_000, 7, CARDIOLOGY),
-            review(ONCOLOGY_REVIEW, "Oncology tumour board review", "مراجعة مجلس الأورام", 300_000, 10, ONCOLOGY),
-            review(NEUROLOGY_REVIEW, "Neurology second opinion", "رأي ثانٍ في طب الأعصاب", 180_000, 7, NEUROLOGY),
+            review(
+                CARDIOLOGY_REVIEW,
+                "Cardiology second opinion",
+                "رأي ثانٍ في أمراض القلب",
+                150_000,
+                7,
+                CARDIOLOGY,
+            ),
+            review(
+                ONCOLOGY_REVIEW,
+                "Oncology tumour board review",
+                "مراجعة مجلس الأورام",
+                300_000,
+                10,
+                ONCOLOGY,
+            ),
+            review(
+                NEUROLOGY_REVIEW,
+                "Neurology second opinion",
+                "رأي ثانٍ في طب الأعصاب",
+                180_000,
+                7,
+                NEUROLOGY,
+            ),
         ],
         disease_categories: vec![
-            category(CORONARY, "Coronary artery disease", "مرض الشريان التاجي", CARDIOLOGY, &[PROVIDER, PROVIDER_2]),
-            category(HEART_FAILURE, "Heart failure", "قصور القلب", CARDIOLOGY, &[PROVIDER, PROVIDER_2]),
-            category(ARRHYTHMIA, "Arrhythmia", "اضطراب نظم القلب", CARDIOLOGY, &[PROVIDER, PROVIDER_2]),
-            category(BREAST_CANCER, "Breast cancer", "سرطان الثدي", ONCOLOGY, &[PROVIDER_3]),
-            category(LUNG_CANCER, "Lung cancer", "سرطان الرئة", ONCOLOGY, &[PROVIDER_3]),
+            category(
+                CORONARY,
+                "Coronary artery disease",
+                "مرض الشريان التاجي",
+                CARDIOLOGY,
+                &[PROVIDER, PROVIDER_2],
+            ),
+            category(
+                HEART_FAILURE,
+                "Heart failure",
+                "قصور القلب",
+                CARDIOLOGY,
+                &[PROVIDER, PROVIDER_2],
+            ),
+            category(
+                ARRHYTHMIA,
+                "Arrhythmia",
+                "اضطراب نظم القلب",
+                CARDIOLOGY,
+                &[PROVIDER, PROVIDER_2],
+            ),
+            category(
+                BREAST_CANCER,
+                "Breast cancer",
+                "سرطان الثدي",
+                ONCOLOGY,
+                &[PROVIDER_3],
+            ),
+            category(
+                LUNG_CANCER,
+                "Lung cancer",
+                "سرطان الرئة",
+                ONCOLOGY,
+                &[PROVIDER_3],
+            ),
             category(EPILEPSY, "Epilepsy", "الصرع", NEUROLOGY, &[PROVIDER_4]),
-            category(MULTIPLE_SCLEROSIS, "Multiple sclerosis", "التصلب المتعدد", NEUROLOGY, &[PROVIDER_4]),
+            category(
+                MULTIPLE_SCLEROSIS,
+                "Multiple sclerosis",
+                "التصلب المتعدد",
+                NEUROLOGY,
+                &[PROVIDER_4],
+            ),
         ],
     }
 }
@@ -151,7 +256,13 @@ impl Seeder<'_> {
         self.run(who, role, Command::Case(command)).await
     }
 
-    async fn patient(&mut self, owner: UserId, name: &str, dob: (i32, u32, u32), sex: Sex) -> Result<PatientId> {
+    async fn patient(
+        &mut self,
+        owner: UserId,
+        name: &str,
+        dob: (i32, u32, u32),
+        sex: Sex,
+    ) -> Result<PatientId> {
         let patient_id = PatientId(Uuid::now_v7());
         let date = NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2).unwrap_or_default();
         let input = PatientInput {
@@ -161,13 +272,22 @@ impl Seeder<'_> {
             medical_record_number: Some(format!("MRN-{}", 100_000 + dob.0 * 7 + dob.2 as i32)),
             phone: None,
         };
-        self.run(owner, Role::Requester, Command::Patient(PatientCommand::Create { patient_id, input }))
-            .await?;
+        self.run(
+            owner,
+            Role::Requester,
+            Command::Patient(PatientCommand::Create { patient_id, input }),
+        )
+        .await?;
         Ok(patient_id)
     }
 
     /// A small demo document, staged like an upload.
-    async fn document(&mut self, name: &str, kind: DocumentKind, text: &str) -> Result<(DocumentId, DocumentInput)> {
+    async fn document(
+        &mut self,
+        name: &str,
+        kind: DocumentKind,
+        text: &str,
+    ) -> Result<(DocumentId, DocumentInput)> {
         let bytes = text.as_bytes();
         let mut tx = self.app.store().begin().await?;
         let sha256 = blobs::put(&mut tx, bytes, self.at).await?;
@@ -189,10 +309,8 @@ impl Seeder<'_> {
         &mut self,
         requester: UserId,
         patient_id: PatientId,
-        review_type_id: ReviewTypeId,
-        disease_category_id: DiseaseCategoryId,
-        question: &str,
-        summary: &str,
+        (review_type_id, disease_category_id): (ReviewTypeId, DiseaseCategoryId),
+        (question, summary): (&str, &str),
         draft: bool,
     ) -> Result<CaseId> {
         let case_id = CaseId(Uuid::now_v7());
@@ -224,14 +342,27 @@ impl Seeder<'_> {
     }
 
     async fn assign(&mut self, case_id: CaseId, coordinator_id: UserId) -> Result<()> {
-        self.case(ADMIN, Role::Admin, CaseCommand::AssignCoordinator { case_id, coordinator_id })
-            .await
+        self.case(
+            ADMIN,
+            Role::Admin,
+            CaseCommand::AssignCoordinator {
+                case_id,
+                coordinator_id,
+            },
+        )
+        .await
     }
 
     async fn pay(&mut self, case_id: CaseId, reference: &str) -> Result<()> {
-        let outcome = PaymentOutcome::Succeeded { reference: reference.into() };
-        self.case(SYSTEM, Role::System, CaseCommand::RecordPayment { case_id, outcome })
-            .await
+        let outcome = PaymentOutcome::Succeeded {
+            reference: reference.into(),
+        };
+        self.case(
+            SYSTEM,
+            Role::System,
+            CaseCommand::RecordPayment { case_id, outcome },
+        )
+        .await
     }
 }
 
@@ -241,35 +372,60 @@ pub async fn demo(app: &App) -> Result<()> {
     catalog::insert(&mut tx, &catalog()).await?;
     tx.commit().await.map_err(store::StoreError::from)?;
 
-    let mut s = Seeder { app, at: app.now() - Duration::days(12) };
-    let khalid = s.patient(REQUESTER, "Khalid Al-Mutairi", (1961, 4, 12), Sex::Male).await?;
-    let mariam = s.patient(REQUESTER, "Mariam Al-Zahrani", (1978, 9, 30), Sex::Female).await?;
-    let yousef = s.patient(REQUESTER, "Yousef Ibrahim", (1990, 1, 5), Sex::Male).await?;
-    let reem = s.patient(REQUESTER, "ريم العتيبي", (1985, 6, 21), Sex::Female).await?;
-    let aisha = s.patient(REQUESTER_2, "Aisha Rahman", (1969, 11, 2), Sex::Female).await?;
+    let mut s = Seeder {
+        app,
+        at: app.now() - Duration::days(12),
+    };
+    let khalid = s
+        .patient(REQUESTER, "Khalid Al-Mutairi", (1961, 4, 12), Sex::Male)
+        .await?;
+    let mariam = s
+        .patient(REQUESTER, "Mariam Al-Zahrani", (1978, 9, 30), Sex::Female)
+        .await?;
+    let yousef = s
+        .patient(REQUESTER, "Yousef Ibrahim", (1990, 1, 5), Sex::Male)
+        .await?;
+    let reem = s
+        .patient(REQUESTER, "ريم العتيبي", (1985, 6, 21), Sex::Female)
+        .await?;
+    let aisha = s
+        .patient(REQUESTER_2, "Aisha Rahman", (1969, 11, 2), Sex::Female)
+        .await?;
 
     // Draft: still being prepared.
     s.new_case(
-        REQUESTER, khalid, CARDIOLOGY_REVIEW, CORONARY,
-        "Is coronary bypass surgery preferable to stenting for three-vessel disease?",
-        "Stable angina for 8 months; angiography shows three-vessel disease, EF 50%.",
+        REQUESTER,
+        khalid,
+        (CARDIOLOGY_REVIEW, CORONARY),
+        (
+            "Is coronary bypass surgery preferable to stenting for three-vessel disease?",
+            "Stable angina for 8 months; angiography shows three-vessel disease, EF 50%.",
+        ),
         true,
     )
     .await?;
     // Submitted: waiting for an admin.
     s.new_case(
-        REQUESTER, mariam, ONCOLOGY_REVIEW, BREAST_CANCER,
-        "Is adjuvant chemotherapy indicated after lumpectomy?",
-        "Stage IIA, HR-positive, HER2-negative; sentinel node negative.",
+        REQUESTER,
+        mariam,
+        (ONCOLOGY_REVIEW, BREAST_CANCER),
+        (
+            "Is adjuvant chemotherapy indicated after lumpectomy?",
+            "Stage IIA, HR-positive, HER2-negative; sentinel node negative.",
+        ),
         false,
     )
     .await?;
     // Awaiting payment.
     let c = s
         .new_case(
-            REQUESTER, yousef, NEUROLOGY_REVIEW, EPILEPSY,
-            "Is the patient a candidate for epilepsy surgery?",
-            "Drug-resistant focal seizures despite three anti-seizure medications.",
+            REQUESTER,
+            yousef,
+            (NEUROLOGY_REVIEW, EPILEPSY),
+            (
+                "Is the patient a candidate for epilepsy surgery?",
+                "Drug-resistant focal seizures despite three anti-seizure medications.",
+            ),
             false,
         )
         .await?;
@@ -277,9 +433,13 @@ pub async fn demo(app: &App) -> Result<()> {
     // Paid: the coordinator's turn.
     let c = s
         .new_case(
-            REQUESTER, khalid, CARDIOLOGY_REVIEW, HEART_FAILURE,
-            "Would the patient benefit from cardiac resynchronisation therapy?",
-            "NYHA class III heart failure, LBBB with QRS 160 ms, EF 30% on optimal therapy.",
+            REQUESTER,
+            khalid,
+            (CARDIOLOGY_REVIEW, HEART_FAILURE),
+            (
+                "Would the patient benefit from cardiac resynchronisation therapy?",
+                "NYHA class III heart failure, LBBB with QRS 160 ms, EF 30% on optimal therapy.",
+            ),
             false,
         )
         .await?;
@@ -288,35 +448,83 @@ pub async fn demo(app: &App) -> Result<()> {
     // Under review by two doctors.
     let c = s
         .new_case(
-            REQUESTER, mariam, CARDIOLOGY_REVIEW, ARRHYTHMIA,
-            "Is catheter ablation advisable for persistent atrial fibrillation?",
-            "Persistent AF for 2 years, symptomatic despite rate control.",
+            REQUESTER,
+            mariam,
+            (CARDIOLOGY_REVIEW, ARRHYTHMIA),
+            (
+                "Is catheter ablation advisable for persistent atrial fibrillation?",
+                "Persistent AF for 2 years, symptomatic despite rate control.",
+            ),
             false,
         )
         .await?;
     s.assign(c, COORDINATOR).await?;
     s.pay(c, "DEMO-PAY-0002").await?;
-    s.case(COORDINATOR, Role::Coordinator, CaseCommand::AssignProviders { case_id: c, provider_ids: vec![PROVIDER, PROVIDER_2] })
-        .await?;
-    s.case(PROVIDER, Role::Provider, CaseCommand::RespondToAssignment { case_id: c, accept: true, reason: None })
-        .await?;
-    s.case(PROVIDER, Role::Provider, CaseCommand::StartReview { case_id: c }).await?;
+    s.case(
+        COORDINATOR,
+        Role::Coordinator,
+        CaseCommand::AssignProviders {
+            case_id: c,
+            provider_ids: vec![PROVIDER, PROVIDER_2],
+        },
+    )
+    .await?;
+    s.case(
+        PROVIDER,
+        Role::Provider,
+        CaseCommand::RespondToAssignment {
+            case_id: c,
+            accept: true,
+            reason: None,
+        },
+    )
+    .await?;
+    s.case(
+        PROVIDER,
+        Role::Provider,
+        CaseCommand::StartReview { case_id: c },
+    )
+    .await?;
     // Completed.
     let c = s
         .new_case(
-            REQUESTER, reem, CARDIOLOGY_REVIEW, CORONARY,
-            "Is medical therapy alone sufficient for single-vessel disease?",
-            "Single-vessel disease, 70% LAD stenosis, mild exertional angina.",
+            REQUESTER,
+            reem,
+            (CARDIOLOGY_REVIEW, CORONARY),
+            (
+                "Is medical therapy alone sufficient for single-vessel disease?",
+                "Single-vessel disease, 70% LAD stenosis, mild exertional angina.",
+            ),
             false,
         )
         .await?;
     s.assign(c, COORDINATOR).await?;
     s.pay(c, "DEMO-PAY-0003").await?;
-    s.case(COORDINATOR, Role::Coordinator, CaseCommand::AssignProviders { case_id: c, provider_ids: vec![PROVIDER] })
-        .await?;
-    s.case(PROVIDER, Role::Provider, CaseCommand::RespondToAssignment { case_id: c, accept: true, reason: None })
-        .await?;
-    s.case(PROVIDER, Role::Provider, CaseCommand::StartReview { case_id: c }).await?;
+    s.case(
+        COORDINATOR,
+        Role::Coordinator,
+        CaseCommand::AssignProviders {
+            case_id: c,
+            provider_ids: vec![PROVIDER],
+        },
+    )
+    .await?;
+    s.case(
+        PROVIDER,
+        Role::Provider,
+        CaseCommand::RespondToAssignment {
+            case_id: c,
+            accept: true,
+            reason: None,
+        },
+    )
+    .await?;
+    s.case(
+        PROVIDER,
+        Role::Provider,
+        CaseCommand::StartReview { case_id: c },
+    )
+    .await?;
     let opinion = OpinionInput {
         assessment: "Symptoms are mild and well controlled; the lesion is not proximal.".into(),
         diagnosis: "Stable single-vessel coronary artery disease.".into(),
@@ -324,7 +532,15 @@ pub async fn demo(app: &App) -> Result<()> {
         answers: "Yes, medical therapy alone is appropriate at present.".into(),
         references: "2024 ESC Guidelines for chronic coronary syndromes.".into(),
     };
-    s.case(PROVIDER, Role::Provider, CaseCommand::SubmitOpinion { case_id: c, opinion }).await?;
+    s.case(
+        PROVIDER,
+        Role::Provider,
+        CaseCommand::SubmitOpinion {
+            case_id: c,
+            opinion,
+        },
+    )
+    .await?;
     s.case(
         COORDINATOR,
         Role::Coordinator,
@@ -337,31 +553,45 @@ pub async fn demo(app: &App) -> Result<()> {
     // Cancelled by its requester.
     let c = s
         .new_case(
-            REQUESTER_2, aisha, ONCOLOGY_REVIEW, LUNG_CANCER,
-            "Is stereotactic radiotherapy an alternative to lobectomy?",
-            "Stage I non-small-cell lung cancer, 2.1 cm, poor lung function.",
+            REQUESTER_2,
+            aisha,
+            (ONCOLOGY_REVIEW, LUNG_CANCER),
+            (
+                "Is stereotactic radiotherapy an alternative to lobectomy?",
+                "Stage I non-small-cell lung cancer, 2.1 cm, poor lung function.",
+            ),
             false,
         )
         .await?;
     s.case(
         REQUESTER_2,
         Role::Requester,
-        CaseCommand::Cancel { case_id: c, reason: Some("The patient chose treatment abroad.".into()) },
+        CaseCommand::Cancel {
+            case_id: c,
+            reason: Some("The patient chose treatment abroad.".into()),
+        },
     )
     .await?;
     // Rejected by the admin.
     let c = s
         .new_case(
-            REQUESTER, yousef, CARDIOLOGY_REVIEW, HEART_FAILURE,
-            "Second opinion on a heart-failure medication plan.",
-            "Referral letter is illegible and the echo report is missing.",
+            REQUESTER,
+            yousef,
+            (CARDIOLOGY_REVIEW, HEART_FAILURE),
+            (
+                "Second opinion on a heart-failure medication plan.",
+                "Referral letter is illegible and the echo report is missing.",
+            ),
             false,
         )
         .await?;
     s.case(
         ADMIN,
         Role::Admin,
-        CaseCommand::Reject { case_id: c, reason: "The documents are illegible; please resubmit.".into() },
+        CaseCommand::Reject {
+            case_id: c,
+            reason: "The documents are illegible; please resubmit.".into(),
+        },
     )
     .await?;
     Ok(())

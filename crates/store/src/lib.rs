@@ -88,6 +88,46 @@ impl Store {
     }
 }
 
+impl Store {
+    /// A digest of every row of every table: equal fingerprints mean nothing changed.
+    /// For tests that check a refused command left the store exactly as it was.
+    pub async fn fingerprint(&self) -> Result<String> {
+        use sha2::{Digest, Sha256};
+        let mut conn = self.read().await?;
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             ORDER BY name",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut digest = Sha256::new();
+        for table in tables {
+            // Every column as text (blobs as hex), row by row in rowid order.
+            let columns: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let row_expr = columns
+                .iter()
+                .map(|c| format!("quote(\"{c}\")"))
+                .collect::<Vec<_>>()
+                .join(" || '|' || ");
+            let rows: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT {row_expr} FROM \"{table}\" ORDER BY rowid"
+            ))
+            .fetch_all(&mut *conn)
+            .await?;
+            digest.update(table.as_bytes());
+            digest.update(rows.len().to_le_bytes());
+            for row in rows {
+                digest.update(row.as_bytes());
+                digest.update(b"\n");
+            }
+        }
+        Ok(hex::encode(digest.finalize()))
+    }
+}
+
 pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
