@@ -1,7 +1,9 @@
 //! One Tauri command per use case: convert the arguments, call `so_core`, return. No
 //! rules here. Errors cross as `{ code, message, field }` (`so_core::ApiError`).
 
-use domain::{CaseFields, CaseId, DocumentId, DocumentInput, Patient, PatientId, PatientInput, UserId};
+use domain::{
+    CaseFields, CaseId, DocumentId, DocumentInput, Patient, PatientId, PatientInput, UserId,
+};
 use so_core::{
     ApiError, App, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, ErrorCode,
     StagedDocument, UserSummary,
@@ -82,7 +84,8 @@ pub async fn stage_document(app: State<'_, App>, request: Request<'_>) -> Answer
     let name = percent_encoding::percent_decode_str(header("x-file-name"))
         .decode_utf8()
         .map_err(|_| bad_upload("The file name is not valid text."))?;
-    app.stage_document(&name, header("x-media-type"), bytes).await
+    app.stage_document(&name, header("x-media-type"), bytes)
+        .await
 }
 
 fn bad_upload(message: &str) -> ApiError {
@@ -94,7 +97,11 @@ fn bad_upload(message: &str) -> ApiError {
 }
 
 #[tauri::command]
-pub async fn create_case(app: State<'_, App>, input: CaseInput, submit: bool) -> Answer<CaseDetail> {
+pub async fn create_case(
+    app: State<'_, App>,
+    input: CaseInput,
+    submit: bool,
+) -> Answer<CaseDetail> {
     app.create_case(input, submit).await
 }
 
@@ -140,7 +147,11 @@ pub async fn assign_coordinator(
 }
 
 #[tauri::command]
-pub async fn reject_case(app: State<'_, App>, case_id: CaseId, reason: String) -> Answer<CaseDetail> {
+pub async fn reject_case(
+    app: State<'_, App>,
+    case_id: CaseId,
+    reason: String,
+) -> Answer<CaseDetail> {
     app.reject_case(case_id, reason).await
 }
 
