@@ -22,24 +22,25 @@ import { formatBytes } from "../lib/format";
 /** 25 MiB, the per-document limit (the core checks it again). */
 export const MAX_DOCUMENT_BYTES = 26_214_400;
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  "not_found",
-  "forbidden",
-  "invalid_status",
-  "invalid_input",
-  "reason_required",
-  "documents_required",
-  "not_eligible",
-  "unknown_review_type",
-  "unknown_disease_category",
-  "too_large",
-  "conflict",
-  "not_signed_in",
-  "internal",
-];
+// A record, so that a new ErrorCode in the bindings fails to compile here until listed.
+const ERROR_CODE_SET: Record<ErrorCode, true> = {
+  not_found: true,
+  forbidden: true,
+  invalid_status: true,
+  invalid_input: true,
+  reason_required: true,
+  documents_required: true,
+  not_eligible: true,
+  unknown_review_type: true,
+  unknown_disease_category: true,
+  too_large: true,
+  conflict: true,
+  not_signed_in: true,
+  internal: true,
+};
 
 function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+  return typeof value === "string" && Object.hasOwn(ERROR_CODE_SET, value);
 }
 
 /** The error every client function rejects with. Structurally an ApiError. */

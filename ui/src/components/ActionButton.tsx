@@ -1,4 +1,4 @@
-import { Box, Button, Tooltip, type ButtonProps } from "@mantine/core";
+import { Box, Button, Stack, Text, Tooltip, type ButtonProps } from "@mantine/core";
 import type { ReactNode } from "react";
 import type { ActionPresentation } from "../lib/actions";
 
@@ -9,7 +9,10 @@ type Props = ButtonProps & {
   "data-testid"?: string;
 };
 
-/** A case action button: hidden, enabled, or disabled with the refusal as tooltip. */
+/**
+ * A case action button: hidden, enabled, or disabled with the core's refusal
+ * shown both as a tooltip and as small visible text under the button.
+ */
 export function ActionButton({ presentation, onClick, children, ...props }: Props) {
   if (!presentation.visible) return null;
   if (presentation.enabled) {
@@ -19,14 +22,20 @@ export function ActionButton({ presentation, onClick, children, ...props }: Prop
       </Button>
     );
   }
+  const testId = props["data-testid"];
   // A disabled <button> swallows pointer events, so the tooltip listens on a wrapper.
   return (
-    <Tooltip label={presentation.reason} multiline maw={320} withArrow>
-      <Box component="span" display="inline-block" style={{ cursor: "not-allowed" }} tabIndex={0}>
-        <Button {...props} disabled data-reason={presentation.reason} style={{ pointerEvents: "none" }}>
-          {children}
-        </Button>
-      </Box>
-    </Tooltip>
+    <Stack gap={4} align="flex-start" maw={280}>
+      <Tooltip label={presentation.reason} multiline maw={320} withArrow>
+        <Box component="span" display="inline-block" style={{ cursor: "not-allowed" }} tabIndex={0}>
+          <Button {...props} disabled data-reason={presentation.reason} style={{ pointerEvents: "none" }}>
+            {children}
+          </Button>
+        </Box>
+      </Tooltip>
+      <Text size="xs" c="dimmed" data-testid={testId ? `${testId}-reason` : undefined}>
+        {presentation.reason}
+      </Text>
+    </Stack>
   );
 }

@@ -5,8 +5,8 @@ import { todayIso } from "../lib/format";
 import { isIsoDate } from "../lib/validation";
 
 type Props = Omit<TextInputProps, "value" | "onChange"> & {
-  value: string;
-  onChange: (value: string) => void;
+  value?: string;
+  onChange?: (value: string) => void;
   "data-testid"?: string;
 };
 
@@ -23,7 +23,7 @@ function CalendarIcon() {
  * A plain text field taking YYYY-MM-DD from the keyboard, with a calendar
  * that opens only from its button (so it never covers the next field).
  */
-export function DateOfBirthInput({ value, onChange, ...props }: Props) {
+export function DateOfBirthInput({ value = "", onChange = () => {}, ...props }: Props) {
   const [opened, setOpened] = useState(false);
   const today = todayIso();
   const picked = isIsoDate(value) ? value : null;

@@ -58,6 +58,7 @@ export function PatientForm({ initial, submitLabel, onSubmit, onCancel }: FormPr
           withAsterisk
           maxLength={LIMITS.fullName + 50}
           data-testid="patient-full-name"
+          dir="auto"
           data-autofocus
           {...form.getInputProps("fullName")}
         />
@@ -124,16 +125,16 @@ export function PatientFormModal({ opened, onClose, patient, onSaved }: ModalPro
   const save = useMutation({
     mutationFn: (input: PatientInput) => (patient ? api.updatePatient(patient.id, input) : api.createPatient(input)),
     onSuccess: async (saved) => {
-      notifySuccess(patient ? `${saved.fullName} was updated.` : `${saved.fullName} was added.`, "Patient saved");
+      // The name is isolated (FSI…PDI) so an Arabic name does not reorder the sentence.
+      const name = `\u2068${saved.fullName}\u2069`;
+      notifySuccess(patient ? `${name} was updated.` : `${name} was added.`, "Patient saved");
       await client.invalidateQueries({ queryKey: queryKeys.patients });
       await client.invalidateQueries({ queryKey: queryKeys.cases });
       onSaved?.(saved);
       onClose();
     },
-    onError: (error) => {
-      // Field errors are shown on the form; everything else also as a notification.
-      if (fieldKey(error.field) === null) notifyError(error, "Could not save the patient");
-    },
+    // Shown as a notification too; the form puts field errors on their field.
+    onError: (error) => notifyError(error, "Could not save the patient"),
   });
   return (
     <Modal opened={opened} onClose={onClose} title={patient ? "Edit patient" : "New patient"} size="lg" centered>

@@ -1,11 +1,14 @@
-import { Badge, type BadgeProps } from "@mantine/core";
 import type { CaseStatus } from "../api/types";
 import { statusColor, statusLabel } from "../lib/labels";
+import { Tag } from "./Tag";
 
-export function StatusBadge({ status, ...props }: { status: CaseStatus } & Omit<BadgeProps, "color" | "children">) {
+type Props = { status: CaseStatus; size?: "sm" | "lg"; "data-testid"?: string };
+
+/** The status as people read it ("Awaiting payment"): its text is exactly the label. */
+export function StatusBadge({ status, size, ...props }: Props) {
   return (
-    <Badge color={statusColor(status)} variant="light" data-status={status} {...props}>
+    <Tag color={statusColor(status)} size={size} data-status={status} {...props}>
       {statusLabel(status)}
-    </Badge>
+    </Tag>
   );
 }

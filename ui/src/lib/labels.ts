@@ -1,4 +1,7 @@
-import type { CaseStatus, DocumentKind, Role, Sex } from "../api/types";
+import type { ActionKind, CaseStatus, DocumentKind, Role, Sex } from "../api/types";
+
+// Functions taking `string` accept values a newer core may send that this UI
+// does not know yet; they are shown readably instead of breaking.
 
 export const CASE_STATUSES: readonly CaseStatus[] = [
   "draft",
@@ -37,11 +40,11 @@ const STATUS_COLORS: Record<CaseStatus, string> = {
 };
 
 /** Human label for a status; an unknown status (newer core) is shown readably. */
-export function statusLabel(status: CaseStatus | string): string {
+export function statusLabel(status: string): string {
   return (STATUS_LABELS as Record<string, string>)[status] ?? humanise(status);
 }
 
-export function statusColor(status: CaseStatus | string): string {
+export function statusColor(status: string): string {
   return (STATUS_COLORS as Record<string, string>)[status] ?? "gray";
 }
 
@@ -67,11 +70,11 @@ const ROLE_GROUP_LABELS: Record<Role, string> = {
 
 export const ROLES: readonly Role[] = ["requester", "coordinator", "provider", "admin", "system"];
 
-export function roleLabel(role: Role | string): string {
+export function roleLabel(role: string): string {
   return (ROLE_LABELS as Record<string, string>)[role] ?? humanise(role);
 }
 
-export function roleGroupLabel(role: Role | string): string {
+export function roleGroupLabel(role: string): string {
   return (ROLE_GROUP_LABELS as Record<string, string>)[role] ?? humanise(role);
 }
 
@@ -85,7 +88,7 @@ const DOCUMENT_KIND_LABELS: Record<DocumentKind, string> = {
   other: "Other",
 };
 
-export function documentKindLabel(kind: DocumentKind | string): string {
+export function documentKindLabel(kind: string): string {
   return (DOCUMENT_KIND_LABELS as Record<string, string>)[kind] ?? humanise(kind);
 }
 
@@ -99,10 +102,54 @@ export function guessDocumentKind(mediaType: string, name: string): DocumentKind
 
 export const SEXES: readonly Sex[] = ["female", "male"];
 
-export function sexLabel(sex: Sex | string): string {
+export function sexLabel(sex: string): string {
   if (sex === "female") return "Female";
   if (sex === "male") return "Male";
   return humanise(sex);
+}
+
+/** Every case action of the domain (ActionKind in the bindings; a new one fails to compile below). */
+export const ACTION_KINDS: readonly ActionKind[] = [
+  "update_draft",
+  "add_document",
+  "remove_document",
+  "submit",
+  "assign_coordinator",
+  "record_payment",
+  "assign_providers",
+  "respond_to_assignment",
+  "start_review",
+  "request_documents",
+  "return_case",
+  "resolve_return",
+  "submit_opinion",
+  "submit_final_summary",
+  "cancel",
+  "reject",
+];
+
+const ACTION_LABELS: Record<ActionKind, string> = {
+  update_draft: "Edit draft",
+  add_document: "Add documents",
+  remove_document: "Remove document",
+  submit: "Submit case",
+  assign_coordinator: "Assign coordinator",
+  record_payment: "Record payment",
+  assign_providers: "Assign doctors",
+  respond_to_assignment: "Accept or decline",
+  start_review: "Start review",
+  request_documents: "Request documents",
+  return_case: "Return case",
+  resolve_return: "Resolve return",
+  submit_opinion: "Submit opinion",
+  submit_final_summary: "Submit final summary",
+  cancel: "Cancel case",
+  reject: "Reject case",
+};
+
+/** Button label for a case action; an unknown action (newer core) is shown readably. */
+export function actionLabel(action: string): string {
+  return (ACTION_LABELS as Record<string, string>)[action] ?? humanise(action);
 }
 
 export function humanise(code: string): string {

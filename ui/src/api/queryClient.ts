@@ -1,0 +1,35 @@
+import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
+import { notifyError } from "../lib/notify";
+import { normaliseError } from "./client";
+import { queryKeys } from "./queries";
+
+/**
+ * The app's query client. Commands run in-process, so retrying a failed one
+ * only repeats the same answer: no retries. Every failed read is notified once
+ * (pages also show it inline); a "not_signed_in" answer anywhere sends the
+ * user back to the chooser.
+ */
+export function createQueryClient(): QueryClient {
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({
+      onError: (raw, query) => {
+        const error = normaliseError(raw);
+        if (error.code === "not_signed_in") {
+          if (query.queryKey[0] !== queryKeys.currentUser[0]) client.setQueryData(queryKeys.currentUser, null);
+          return;
+        }
+        notifyError(error, "Could not load");
+      },
+    }),
+    mutationCache: new MutationCache({
+      onError: (raw) => {
+        if (normaliseError(raw).code === "not_signed_in") client.setQueryData(queryKeys.currentUser, null);
+      },
+    }),
+    defaultOptions: {
+      queries: { retry: false, refetchOnWindowFocus: false },
+      mutations: { retry: false },
+    },
+  });
+  return client;
+}

@@ -1,0 +1,90 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createQueryClient } from "../api/queryClient";
+import type { UserSummary } from "../api/types";
+import { admin, cardioCoordinator, oncoCoordinator, requester } from "../test/fixtures";
+import { callsOf, fail, invokeMock, routeInvoke } from "../test/invoke";
+import { renderWithProviders } from "../test/render";
+import { App } from "./App";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+function backend(initial: UserSummary | null) {
+  let current = initial;
+  const users = [requester, admin, cardioCoordinator, oncoCoordinator];
+  routeInvoke({
+    current_user: () => current,
+    list_users: () => users,
+    sign_in_as: (args) => {
+      current = users.find((u) => u.id === (args as { userId: string }).userId) ?? null;
+      return current;
+    },
+    sign_out: () => {
+      current = null;
+      return null;
+    },
+    list_cases: () => [],
+    list_patients: () => [],
+    catalog: () => ({ specialties: [], reviewTypes: [], diseaseCategories: [], coordinators: [] }),
+  });
+}
+
+describe("App", () => {
+  beforeEach(() => {
+    invokeMock.mockReset();
+    window.location.hash = "";
+  });
+
+  it("starts on the chooser, with the users grouped by role", async () => {
+    backend(null);
+    renderWithProviders(<App />);
+    expect(await screen.findByRole("heading", { name: "Choose who you are" })).toBeInTheDocument();
+    const coordinators = await screen.findByRole("region", { name: "Coordinators" });
+    expect(within(coordinators).getByTestId("user-carla@hospital.test")).toBeInTheDocument();
+    expect(within(coordinators).getByTestId("user-omar@hospital.test")).toBeInTheDocument();
+    expect(within(screen.getByRole("region", { name: "Requesters" })).getByTestId("user-rana@hospital.test")).toBeInTheDocument();
+  });
+
+  it("signs in as the chosen user and back out with switch-user", async () => {
+    backend(null);
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    await user.click(await screen.findByTestId("user-rana@hospital.test"));
+
+    expect(invokeMock).toHaveBeenCalledWith("sign_in_as", { userId: requester.id }, undefined);
+    expect(await screen.findByTestId("current-user-name")).toHaveTextContent("Rana Requester");
+    expect(screen.getByTestId("current-user-role")).toHaveTextContent("Requester");
+    expect(screen.getByTestId("nav-patients")).toBeInTheDocument();
+    expect(screen.getByTestId("nav-cases")).toBeInTheDocument();
+    expect(screen.getByTestId("nav-new-case")).toBeInTheDocument();
+    expect(window.location.hash).toBe("#/cases");
+
+    await user.click(screen.getByTestId("switch-user"));
+    expect(await screen.findByRole("heading", { name: "Choose who you are" })).toBeInTheDocument();
+    expect(callsOf("sign_out")).toHaveLength(1);
+  });
+
+  it("offers New case only to requesters", async () => {
+    backend(cardioCoordinator);
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId("nav-cases")).toBeInTheDocument();
+    expect(screen.queryByTestId("nav-new-case")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("nav-patients")).not.toBeInTheDocument();
+  });
+
+  it("goes back to the chooser when the core says nobody is signed in", async () => {
+    backend(requester);
+    renderWithProviders(<App />, { client: createQueryClient() });
+    await screen.findByTestId("current-user-name");
+    routeInvoke({
+      list_users: () => [requester],
+      list_patients: () => {
+        fail("not_signed_in", "Sign in first.");
+      },
+    });
+    window.location.hash = "#/patients";
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    await waitFor(() => expect(screen.getByRole("heading", { name: "Choose who you are" })).toBeInTheDocument());
+  });
+});

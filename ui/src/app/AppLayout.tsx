@@ -1,0 +1,110 @@
+import { AppShell, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { api } from "../api/client";
+import { userChanged } from "../api/queries";
+import type { UserSummary } from "../api/types";
+import { Tag } from "../components/Tag";
+import { roleLabel } from "../lib/labels";
+import { notifyError } from "../lib/notify";
+import { routeHref, useRoute, type Route } from "../lib/router";
+import { createsCases, seesPatients } from "../lib/users";
+import { CaseDetailPage } from "../pages/CaseDetailPage";
+import { CaseListPage } from "../pages/CaseListPage";
+import { NewCasePage } from "../pages/NewCasePage";
+import { NotFoundPage } from "../pages/NotFoundPage";
+import { PatientsPage } from "../pages/PatientsPage";
+
+function Screen({ route, user }: { route: Route; user: UserSummary }) {
+  switch (route.name) {
+    case "cases":
+      return <CaseListPage user={user} />;
+    case "new-case":
+      return <NewCasePage user={user} />;
+    case "case":
+      return <CaseDetailPage key={route.caseId} caseId={route.caseId} user={user} />;
+    case "patients":
+      return <PatientsPage user={user} />;
+    case "not-found":
+      return <NotFoundPage path={route.path} />;
+  }
+}
+
+export function AppLayout({ user }: { user: UserSummary }) {
+  const route = useRoute();
+  const client = useQueryClient();
+  const signOut = useMutation({
+    mutationFn: api.signOut,
+    // Back to the chooser. The location is left alone here (changing it would render
+    // this user's next screen on the way out); signing in starts on the default route.
+    onSuccess: () => userChanged(client, null),
+    onError: (error) => notifyError(error, "Could not switch user"),
+  });
+
+  // A new screen starts at its top (the document keeps its scroll position otherwise).
+  const routeKey = routeHref(route);
+  useEffect(() => {
+    window.scrollTo({ top: 0 });
+  }, [routeKey]);
+
+  const casesActive = route.name === "cases" || route.name === "case";
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: "xs" }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Title order={1} size="h3">
+            Second Opinion
+          </Title>
+          <Group gap="sm" wrap="nowrap">
+            <Stack gap={0} align="flex-end">
+              <Text fw={600} size="sm" dir="auto" data-testid="current-user-name">
+                {user.name}
+              </Text>
+              <Tag color="blue" data-testid="current-user-role">
+                {roleLabel(user.role)}
+              </Tag>
+            </Stack>
+            <Button
+              variant="default"
+              onClick={() => signOut.mutate()}
+              loading={signOut.isPending}
+              data-testid="switch-user"
+            >
+              Switch user
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        {seesPatients(user) && (
+          <NavLink
+            href={routeHref({ name: "patients" })}
+            label="Patients"
+            active={route.name === "patients"}
+            aria-current={route.name === "patients" ? "page" : undefined}
+            data-testid="nav-patients"
+          />
+        )}
+        <NavLink
+          href={routeHref({ name: "cases" })}
+          label="Cases"
+          active={casesActive}
+          aria-current={casesActive ? "page" : undefined}
+          data-testid="nav-cases"
+        />
+        {createsCases(user) && (
+          <NavLink
+            href={routeHref({ name: "new-case" })}
+            label="New case"
+            active={route.name === "new-case"}
+            aria-current={route.name === "new-case" ? "page" : undefined}
+            data-testid="nav-new-case"
+          />
+        )}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Screen route={route} user={user} />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,39 @@
+import { Alert, Button, Container, Stack, Text } from "@mantine/core";
+import { Component, type ErrorInfo, type ReactNode } from "react";
+
+type State = { error: Error | null };
+
+/** Last resort: a rendering bug shows a message and a way back instead of a blank window. */
+export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
+  state: State = { error: null };
+
+  static getDerivedStateFromError(error: unknown): State {
+    return { error: error instanceof Error ? error : new Error(String(error)) };
+  }
+
+  componentDidCatch(error: unknown, info: ErrorInfo): void {
+    console.error("UI error", error, info.componentStack);
+  }
+
+  render(): ReactNode {
+    if (!this.state.error) return this.props.children;
+    return (
+      <Container size="sm" py="xl">
+        <Alert color="red" title="Something went wrong in this screen">
+          <Stack>
+            <Text size="sm">{this.state.error.message}</Text>
+            <Button
+              variant="default"
+              onClick={() => {
+                window.location.hash = "";
+                this.setState({ error: null });
+              }}
+            >
+              Start again
+            </Button>
+          </Stack>
+        </Alert>
+      </Container>
+    );
+  }
+}

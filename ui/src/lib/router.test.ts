@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { parseHash, routeHref, type Route } from "./router";
+
+describe("router", () => {
+  it("parses every screen", () => {
+    expect(parseHash("")).toEqual({ name: "cases" });
+    expect(parseHash("#/")).toEqual({ name: "cases" });
+    expect(parseHash("#/cases")).toEqual({ name: "cases" });
+    expect(parseHash("#/cases/new")).toEqual({ name: "new-case" });
+    expect(parseHash("#/cases/0192-abc")).toEqual({ name: "case", caseId: "0192-abc" });
+    expect(parseHash("#/patients")).toEqual({ name: "patients" });
+    expect(parseHash("#/nowhere/at/all")).toEqual({ name: "not-found", path: "/nowhere/at/all" });
+  });
+
+  it("round-trips hrefs", () => {
+    const routes: Route[] = [
+      { name: "cases" },
+      { name: "new-case" },
+      { name: "case", caseId: "a b/c" },
+      { name: "patients" },
+    ];
+    for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
+  });
+});

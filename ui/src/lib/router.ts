@@ -1,0 +1,66 @@
+// A tiny hash router: the app is loaded from files (Tauri's asset protocol), so
+// there are no server routes; the location hash holds the screen.
+import { useSyncExternalStore } from "react";
+
+export type Route =
+  | { name: "cases" }
+  | { name: "new-case" }
+  | { name: "case"; caseId: string }
+  | { name: "patients" }
+  | { name: "not-found"; path: string };
+
+export const DEFAULT_ROUTE: Route = { name: "cases" };
+
+/** "#/cases/abc" → { name: "case", caseId: "abc" }. An empty hash is the default route. */
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+  if (path === "") return DEFAULT_ROUTE;
+  const parts = path.split("/").map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  if (parts[0] === "patients" && parts.length === 1) return { name: "patients" };
+  if (parts[0] === "cases") {
+    if (parts.length === 1) return { name: "cases" };
+    if (parts.length === 2 && parts[1] === "new") return { name: "new-case" };
+    if (parts.length === 2 && parts[1]) return { name: "case", caseId: parts[1] };
+  }
+  return { name: "not-found", path: `/${path}` };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.name) {
+    case "cases":
+      return "#/cases";
+    case "new-case":
+      return "#/cases/new";
+    case "case":
+      return `#/cases/${encodeURIComponent(route.caseId)}`;
+    case "patients":
+      return "#/patients";
+    case "not-found":
+      return `#${route.path}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  const href = routeHref(route);
+  if (window.location.hash !== href) window.location.hash = href;
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
+
+function snapshot(): string {
+  return window.location.hash;
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, snapshot, () => "");
+  return parseHash(hash);
+}

@@ -1,0 +1,546 @@
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Center,
+  Grid,
+  Group,
+  Loader,
+  NativeSelect,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from "@mantine/core";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+import { api, type CommandError } from "../api/client";
+import { caseChanged, useCase, useCatalog, usePatients } from "../api/queries";
+import type { CaseDetail, CaseDocument, Catalog, DocumentKind, UserSummary } from "../api/types";
+import { ActionButton } from "../components/ActionButton";
+import { AssignCoordinatorModal } from "../components/AssignCoordinatorModal";
+import { CaseForm } from "../components/CaseForm";
+import { CaseTimeline } from "../components/CaseTimeline";
+import { DocumentPicker } from "../components/DocumentPicker";
+import { ArrowLeftIcon, CrossIcon } from "../components/icons";
+import { ReasonModal } from "../components/ReasonModal";
+import { StatusBadge } from "../components/StatusBadge";
+import { toDocumentInput, useDocumentStaging } from "../hooks/useDocumentStaging";
+import { presentAction, type ActionPresentation } from "../lib/actions";
+import { specialtyName } from "../lib/catalog";
+import { formatBytes, formatDateTime, formatMoney, pluralDays } from "../lib/format";
+import { DOCUMENT_KINDS, documentKindLabel, sexLabel } from "../lib/labels";
+import { notifyError, notifySuccess } from "../lib/notify";
+import { routeHref } from "../lib/router";
+
+export function CaseDetailPage({ caseId, user }: { caseId: string; user: UserSummary }) {
+  const query = useCase(caseId);
+  const catalog = useCatalog();
+  return (
+    <Stack>
+      <Anchor href={routeHref({ name: "cases" })} size="sm" w="fit-content">
+        <Group gap={4} component="span">
+          <ArrowLeftIcon /> Cases
+        </Group>
+      </Anchor>
+      {query.isPending && (
+        <Center py="xl">
+          <Loader aria-label="Loading the case" />
+        </Center>
+      )}
+      {query.isError && (
+        <Alert color="red" title={query.error.code === "not_found" ? "Case not found" : "Could not load the case"}>
+          {query.error.code === "not_found"
+            ? "This case does not exist, or you may not see it."
+            : query.error.message}
+        </Alert>
+      )}
+      {query.data && <CaseDetailView detail={query.data} user={user} catalog={catalog.data} />}
+    </Stack>
+  );
+}
+
+type CaseCommand =
+  | { kind: "submit" }
+  | { kind: "assign"; coordinatorId: string }
+  | { kind: "reject"; reason: string }
+  | { kind: "cancel"; reason: string | null }
+  | { kind: "remove-document"; document: CaseDocument };
+
+function runCommand(caseId: string, c: CaseCommand): Promise<CaseDetail> {
+  switch (c.kind) {
+    case "submit":
+      return api.submitCase(caseId);
+    case "assign":
+      return api.assignCoordinator(caseId, c.coordinatorId);
+    case "reject":
+      return api.rejectCase(caseId, c.reason);
+    case "cancel":
+      return api.cancelCase(caseId, c.reason);
+    case "remove-document":
+      return api.removeDocument(caseId, c.document.id);
+  }
+}
+
+const SUCCESS: Record<CaseCommand["kind"], string> = {
+  submit: "The case was submitted for review.",
+  assign: "The coordinator was assigned.",
+  reject: "The case was rejected.",
+  cancel: "The case was cancelled.",
+  "remove-document": "The document was removed.",
+};
+
+const FAILURE: Record<CaseCommand["kind"], string> = {
+  submit: "Could not submit the case",
+  assign: "Could not assign the coordinator",
+  reject: "Could not reject the case",
+  cancel: "Could not cancel the case",
+  "remove-document": "Could not remove the document",
+};
+
+type Modal = "assign" | "reject" | "cancel" | null;
+
+function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: UserSummary; catalog: Catalog | undefined }) {
+  const client = useQueryClient();
+  const [modal, setModal] = useState<Modal>(null);
+  const [editing, setEditing] = useState(false);
+  const command = useMutation({
+    mutationFn: (c: CaseCommand) => runCommand(detail.id, c),
+    onSuccess: async (updated, c) => {
+      setModal(null);
+      await caseChanged(client, updated);
+      notifySuccess(SUCCESS[c.kind]);
+    },
+    onError: (error, c) => notifyError(error, FAILURE[c.kind]),
+  });
+  const modalError = (kind: CaseCommand["kind"]): CommandError | null =>
+    command.variables?.kind === kind ? command.error : null;
+  const open = (m: Modal) => {
+    command.reset();
+    setModal(m);
+  };
+
+  const present = (kind: Parameters<typeof presentAction>[1]) => presentAction(detail.actions, kind);
+  const editDraft = present("update_draft");
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-start">
+        <Stack gap={4}>
+          <Group gap="sm">
+            <Title order={2}>
+              <span data-testid="case-reference">{detail.reference ?? "No reference yet"}</span>
+            </Title>
+            <StatusBadge status={detail.status} size="lg" data-testid="case-status" />
+          </Group>
+          <Text size="sm" c="dimmed">
+            Created {formatDateTime(detail.createdAt)} · Updated {formatDateTime(detail.updatedAt)}
+          </Text>
+        </Stack>
+        <Group gap="sm" align="flex-start" data-testid="case-actions">
+          {!editing && (
+            <ActionButton presentation={editDraft} variant="default" onClick={() => setEditing(true)} data-testid="action-edit-draft">
+              Edit draft
+            </ActionButton>
+          )}
+          <ActionButton
+            presentation={present("submit")}
+            onClick={() => command.mutate({ kind: "submit" })}
+            loading={command.isPending && command.variables.kind === "submit"}
+            data-testid="action-submit"
+          >
+            Submit case
+          </ActionButton>
+          <ActionButton
+            presentation={present("assign_coordinator")}
+            onClick={() => open("assign")}
+            data-testid="action-assign-coordinator"
+          >
+            {detail.coordinator ? "Change coordinator" : "Assign coordinator"}
+          </ActionButton>
+          <ActionButton
+            presentation={present("reject")}
+            color="red"
+            variant="light"
+            onClick={() => open("reject")}
+            data-testid="action-reject"
+          >
+            Reject case
+          </ActionButton>
+          <ActionButton
+            presentation={present("cancel")}
+            color="red"
+            variant="default"
+            onClick={() => open("cancel")}
+            data-testid="action-cancel"
+          >
+            Cancel case
+          </ActionButton>
+        </Group>
+      </Group>
+
+      {detail.status === "cancelled" && detail.cancelReason && (
+        <Alert color="gray" title="Cancelled" data-testid="case-cancel-reason">
+          <Text size="sm" dir="auto" className="so-pre">
+            {detail.cancelReason}
+          </Text>
+        </Alert>
+      )}
+      {detail.status === "rejected" && detail.rejectReason && (
+        <Alert color="red" title="Rejected" data-testid="case-reject-reason">
+          <Text size="sm" dir="auto" className="so-pre">
+            {detail.rejectReason}
+          </Text>
+        </Alert>
+      )}
+
+      {editing && editDraft.visible ? (
+        <DraftEditor detail={detail} user={user} catalog={catalog} onDone={() => setEditing(false)} />
+      ) : (
+        <CaseFacts detail={detail} catalog={catalog} />
+      )}
+
+      <CaseDocuments
+        detail={detail}
+        add={present("add_document")}
+        remove={present("remove_document")}
+        removing={command.isPending && command.variables.kind === "remove-document" ? command.variables.document.id : null}
+        onRemove={(document) => command.mutate({ kind: "remove-document", document })}
+      />
+
+      <Paper withBorder p="md" radius="md">
+        <Title order={3} size="h4" mb="md">
+          Timeline
+        </Title>
+        <CaseTimeline entries={detail.timeline} />
+      </Paper>
+
+      <AssignCoordinatorModal
+        opened={modal === "assign"}
+        detail={detail}
+        catalog={catalog}
+        loading={command.isPending}
+        error={modalError("assign")}
+        onConfirm={(coordinatorId) => command.mutate({ kind: "assign", coordinatorId })}
+        onClose={() => setModal(null)}
+      />
+      <ReasonModal
+        opened={modal === "reject"}
+        title="Reject case"
+        description="The requester will see this reason."
+        label="Reason for rejecting"
+        required
+        confirmLabel="Reject case"
+        confirmColor="red"
+        loading={command.isPending}
+        error={modalError("reject")}
+        onConfirm={(reason) => command.mutate({ kind: "reject", reason: reason ?? "" })}
+        onClose={() => setModal(null)}
+      />
+      <ReasonModal
+        opened={modal === "cancel"}
+        title="Cancel case"
+        description={
+          detail.status === "payment_successful" || detail.status === "doctors_assigned"
+            ? "The case has been paid for; a refund will be created."
+            : undefined
+        }
+        label="Reason for cancelling"
+        required={user.role === "admin"}
+        confirmLabel="Cancel case"
+        confirmColor="red"
+        loading={command.isPending}
+        error={modalError("cancel")}
+        onConfirm={(reason) => command.mutate({ kind: "cancel", reason })}
+        onClose={() => setModal(null)}
+      />
+    </Stack>
+  );
+}
+
+function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" fw={600}>
+        {label}
+      </Text>
+      <Text component="div" size="sm" data-testid={testId}>
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+function Arabic({ children }: { children: ReactNode }) {
+  return (
+    <Text component="span" size="sm" c="dimmed" dir="auto" lang="ar" display="block">
+      {children}
+    </Text>
+  );
+}
+
+function CaseFacts({ detail, catalog }: { detail: CaseDetail; catalog: Catalog | undefined }) {
+  const { patient, reviewType, diseaseCategory, coordinator } = detail;
+  const specialty = specialtyName(catalog, reviewType.specialtyId);
+  return (
+    <Grid>
+      <Grid.Col span={{ base: 12, md: 6 }}>
+        <Paper withBorder p="md" radius="md" h="100%" data-testid="case-patient-block">
+          <Title order={3} size="h4" mb="sm">
+            Patient
+          </Title>
+          <Stack gap="xs">
+            <Field label="Full name" testId="case-patient-name">
+              <span dir="auto">{patient.fullName}</span>
+            </Field>
+            <Group grow>
+              <Field label="Date of birth">{patient.dateOfBirth}</Field>
+              <Field label="Sex">{sexLabel(patient.sex)}</Field>
+            </Group>
+            <Group grow>
+              <Field label="Medical record number">{patient.medicalRecordNumber ?? "—"}</Field>
+              <Field label="Phone">{patient.phone ?? "—"}</Field>
+            </Group>
+          </Stack>
+        </Paper>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, md: 6 }}>
+        <Paper withBorder p="md" radius="md" h="100%">
+          <Title order={3} size="h4" mb="sm">
+            Review
+          </Title>
+          <Stack gap="xs">
+            <Field label="Review type" testId="case-review-type-name">
+              {reviewType.nameEn}
+              <Arabic>{reviewType.nameAr}</Arabic>
+              <Text component="span" size="xs" c="dimmed" display="block">
+                {formatMoney(reviewType.priceMinor, reviewType.currency)} · expected review in about{" "}
+                {pluralDays(reviewType.expectedReviewDays)}
+                {specialty && ` · ${specialty}`}
+              </Text>
+            </Field>
+            <Field label="Disease category" testId="case-disease-category-name">
+              {diseaseCategory.labelEn}
+              <Arabic>{diseaseCategory.labelAr}</Arabic>
+            </Field>
+            <Field label="Coordinator" testId="case-coordinator">
+              {coordinator ? (
+                <>
+                  {coordinator.name}
+                  <Text component="span" size="xs" c="dimmed" display="block">
+                    {coordinator.email}
+                  </Text>
+                </>
+              ) : (
+                <Text component="span" size="sm" c="dimmed">
+                  Not assigned yet
+                </Text>
+              )}
+            </Field>
+          </Stack>
+        </Paper>
+      </Grid.Col>
+      <Grid.Col span={12}>
+        <Paper withBorder p="md" radius="md">
+          <Stack gap="md">
+            <Field label="Question for the specialists" testId="case-question-text">
+              <Text size="sm" dir="auto" className="so-pre">
+                {detail.question || <EmptyText />}
+              </Text>
+            </Field>
+            <Field label="Clinical summary" testId="case-summary-text">
+              <Text size="sm" dir="auto" className="so-pre">
+                {detail.clinicalSummary || <EmptyText />}
+              </Text>
+            </Field>
+          </Stack>
+        </Paper>
+      </Grid.Col>
+    </Grid>
+  );
+}
+
+function EmptyText() {
+  return (
+    <Text component="span" size="sm" c="dimmed">
+      Not written yet
+    </Text>
+  );
+}
+
+function DraftEditor({
+  detail,
+  user,
+  catalog,
+  onDone,
+}: {
+  detail: CaseDetail;
+  user: UserSummary;
+  catalog: Catalog | undefined;
+  onDone: () => void;
+}) {
+  const client = useQueryClient();
+  const patients = usePatients(user.role === "requester");
+  if (!catalog || patients.isPending) {
+    return (
+      <Center py="md">
+        <Loader aria-label="Loading the form" />
+      </Center>
+    );
+  }
+  // The case's own patient, review type and category are always offered, even if the
+  // list could not be read or the catalog no longer lists them (retired).
+  const list = patients.data ?? [];
+  const withCurrent: Catalog = {
+    ...catalog,
+    reviewTypes: catalog.reviewTypes.some((r) => r.id === detail.reviewType.id)
+      ? catalog.reviewTypes
+      : [...catalog.reviewTypes, detail.reviewType],
+    diseaseCategories: catalog.diseaseCategories.some((c) => c.id === detail.diseaseCategory.id)
+      ? catalog.diseaseCategories
+      : [...catalog.diseaseCategories, detail.diseaseCategory],
+  };
+  const withOwn = list.some((p) => p.id === detail.patient.id) ? list : [detail.patient, ...list];
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="draft-editor">
+      <Title order={3} size="h4" mb="sm">
+        Edit draft
+      </Title>
+      <CaseForm
+        mode="edit"
+        catalog={withCurrent}
+        patients={withOwn}
+        initial={{
+          patientId: detail.patient.id,
+          reviewTypeId: detail.reviewType.id,
+          diseaseCategoryId: detail.diseaseCategory.id,
+          question: detail.question,
+          clinicalSummary: detail.clinicalSummary,
+        }}
+        onSave={async (input) => {
+          const updated = await api.updateDraft(detail.id, input);
+          await caseChanged(client, updated);
+          notifySuccess("The draft was saved.");
+          onDone();
+        }}
+        onCancel={onDone}
+      />
+    </Paper>
+  );
+}
+
+type DocumentsProps = {
+  detail: CaseDetail;
+  add: ActionPresentation;
+  remove: ActionPresentation;
+  removing: string | null;
+  onRemove: (document: CaseDocument) => void;
+};
+
+const AUTO_KIND = "";
+
+function CaseDocuments({ detail, add, remove, removing, onRemove }: DocumentsProps) {
+  const client = useQueryClient();
+  const [kind, setKind] = useState<DocumentKind | typeof AUTO_KIND>(AUTO_KIND);
+  const staging = useDocumentStaging(async (item) => {
+    const updated = await api.addDocument(detail.id, toDocumentInput({ ...item, kind: kind === AUTO_KIND ? item.kind : kind }));
+    await caseChanged(client, updated);
+    notifySuccess(`"${item.name}" was added.`);
+  });
+
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Title order={3} size="h4" mb="sm">
+        Documents
+      </Title>
+      {detail.documents.length === 0 && staging.pending.length === 0 ? (
+        <Text size="sm" c="dimmed" mb="sm">
+          No documents.
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={600}>
+          <Table verticalSpacing="xs" data-testid="documents-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Kind</Table.Th>
+                <Table.Th>Size</Table.Th>
+                <Table.Th>Added</Table.Th>
+                {remove.visible && <Table.Th aria-label="Actions" />}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {detail.documents.map((d) => (
+                <Table.Tr key={d.id} data-testid="document-row" data-document-id={d.id}>
+                  <Table.Td dir="auto" style={{ overflowWrap: "anywhere" }}>
+                    {d.name}
+                  </Table.Td>
+                  <Table.Td>{documentKindLabel(d.kind)}</Table.Td>
+                  <Table.Td>{formatBytes(d.sizeBytes)}</Table.Td>
+                  <Table.Td>{formatDateTime(d.uploadedAt)}</Table.Td>
+                  {remove.visible && (
+                    <Table.Td>
+                      <Tooltip label={remove.enabled ? `Remove ${d.name}` : remove.reason} multiline maw={300}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Remove ${d.name}`}
+                          data-testid="document-remove"
+                          data-reason={remove.enabled ? undefined : remove.reason}
+                          disabled={!remove.enabled || removing !== null}
+                          loading={removing === d.id}
+                          onClick={() => onRemove(d)}
+                        >
+                          <CrossIcon />
+                        </ActionIcon>
+                      </Tooltip>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+              {staging.pending.map((p) => (
+                <Table.Tr key={p.key} data-testid="document-uploading">
+                  <Table.Td dir="auto">{p.name}</Table.Td>
+                  <Table.Td colSpan={remove.visible ? 4 : 3}>
+                    <Text size="sm" c="dimmed">
+                      Uploading…
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {add.visible && !add.enabled && (
+        <Text size="sm" c="dimmed" mt="sm" data-testid="add-document-reason">
+          Adding documents: {add.reason}
+        </Text>
+      )}
+      {add.visible && add.enabled && (
+        <Group align="flex-start" mt="sm" gap="md">
+          <NativeSelect
+            label="Kind"
+            data-testid="document-kind"
+            value={kind}
+            onChange={(e) => setKind(e.currentTarget.value as DocumentKind | typeof AUTO_KIND)}
+            data={[
+              { value: AUTO_KIND, label: "Detect from the file" },
+              ...DOCUMENT_KINDS.map((k) => ({ value: k, label: documentKindLabel(k) })),
+            ]}
+            w={200}
+          />
+          <DocumentPicker
+            label="Add documents"
+            description="Up to 25 MB each."
+            error={staging.error ?? undefined}
+            onFiles={(files) => void staging.stageFiles(files)}
+            data-testid="case-files"
+          />
+        </Group>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,63 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { CaseFilter, CaseSummary } from "../api/types";
+import { admin, caseDetail } from "../test/fixtures";
+import { invokeMock, routeInvoke } from "../test/invoke";
+import { renderWithProviders } from "../test/render";
+import { CaseListPage } from "./CaseListPage";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+const { id, reference, status, patientName, reviewTypeName, diseaseCategoryLabel, coordinatorName, createdAt, updatedAt } =
+  caseDetail({ status: "awaiting_payment", coordinatorName: "Carla Cardio" });
+const summary: CaseSummary = {
+  id,
+  reference,
+  status,
+  patientName,
+  reviewTypeName,
+  diseaseCategoryLabel,
+  coordinatorName,
+  createdAt,
+  updatedAt,
+};
+
+describe("CaseListPage", () => {
+  beforeEach(() => {
+    invokeMock.mockReset();
+    routeInvoke({
+      list_cases: (args) => {
+        const { filter } = args as { filter: CaseFilter };
+        return filter.status === null || filter.status === summary.status ? [summary] : [];
+      },
+    });
+  });
+
+  it("lists the cases and opens one when its row is clicked", async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<CaseListPage user={admin} />);
+    const row = await screen.findByTestId("case-row");
+    for (const text of ["SO-0001", "Huda Patient", "Cardiac review", "Arrhythmia", "Awaiting payment", "Carla Cardio"]) {
+      expect(row).toHaveTextContent(text);
+    }
+    expect(invokeMock).toHaveBeenCalledWith("list_cases", { filter: { status: null, search: null } }, undefined);
+    await user.click(within(row).getByText("Huda Patient"));
+    expect(window.location.hash).toBe(`#/cases/${summary.id}`);
+  });
+
+  it("filters by status and search", async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<CaseListPage user={admin} />);
+    await screen.findByTestId("case-row");
+    await user.selectOptions(screen.getByTestId("case-filter-status"), "Draft");
+    await waitFor(() => expect(screen.getByTestId("cases-empty")).toBeInTheDocument());
+    expect(invokeMock).toHaveBeenCalledWith("list_cases", { filter: { status: "draft", search: null } }, undefined);
+
+    await user.selectOptions(screen.getByTestId("case-filter-status"), "All statuses");
+    await user.type(screen.getByTestId("case-filter-search"), "  Huda ");
+    await waitFor(() =>
+      expect(invokeMock).toHaveBeenCalledWith("list_cases", { filter: { status: null, search: "Huda" } }, undefined),
+    );
+  });
+});

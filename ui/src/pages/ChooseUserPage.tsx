@@ -1,0 +1,79 @@
+import { Alert, Button, Center, Container, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api } from "../api/client";
+import { useUsers, userChanged } from "../api/queries";
+import { roleGroupLabel } from "../lib/labels";
+import { notifyError } from "../lib/notify";
+import { DEFAULT_ROUTE, navigate } from "../lib/router";
+import { groupUsersByRole } from "../lib/users";
+
+export function ChooseUserPage() {
+  const users = useUsers();
+  const client = useQueryClient();
+  const signIn = useMutation({
+    mutationFn: (userId: string) => api.signInAs(userId),
+    onSuccess: (user) => {
+      navigate(DEFAULT_ROUTE);
+      userChanged(client, user);
+    },
+    onError: (error) => notifyError(error, "Could not sign in"),
+  });
+
+  return (
+    <Container size="md" py="xl">
+      <Stack gap="lg">
+        <div>
+          <Title order={1}>Choose who you are</Title>
+          <Text c="dimmed" mt="xs">
+            Pick one of the demo users to work as. You can switch at any time.
+          </Text>
+        </div>
+        {users.isPending && (
+          <Center py="xl">
+            <Loader aria-label="Loading users" />
+          </Center>
+        )}
+        {users.isError && (
+          <Alert color="red" title="Could not load the users">
+            {users.error.message}
+          </Alert>
+        )}
+        {users.data && users.data.length === 0 && <Text c="dimmed">There are no users to choose from.</Text>}
+        {users.data &&
+          groupUsersByRole(users.data).map((group) => (
+            <section key={group.role} aria-labelledby={`role-${group.role}`}>
+              <Title order={2} size="h4" id={`role-${group.role}`} mb="xs">
+                {roleGroupLabel(group.role)}
+              </Title>
+              <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
+                {group.users.map((user) => (
+                  <Paper key={user.id} withBorder radius="md">
+                    <Button
+                      variant="subtle"
+                      fullWidth
+                      h="auto"
+                      py="sm"
+                      justify="flex-start"
+                      data-testid={`user-${user.email}`}
+                      loading={signIn.isPending && signIn.variables === user.id}
+                      disabled={signIn.isPending && signIn.variables !== user.id}
+                      onClick={() => signIn.mutate(user.id)}
+                    >
+                      <Stack gap={2} align="flex-start">
+                        <Text fw={600} c="var(--mantine-color-text)" dir="auto">
+                          {user.name}
+                        </Text>
+                        <Text size="sm" c="dimmed">
+                          {user.email}
+                        </Text>
+                      </Stack>
+                    </Button>
+                  </Paper>
+                ))}
+              </SimpleGrid>
+            </section>
+          ))}
+      </Stack>
+    </Container>
+  );
+}

@@ -1,0 +1,146 @@
+import type {
+  ActionAvailability,
+  ActionKind,
+  CaseDetail,
+  Catalog,
+  Patient,
+  RefusalCode,
+  UserSummary,
+} from "../api/types";
+
+export const requester: UserSummary = {
+  id: "u-req",
+  name: "Rana Requester",
+  role: "requester",
+  email: "rana@hospital.test",
+  specialtyIds: [],
+};
+
+export const admin: UserSummary = {
+  id: "u-admin",
+  name: "Adam Admin",
+  role: "admin",
+  email: "adam@ops.test",
+  specialtyIds: [],
+};
+
+export const cardioCoordinator: UserSummary = {
+  id: "u-coord-cardio",
+  name: "Carla Cardio",
+  role: "coordinator",
+  email: "carla@hospital.test",
+  specialtyIds: ["sp-cardio"],
+};
+
+export const oncoCoordinator: UserSummary = {
+  id: "u-coord-onco",
+  name: "Omar Onco",
+  role: "coordinator",
+  email: "omar@hospital.test",
+  specialtyIds: ["sp-onco"],
+};
+
+export const catalog: Catalog = {
+  specialties: [
+    { id: "sp-cardio", nameEn: "Cardiology", nameAr: "أمراض القلب" },
+    { id: "sp-onco", nameEn: "Oncology", nameAr: "الأورام" },
+  ],
+  reviewTypes: [
+    {
+      id: "rt-cardio",
+      nameEn: "Cardiac review",
+      nameAr: "مراجعة القلب",
+      priceMinor: 150000,
+      currency: "SAR",
+      expectedReviewDays: 5,
+      specialtyId: "sp-cardio",
+      active: true,
+    },
+    {
+      id: "rt-onco",
+      nameEn: "Tumour board",
+      nameAr: "مجلس الأورام",
+      priceMinor: 250000,
+      currency: "SAR",
+      expectedReviewDays: 7,
+      specialtyId: "sp-onco",
+      active: true,
+    },
+  ],
+  diseaseCategories: [
+    { id: "dc-arrhythmia", labelEn: "Arrhythmia", labelAr: "اضطراب النظم", specialtyId: "sp-cardio", providerIds: [], active: true },
+    { id: "dc-valve", labelEn: "Valve disease", labelAr: "أمراض الصمامات", specialtyId: "sp-cardio", providerIds: [], active: true },
+    { id: "dc-breast", labelEn: "Breast cancer", labelAr: "سرطان الثدي", specialtyId: "sp-onco", providerIds: [], active: true },
+  ],
+  coordinators: [cardioCoordinator, oncoCoordinator],
+};
+
+export const patient: Patient = {
+  id: "p-1",
+  ownerId: "u-req",
+  fullName: "Huda Patient",
+  dateOfBirth: "1980-04-12",
+  sex: "female",
+  medicalRecordNumber: "MRN-1",
+  phone: null,
+  createdAt: "2025-01-01T10:00:00Z",
+  updatedAt: "2025-01-01T10:00:00Z",
+};
+
+/** `true` for allowed, or the refusal's code and message. */
+export function actions(
+  entries: Partial<Record<ActionKind, true | { code: RefusalCode; message: string }>>,
+): ActionAvailability[] {
+  return Object.entries(entries).map(([action, v]) => ({
+    action: action as ActionKind,
+    allowed: v === true,
+    reason: v === true || v === undefined ? null : { code: v.code, message: v.message, field: null },
+  }));
+}
+
+export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
+  const [reviewType] = catalog.reviewTypes;
+  const [diseaseCategory] = catalog.diseaseCategories;
+  return {
+    id: "c-1",
+    reference: "SO-0001",
+    status: "submitted",
+    patientName: patient.fullName,
+    reviewTypeName: reviewType!.nameEn,
+    diseaseCategoryLabel: diseaseCategory!.labelEn,
+    coordinatorName: null,
+    createdAt: "2025-02-01T09:00:00Z",
+    updatedAt: "2025-02-01T09:30:00Z",
+    patient,
+    reviewType: reviewType!,
+    diseaseCategory: diseaseCategory!,
+    question: "Is ablation indicated?",
+    clinicalSummary: "Palpitations for two years.",
+    documents: [
+      {
+        id: "d-1",
+        name: "ecg.pdf",
+        kind: "medical_report",
+        mediaType: "application/pdf",
+        sha256: "a".repeat(64),
+        sizeBytes: 2048,
+        uploadedBy: requester.id,
+        uploadedAt: "2025-02-01T09:00:00Z",
+      },
+    ],
+    coordinator: null,
+    timeline: [
+      {
+        at: "2025-02-01T09:00:00Z",
+        actorName: requester.name,
+        actorRole: "requester",
+        label: "New case created",
+        detail: null,
+      },
+    ],
+    actions: [],
+    cancelReason: null,
+    rejectReason: null,
+    ...overrides,
+  };
+}
