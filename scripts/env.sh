@@ -45,7 +45,19 @@ export SO_XVFB_SCREEN
 
 # so_headless CMD... : run CMD on a virtual X screen inside its own D-Bus
 # session, with the gnome-keyring unlocked (tests/e2e/in-session.sh).
+# CMD keeps this shell's stdout and stderr; what the session's own services
+# (Xvfb, dbus-daemon and what it starts) print goes to
+# $SO_LOG_DIR/headless-session.log, shown only when CMD fails.
 so_headless() {
-  xvfb-run -a -s "-screen 0 $SO_XVFB_SCREEN" \
-    dbus-run-session -- bash "$SO_ROOT/tests/e2e/in-session.sh" "$@"
+  local noise="$SO_LOG_DIR/headless-session.log" rc=0
+  mkdir -p "$SO_LOG_DIR"
+  : >"$noise"
+  SO_CMD_FDS=1 xvfb-run -a -s "-screen 0 $SO_XVFB_SCREEN" \
+    dbus-run-session -- bash "$SO_ROOT/tests/e2e/in-session.sh" "$@" \
+    3>&1 4>&2 >>"$noise" 2>&1 || rc=$?
+  if ((rc != 0)) && [[ -s "$noise" ]]; then
+    echo "--- the headless session's own messages ($noise), last lines:" >&2
+    grep -v 'Activating service\|Successfully activated\|fd limit' "$noise" | tail -n 15 >&2
+  fi
+  return "$rc"
 }

@@ -3,24 +3,24 @@
 # already there. Safe to run again and again: every step checks first.
 #
 #   bash scripts/setup.sh             everything (what scripts/test.sh needs)
-#   bash scripts/setup.sh --app-only  skip the end-to-end test tools
-#                                     (tauri-driver, Python venv); used by run.sh
+#   bash scripts/setup.sh --app-only  only what building and running the app
+#                                     needs (used by scripts/run.sh)
 #
 # What it may install, and why:
 #   * Debian/Ubuntu packages (apt-get, via sudo when not root): the WebKitGTK,
-#     GTK, tray, TLS, SVG and input libraries that Tauri compiles against; Xvfb,
-#     D-Bus and WebKitWebDriver to run and drive the app without a screen; the
-#     gnome-keyring, dunst and keyutils services the app talks to in tests;
-#     poppler-utils and ImageMagick to check PDFs and screenshots.
-#   * Rust: the toolchain pinned in rust-toolchain.toml (through rustup; rustup
-#     itself from sh.rustup.rs only when cargo is missing entirely).
-#   * Node.js 22 into ~/.cache/second-opinion/node, only when no Node.js >= 20.19
-#     is on PATH.
-#   * tauri-driver (crates.io, pinned) into ~/.cargo/bin: the WebDriver server for
-#     Tauri apps.
-#   * .venv-e2e/: a Python virtualenv with the exact packages pinned in
-#     tests/e2e/requirements.txt (selenium, pytest).
+#     GTK, tray, TLS, SVG and input libraries Tauri compiles against; Xvfb and
+#     D-Bus to run the app without a screen. For the tests also WebKitWebDriver,
+#     gnome-keyring, dunst, keyutils, ImageMagick and poppler-utils.
+#   * Node.js >= 20.19 with npm, when none is on PATH: from apt when the
+#     distribution's package is new enough, else (last resort) nodejs.org.
+#   * tauri-driver (crates.io, pinned; not with --app-only) into ~/.cargo/bin:
+#     the WebDriver server for Tauri apps.
+#   * .venv-e2e/ (not with --app-only): a Python virtualenv with the exact
+#     packages pinned in tests/e2e/requirements.txt (selenium, pytest).
 #   * ui/node_modules: `npm ci` from ui/package-lock.json.
+# Rust itself is expected (rustup, with the toolchain pinned in
+# rust-toolchain.toml); only when cargo is missing entirely does it try the
+# official installer from sh.rustup.rs as a last resort.
 set -euo pipefail
 
 # shellcheck source=scripts/env.sh
@@ -31,7 +31,7 @@ for arg in "$@"; do
   case "$arg" in
     --app-only) APP_ONLY=1 ;;
     -h | --help)
-      sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -48,14 +48,44 @@ die() {
 }
 INSTALLED=()
 
+# Minimum Node.js: Vite 8 needs ^20.19 or >= 22.12.
+NODE_MIN="20.19"
+# The Node.js fetched from nodejs.org as a last resort.
+NODE_FALLBACK_VERSION="22.12.0"
+
+SUDO=()
+need_root() {
+  if ((EUID != 0)) && ((${#SUDO[@]} == 0)); then
+    command -v sudo >/dev/null 2>&1 || die "not root and no sudo: run as root: $*"
+    SUDO=(sudo)
+    say "(using sudo: you may be asked for your password)"
+  fi
+}
+have_apt() { command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; }
+APT_UPDATED=0
+apt_update_once() {
+  if ((APT_UPDATED == 0)); then
+    say "apt-get update ..."
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+      die "apt-get update failed (no network, or a broken apt source?)"
+    APT_UPDATED=1
+  fi
+}
+apt_install() { # returns non-zero when apt-get fails
+  need_root "apt-get install $*"
+  apt_update_once
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+}
+pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
 # --------------------------------------------------------------------------
 # 1. System packages (Debian/Ubuntu)
 # --------------------------------------------------------------------------
 # package|why
-APT_PACKAGES=(
+APT_APP=(
   "build-essential|C compiler and make, for crates that build C code"
   "pkg-config|lets -sys crates find the system libraries below"
-  "libwebkit2gtk-4.1-dev|WebKitGTK 4.1 + GTK 3: the webview Tauri uses on Linux"
+  "libwebkit2gtk-4.1-dev|WebKitGTK 4.1 + GTK 3: the web view Tauri uses on Linux"
   "libssl-dev|TLS for HTTP clients"
   "libayatana-appindicator3-dev|system tray support in Tauri"
   "librsvg2-dev|SVG icons in GTK"
@@ -63,27 +93,28 @@ APT_PACKAGES=(
   "xvfb|virtual X screen: run the app without a display (tests, RUN_HEADLESS=1)"
   "xauth|used by xvfb-run"
   "dbus-x11|D-Bus sessions (dbus-run-session) for headless runs"
-  "webkit2gtk-driver|WebKitWebDriver, which tauri-driver drives"
+  "imagemagick|screenshots of the virtual screen (import)"
+  "curl|downloads Rust or Node.js, only when those are missing"
+  "ca-certificates|HTTPS for the downloads above"
+)
+APT_TEST=(
+  "webkit2gtk-driver|WebKitWebDriver, which tauri-driver drives in the end-to-end tests"
   "xdotool|window inspection in end-to-end tests"
-  "imagemagick|screenshots of the virtual screen (import) and image checks"
-  "gnome-keyring|an OS keyring (Secret Service) for keyring tests"
+  "gnome-keyring|an OS keyring (Secret Service) for the tests"
   "libsecret-tools|secret-tool, to inspect the keyring in tests"
   "keyutils|kernel keyring (keyctl), the other Linux keyring backend"
   "dunst|a notification daemon, so desktop notifications can be tested"
   "libnotify-bin|notify-send, to check the notification service"
   "poppler-utils|pdftotext/pdftoppm, to check generated PDF reports"
   "python3-venv|the Python virtualenv for the end-to-end tests"
-  "curl|downloads (rustup, Node.js) when those are missing"
-  "ca-certificates|HTTPS for the downloads above"
 )
+APT_PACKAGES=("${APT_APP[@]}")
+if ((APP_ONLY == 0)); then APT_PACKAGES+=("${APT_TEST[@]}"); fi
 
-apt_missing=()
-if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+if have_apt; then
+  apt_missing=()
   for entry in "${APT_PACKAGES[@]}"; do
-    pkg="${entry%%|*}"
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-      apt_missing+=("$entry")
-    fi
+    pkg_installed "${entry%%|*}" || apt_missing+=("$entry")
   done
   if ((${#apt_missing[@]} == 0)); then
     say "system packages: all ${#APT_PACKAGES[@]} present"
@@ -94,21 +125,12 @@ if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
       printf '[setup]   %-30s %s\n' "${entry%%|*}" "${entry#*|}"
       names+=("${entry%%|*}")
     done
-    SUDO=()
-    if ((EUID != 0)); then
-      command -v sudo >/dev/null 2>&1 || die "not root and no sudo: install these as root: ${names[*]}"
-      SUDO=(sudo)
-      say "(using sudo: you may be asked for your password)"
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    say "apt-get update ..."
-    "${SUDO[@]}" apt-get update -qq
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${names[@]}"
+    apt_install "${names[@]}" || die "apt-get install failed for: ${names[*]}"
     INSTALLED+=("Debian packages: ${names[*]}")
   fi
 else
-  say "WARNING: no apt-get/dpkg here (not Debian/Ubuntu). Skipping system packages;"
-  say "         install the equivalents yourself (see README.md, 'Prerequisites')."
+  say "WARNING: no apt-get/dpkg here: only Debian and Ubuntu are scripted. Skipping system"
+  say "         packages; install the equivalents yourself (README.md, 'Prerequisites')."
 fi
 
 # WebKitGTK wants a cache directory.
@@ -117,84 +139,127 @@ mkdir -p "$HOME/.cache"
 # --------------------------------------------------------------------------
 # 2. Rust toolchain (pinned by rust-toolchain.toml)
 # --------------------------------------------------------------------------
-if ! command -v cargo >/dev/null 2>&1; then
-  say "Rust: cargo not found; installing rustup from https://sh.rustup.rs (the Rust installer)"
-  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs |
-    sh -s -- -y --profile minimal --default-toolchain none --no-modify-path
-  # shellcheck disable=SC1091
-  source "$HOME/.cargo/env"
-  INSTALLED+=("rustup")
-fi
 toolchain="$(sed -n 's/^channel *= *"\(.*\)".*/\1/p' "$SO_ROOT/rust-toolchain.toml" 2>/dev/null || true)"
+rust_help="install Rust with rustup (https://rustup.rs), then: rustup toolchain install ${toolchain:-stable} -c rustfmt -c clippy"
+if ! command -v cargo >/dev/null 2>&1; then
+  # Last resort, for a fresh developer machine: the official installer. It is
+  # never reached where cargo is already installed (CI machines have it).
+  say "Rust: cargo not found. Last resort: the official installer from https://sh.rustup.rs"
+  if curl --proto '=https' --tlsv1.2 -sSf --connect-timeout 15 --max-time 300 https://sh.rustup.rs -o "${TMPDIR:-/tmp}/rustup-init.sh"; then
+    sh "${TMPDIR:-/tmp}/rustup-init.sh" -y --profile minimal --default-toolchain none --no-modify-path ||
+      die "the rustup installer failed; $rust_help"
+    rm -f "${TMPDIR:-/tmp}/rustup-init.sh"
+    # shellcheck disable=SC1091
+    source "$HOME/.cargo/env"
+    INSTALLED+=("rustup")
+  else
+    die "cargo is missing and https://sh.rustup.rs cannot be reached; $rust_help"
+  fi
+fi
 if [[ -n "$toolchain" ]] && command -v rustup >/dev/null 2>&1; then
   if rustup toolchain list | grep -q "^$toolchain"; then
-    say "Rust: toolchain $toolchain present"
+    say "Rust: toolchain $toolchain present (pinned in rust-toolchain.toml)"
   else
     say "Rust: installing toolchain $toolchain (pinned in rust-toolchain.toml) with rustfmt and clippy"
-    rustup toolchain install "$toolchain" --profile minimal -c rustfmt -c clippy
+    rustup toolchain install "$toolchain" --profile minimal -c rustfmt -c clippy ||
+      die "could not install Rust $toolchain (needs https://static.rust-lang.org); install it yourself: rustup toolchain install $toolchain -c rustfmt -c clippy"
     INSTALLED+=("Rust $toolchain")
   fi
 fi
-(cd "$SO_ROOT" && cargo --version >/dev/null) || die "cargo does not work (see above)"
+(cd "$SO_ROOT" && cargo --version >/dev/null) || die "cargo does not work in $SO_ROOT (see above); $rust_help"
+for comp in fmt clippy; do
+  (cd "$SO_ROOT" && cargo "$comp" --version >/dev/null 2>&1) ||
+    die "cargo $comp does not work: rustup component add ${comp/fmt/rustfmt} --toolchain ${toolchain:-stable}"
+done
 
 # --------------------------------------------------------------------------
-# 3. Node.js >= 20.19 (Vite 7 needs it)
+# 3. Node.js >= 20.19 with npm (Vite 8 needs it)
 # --------------------------------------------------------------------------
+version_ok() { # version_ok X.Y[.Z...]: is it >= NODE_MIN (20.19, or 22.12 on 22)?
+  local major minor
+  IFS=. read -r major minor _ <<<"$1"
+  [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] || return 1
+  ((major > 22 || (major == 22 && minor >= 12) || (major == 20 && minor >= 19)))
+}
 node_ok() {
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || return 1
-  node -e '
-    const [a, b] = process.versions.node.split(".").map(Number);
-    process.exit(a > 22 || (a === 22 && b >= 12) || (a === 20 && b >= 19) ? 0 : 1);'
+  version_ok "$(node -p 'process.versions.node' 2>/dev/null)"
 }
 if node_ok; then
   say "Node.js: $(node --version) with npm $(npm --version)"
 else
-  NODE_VERSION="22.12.0"
-  case "$(uname -m)" in
-    x86_64) node_arch=x64 ;;
-    aarch64 | arm64) node_arch=arm64 ;;
-    *) die "Node.js >= 20.19 is needed and no build is known for $(uname -m); install it yourself" ;;
-  esac
-  node_dir="$SO_CACHE_DIR/node"
-  say "Node.js: none >= 20.19 on PATH ($(node --version 2>/dev/null || echo 'not found'));"
-  say "         installing Node.js $NODE_VERSION from nodejs.org into $node_dir (Debian's own is too old)"
-  tmp="$(mktemp -d)"
-  curl -fsSL "https://nodejs.org/dist/v$NODE_VERSION/node-v$NODE_VERSION-linux-$node_arch.tar.xz" -o "$tmp/node.tar.xz"
-  rm -rf "$node_dir" && mkdir -p "$node_dir"
-  tar -xJf "$tmp/node.tar.xz" -C "$node_dir" --strip-components=1
-  rm -rf "$tmp"
-  export PATH="$node_dir/bin:$PATH" # env.sh adds it for later scripts
-  node_ok || die "Node.js install in $node_dir does not work"
-  INSTALLED+=("Node.js $NODE_VERSION")
+  say "Node.js: need >= $NODE_MIN with npm; found $(node --version 2>/dev/null || echo 'none')"
+  # a) the distribution's own package, when it is new enough
+  if have_apt; then
+    candidate="$(apt-cache show --no-all-versions nodejs 2>/dev/null | sed -n 's/^Version: //p' | head -1 || true)"
+    candidate="${candidate#*:}" # drop an epoch
+    if [[ -n "$candidate" ]] && version_ok "$candidate"; then
+      say "Node.js: installing apt's nodejs $candidate"
+      if apt_install nodejs; then
+        hash -r
+        # Debian's nodejs comes without npm (NodeSource's bundles it).
+        if ! command -v npm >/dev/null 2>&1; then apt_install npm || true; fi
+        hash -r
+        if node_ok; then INSTALLED+=("Node.js $(node --version) (apt)"); fi
+      fi
+    else
+      say "Node.js: apt's nodejs (${candidate:-none}) is too old"
+    fi
+  fi
+  # b) last resort: the official build from nodejs.org, into the cache dir
+  if ! node_ok; then
+    case "$(uname -m)" in
+      x86_64) node_arch=x64 ;;
+      aarch64 | arm64) node_arch=arm64 ;;
+      *) node_arch="" ;;
+    esac
+    node_dir="$SO_CACHE_DIR/node"
+    url="https://nodejs.org/dist/v$NODE_FALLBACK_VERSION/node-v$NODE_FALLBACK_VERSION-linux-$node_arch.tar.xz"
+    tmp="$(mktemp -d)"
+    if [[ -n "$node_arch" ]] && say "Node.js: last resort: $url into $node_dir" &&
+      curl -fsSL --connect-timeout 15 --max-time 600 "$url" -o "$tmp/node.tar.xz"; then
+      rm -rf "$node_dir" && mkdir -p "$node_dir"
+      tar -xJf "$tmp/node.tar.xz" -C "$node_dir" --strip-components=1
+      export PATH="$node_dir/bin:$PATH" # env.sh adds it for later scripts
+      if node_ok; then INSTALLED+=("Node.js $NODE_FALLBACK_VERSION (nodejs.org, in $node_dir)"); fi
+    fi
+    rm -rf "$tmp"
+  fi
+  node_ok || die "Node.js >= $NODE_MIN with npm is needed (22 LTS recommended) and could not be installed;
+        install it yourself (https://nodejs.org/en/download) so that 'node' and 'npm' are on PATH, then re-run."
 fi
 
 # --------------------------------------------------------------------------
 # 4. End-to-end test tools: tauri-driver and the Python virtualenv
 # --------------------------------------------------------------------------
 if ((APP_ONLY == 0)); then
-  if cargo install --list 2>/dev/null | grep -q "^tauri-driver v$SO_TAURI_DRIVER_VERSION:"; then
+  if [[ -x "$HOME/.cargo/bin/tauri-driver" ]] &&
+    cargo install --list 2>/dev/null | grep -q "^tauri-driver v$SO_TAURI_DRIVER_VERSION:"; then
     say "tauri-driver $SO_TAURI_DRIVER_VERSION present"
   else
-    say "installing tauri-driver $SO_TAURI_DRIVER_VERSION (WebDriver server for Tauri apps; ~1 min build)"
-    # Build it in cargo's own temporary directory, not in the project's target dir.
-    (cd "$HOME" && env -u CARGO_TARGET_DIR cargo install tauri-driver --locked --version "$SO_TAURI_DRIVER_VERSION")
+    say "installing tauri-driver $SO_TAURI_DRIVER_VERSION from crates.io (WebDriver server for Tauri apps; ~1 min)"
+    # With the pinned toolchain (run from the project), built in cargo's own
+    # temporary directory rather than the project's target dir.
+    (cd "$SO_ROOT" && env -u CARGO_TARGET_DIR cargo install tauri-driver --locked --version "$SO_TAURI_DRIVER_VERSION") ||
+      die "could not install tauri-driver $SO_TAURI_DRIVER_VERSION from crates.io"
     INSTALLED+=("tauri-driver $SO_TAURI_DRIVER_VERSION")
   fi
-  if [[ -e /usr/bin/WebKitWebDriver ]] || command -v WebKitWebDriver >/dev/null 2>&1; then
-    :
-  else
-    say "WARNING: WebKitWebDriver not found (package webkit2gtk-driver); the end-to-end tests will fail"
+  if ! command -v WebKitWebDriver >/dev/null 2>&1 && [[ ! -x /usr/bin/WebKitWebDriver ]]; then
+    say "WARNING: WebKitWebDriver not found (Debian package webkit2gtk-driver); the end-to-end tests will fail"
   fi
 
+  command -v python3 >/dev/null 2>&1 || die "python3 is needed for the end-to-end tests"
   req="$SO_ROOT/tests/e2e/requirements.txt"
   stamp="$SO_VENV/.so-requirements.sha256"
   want="$( (sha256sum "$req" | cut -d' ' -f1; python3 --version) | tr '\n' ' ')"
   if [[ -x "$SO_VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-    say "Python venv for e2e tests up to date ($SO_VENV)"
+    say "Python venv for the e2e tests up to date ($SO_VENV)"
   else
     say "creating the Python venv for the e2e tests in $SO_VENV (packages pinned in tests/e2e/requirements.txt)"
-    python3 -m venv --clear "$SO_VENV"
-    "$SO_VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$req"
+    python3 -m venv --clear "$SO_VENV" ||
+      die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
+    "$SO_VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$req" ||
+      die "pip could not install tests/e2e/requirements.txt (PyPI reachable?)"
     "$SO_VENV/bin/python" -m pip check --disable-pip-version-check >/dev/null
     printf '%s' "$want" >"$stamp"
     INSTALLED+=("Python venv .venv-e2e")
@@ -209,12 +274,17 @@ if [[ ! -f "$ui/package.json" ]]; then
   say "WARNING: $ui/package.json not found; skipping npm ci"
 elif [[ ! -f "$ui/package-lock.json" ]]; then
   die "$ui/package-lock.json is missing: run 'npm install' in ui/ and commit the lock file"
-elif [[ ! -f "$ui/node_modules/.package-lock.json" || "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]]; then
-  say "installing UI dependencies: npm ci in ui/ (exact versions from package-lock.json)"
-  (cd "$ui" && npm ci --no-audit --no-fund)
-  INSTALLED+=("ui/node_modules")
 else
-  say "UI dependencies up to date (ui/node_modules)"
+  stamp="$ui/node_modules/.so-package-lock.sha256"
+  want="$( (sha256sum "$ui/package-lock.json" | cut -d' ' -f1; node --version) | tr '\n' ' ')"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    say "UI dependencies up to date (ui/node_modules)"
+  else
+    say "installing UI dependencies: npm ci in ui/ (exact versions from package-lock.json)"
+    (cd "$ui" && npm ci --no-audit --no-fund) || die "npm ci failed in ui/ (npm registry reachable?)"
+    printf '%s' "$want" >"$stamp"
+    INSTALLED+=("ui/node_modules")
+  fi
 fi
 
 if ((${#INSTALLED[@]} == 0)); then

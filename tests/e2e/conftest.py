@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 import harness
+
+
+def _terminate(signum, frame):
+    # SIGTERM (a CI timeout, `kill`) as if Ctrl-C: fixtures still tear down, so
+    # tauri-driver, WebKitWebDriver and the app do not outlive the run.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+signal.signal(signal.SIGTERM, _terminate)
 
 
 @pytest.fixture
@@ -49,11 +59,12 @@ def app(request: pytest.FixtureRequest, tmp_path: Path):
     session = None
     try:
         try:
-            driver = harness.open_session(port, binary)
+            driver = harness.open_session(port, binary, driver_log)
         except Exception as e:
             raise RuntimeError(
                 f"could not open a WebDriver session on the app: {e}\n"
-                f"tauri-driver log ({driver_log}):\n{harness._tail(driver_log)}"
+                f"tauri-driver/app log ({driver_log}), without backtraces:\n"
+                f"{harness._tail(driver_log)}"
             ) from e
         session = harness.AppSession(driver=driver, data_dir=data_dir,
                                      artifacts=artifacts, driver_log=driver_log)

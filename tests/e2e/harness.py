@@ -16,6 +16,7 @@ Environment variables:
     E2E_ARTIFACTS       where screenshots and logs go (default tests/e2e/artifacts)
     E2E_WAIT            default bound, in seconds, of the wait_* helpers (default 30)
     E2E_DRIVER_TIMEOUT  bound, in seconds, for tauri-driver to listen (default 30)
+    E2E_COMMAND_TIMEOUT bound, in seconds, on one WebDriver command (default 90)
 """
 
 from __future__ import annotations
@@ -27,21 +28,27 @@ import signal
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from selenium import webdriver
 from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
 )
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parents[1]
@@ -57,6 +64,9 @@ def _env_float(name: str, default: float) -> float:
 
 DEFAULT_WAIT = _env_float("E2E_WAIT", 30.0)
 DRIVER_START_TIMEOUT = _env_float("E2E_DRIVER_TIMEOUT", 30.0)
+# Bound on any one WebDriver command, session creation included (Selenium's
+# own default is to wait forever, e.g. on an app that hangs while starting).
+COMMAND_TIMEOUT = _env_float("E2E_COMMAND_TIMEOUT", 90.0)
 
 
 def target_dir() -> Path:
@@ -126,15 +136,42 @@ def wait_for_port(
         time.sleep(0.1)
 
 
+_BACKTRACE_LINE = re.compile(r"^\s+(\d+: |at )")
+
+
 def _tail(path: Path | None, lines: int = 40) -> str:
+    """The last `lines` lines of a log, without Rust backtrace frames."""
     if path is None or not path.exists():
         return "(no log)"
-    text = path.read_text(errors="replace").splitlines()
+    text = [line for line in path.read_text(errors="replace").splitlines()
+            if not _BACKTRACE_LINE.match(line)]
     return "\n".join(text[-lines:])
+
+
+def log_panic(path: Path) -> str | None:
+    """The first Rust panic in a log (message and a few lines), if any."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return None
+    at = text.find("panicked at")
+    if at < 0:
+        return None
+    start = text.rfind("\n", 0, at) + 1
+    return "\n".join(text[start:].splitlines()[:4])
+
+
+def tid(testid: str) -> tuple[str, str]:
+    """Locator of the element with data-testid=`testid` (the UI's test hooks)."""
+    return (By.CSS_SELECTOR, f'[data-testid="{testid}"]')
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:100] or "x"
+
+
+class AppCrashed(RuntimeError):
+    """The app under test panicked (its log says so)."""
 
 
 @dataclass
@@ -189,11 +226,21 @@ class AppSession:
             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
         )
 
+    def app_panic(self) -> str | None:
+        """The app's panic message, when its log (via tauri-driver) has one."""
+        return log_panic(self.driver_log)
+
     def wait_until(self, condition: Callable[[WebDriver], object], what: str,
                    timeout: float | None = None):
-        """Waits (bounded) until condition(driver) is truthy and returns it."""
+        """Waits (bounded) until condition(driver) is truthy and returns it.
+        Fails at once when the app has panicked meanwhile."""
+        def check(d: WebDriver):
+            panic = self.app_panic()
+            if panic:
+                raise AppCrashed(f"the app panicked while waiting for {what}:\n{panic}")
+            return condition(d)
         try:
-            return self.wait(timeout).until(condition)
+            return self.wait(timeout).until(check)
         except TimeoutException as e:
             raise TimeoutException(
                 f"timed out after {timeout or DEFAULT_WAIT:.0f} s waiting for {what}"
@@ -214,10 +261,133 @@ class AppSession:
             return el if el.is_displayed() else None
         return self.wait_until(found, f"element {by}={value!r}", timeout)
 
+    def dismiss_notifications(self, timeout: float = 10.0) -> None:
+        """Closes the UI's toast notifications (Mantine), so that a screenshot
+        shows what they cover. Best effort: never fails the test."""
+        close = ".mantine-Notification-closeButton"
+        try:
+            for button in self.driver.find_elements(By.CSS_SELECTOR, close):
+                try:
+                    button.click()
+                except Exception:
+                    pass
+            self.wait(timeout).until(lambda d: not [
+                n for n in d.find_elements(By.CSS_SELECTOR, ".mantine-Notification-root")
+                if n.is_displayed()])
+        except Exception as e:
+            print(f"[e2e] notifications still shown: {e.__class__.__name__}")
+
+    # -- the UI's data-testid hooks ----------------------------------------
+    def by_tid(self, testid: str, timeout: float | None = None) -> WebElement:
+        """Waits until [data-testid=testid] is present and displayed; returns it."""
+        return self.wait_for(*tid(testid), timeout=timeout)
+
+    def all_tid(self, testid: str) -> list[WebElement]:
+        """Every [data-testid=testid] now on the page (no waiting)."""
+        return self.driver.find_elements(*tid(testid))
+
+    def click_tid(self, testid: str, timeout: float | None = None) -> None:
+        """Clicks [data-testid=testid] once it is displayed, enabled and not
+        covered (e.g. by a closing modal or a notification); bounded wait."""
+        def attempt(d: WebDriver) -> bool:
+            el = d.find_element(*tid(testid))
+            if not (el.is_displayed() and el.is_enabled()):
+                return False
+            try:
+                el.click()
+            except (ElementClickInterceptedException, ElementNotInteractableException):
+                return False
+            return True
+        self.wait_until(attempt, f"[data-testid={testid!r}] to be clickable", timeout)
+
+    def type_tid(self, testid: str, text: str, timeout: float | None = None) -> WebElement:
+        """Types `text` into the (empty) field [data-testid=testid]."""
+        el = self.by_tid(testid, timeout)
+        el.click()
+        el.send_keys(text)
+        return el
+
+    def select_tid(self, testid: str, *, value: str | None = None,
+                   text_contains: str | None = None, timeout: float | None = None) -> str:
+        """Picks an option of the <select> [data-testid=testid]: the one with
+        `value`, else the first whose visible text contains `text_contains`,
+        else the first enabled one with a non-empty value (not a placeholder).
+        Waits (bounded) for such an option to be there, e.g. while the options
+        load. Returns the chosen option's visible text."""
+        def pick(d: WebDriver):
+            el = d.find_element(*tid(testid))
+            if not el.is_displayed() or not el.is_enabled():
+                return None
+            for opt in Select(el).options:
+                if not opt.is_enabled():
+                    continue
+                v = opt.get_attribute("value") or ""
+                label = opt.text.strip()
+                if value is not None:
+                    ok = v == value
+                elif text_contains is not None:
+                    ok = text_contains.lower() in label.lower()
+                else:
+                    ok = v != ""
+                if ok:
+                    Select(el).select_by_value(v)
+                    return label or v
+            return None
+        want = (f"value {value!r}" if value is not None else
+                f"text containing {text_contains!r}" if text_contains is not None else
+                "a non-placeholder option")
+        return self.wait_until(pick, f"[data-testid={testid!r}] to offer {want}", timeout)
+
+    def wait_tid_text(self, testid: str, predicate: Callable[[str], bool], what: str,
+                      timeout: float | None = None) -> str:
+        """Waits until the visible text of [data-testid=testid] satisfies
+        `predicate`; returns that text."""
+        def check(d: WebDriver):
+            text = d.find_element(*tid(testid)).text
+            return text if predicate(text) else None
+        try:
+            return self.wait_until(check, f"[data-testid={testid!r}] {what}", timeout)
+        except TimeoutException as e:
+            try:
+                now = self.driver.find_element(*tid(testid)).text
+            except NoSuchElementException:
+                now = "<not on the page>"
+            raise TimeoutException(f"{e.msg}; its text is now {now!r}") from e
+
+    def click_row(self, testid: str, text: str, timeout: float | None = None) -> None:
+        """Clicks the [data-testid=testid] row containing `text`, on the cell
+        with that text (WebKitWebDriver finds a table row itself not
+        interactable); bounded wait, retried while covered."""
+        def attempt(d: WebDriver) -> bool:
+            for row in d.find_elements(*tid(testid)):
+                if text not in row.text:
+                    continue
+                cells = [c for c in row.find_elements(By.XPATH, "./*") if text in c.text]
+                target = cells[0] if cells else row
+                try:
+                    target.click()
+                except (ElementClickInterceptedException, ElementNotInteractableException):
+                    return False
+                return True
+            return False
+        self.wait_until(attempt, f"a clickable [data-testid={testid!r}] containing {text!r}",
+                        timeout)
+
+    def row_with_text(self, testid: str, text: str, timeout: float | None = None) -> WebElement:
+        """Waits for a [data-testid=testid] element whose visible text contains
+        `text` (e.g. the case-list row of a patient); returns it."""
+        def find(d: WebDriver):
+            for el in d.find_elements(*tid(testid)):
+                if text in el.text:
+                    return el
+            return None
+        return self.wait_until(find, f"a [data-testid={testid!r}] containing {text!r}", timeout)
+
 
 def start_tauri_driver(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, int]:
     """Starts tauri-driver on free ports in its own process group and waits,
-    bounded, until it listens. Returns the process and its port."""
+    bounded, until it and its WebKitWebDriver listen. Returns the process and
+    its port."""
     binary = tauri_driver_binary()
     if binary is None:
         raise RuntimeError("tauri-driver not found: run `bash scripts/setup.sh`")
@@ -234,7 +404,11 @@ def start_tauri_driver(env: dict[str, str], log_path: Path) -> tuple[subprocess.
     finally:
         log.close()
     try:
+        # tauri-driver listens at once, but proxies to WebKitWebDriver, which
+        # it starts alongside: a session asked for before that one listens
+        # fails ("client error (Connect)"). Wait for both.
         wait_for_port(port, DRIVER_START_TIMEOUT, proc, log_path)
+        wait_for_port(native_port, DRIVER_START_TIMEOUT, proc, log_path)
     except BaseException:
         stop_process_group(proc)
         raise
@@ -262,11 +436,36 @@ def stop_process_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
         proc.wait(timeout=grace)
 
 
-def open_session(port: int, application: Path, args: list[str] | None = None) -> WebDriver:
+def open_session(port: int, application: Path, log: Path,
+                 args: list[str] | None = None) -> WebDriver:
+    """Opens a WebDriver session, i.e. starts the app. Bounded by
+    COMMAND_TIMEOUT, and fails as soon as the app panics in `log`."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(_new_session, port, application, args)
+    pool.shutdown(wait=False)
+    deadline = time.monotonic() + COMMAND_TIMEOUT
+    while True:
+        try:
+            return future.result(timeout=0.25)
+        except FutureTimeout:
+            pass
+        panic = log_panic(log)
+        if panic:
+            raise AppCrashed(f"the app panicked while starting:\n{panic}")
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"no WebDriver session after {COMMAND_TIMEOUT:.0f} s")
+
+
+def _new_session(port: int, application: Path, args: list[str] | None) -> WebDriver:
     options = ArgOptions()
     options.set_capability("browserName", "wry")
     tauri_options: dict[str, object] = {"application": str(application)}
     if args:
         tauri_options["args"] = args
     options.set_capability("tauri:options", tauri_options)
-    return webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
+    url = f"http://127.0.0.1:{port}"
+    config = ClientConfig(remote_server_addr=url, timeout=int(COMMAND_TIMEOUT))
+    # The app runs on this machine: send a file input the path itself instead
+    # of uploading the file (an endpoint tauri-driver does not have).
+    return webdriver.Remote(command_executor=url, options=options, client_config=config,
+                            file_detector=UselessFileDetector())

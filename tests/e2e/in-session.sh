@@ -14,6 +14,14 @@
 # here: D-Bus starts dunst on demand.
 set -euo pipefail
 
+# scripts/env.sh's so_headless sends the session's own output (dbus-daemon and
+# the services it starts) to a log, and hands the real stdout and stderr over
+# as fds 3 and 4: give them back to the command.
+if [[ "${SO_CMD_FDS:-}" == 1 ]] && { true >&3 && true >&4; } 2>/dev/null; then
+  exec 1>&3 2>&4 3>&- 4>&-
+fi
+unset SO_CMD_FDS
+
 if (($# == 0)); then
   echo "usage: in-session.sh COMMAND [ARGS...]" >&2
   exit 2
