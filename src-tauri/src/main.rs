@@ -20,7 +20,9 @@ fn data_dir(handle: &tauri::AppHandle) -> Result<PathBuf, Box<dyn std::error::Er
 }
 
 fn main() {
+    // stderr: WebKitWebDriver (e2e tests) discards the app's stdout.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SO_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -29,12 +31,25 @@ fn main() {
 
     tauri::Builder::default()
         .setup(|app| {
-            let dir = data_dir(app.handle())?;
-            let core = tauri::async_runtime::block_on(so_core::App::open(&dir))
-                .map_err(|e| format!("could not open the local store: {}", e.message))?;
-            tracing::info!("local store opened");
-            app.manage(core);
-            Ok(())
+            // A failed start must end the process: returning the error from here makes
+            // Tauri panic on the main thread while GTK keeps the process alive.
+            let opened = data_dir(app.handle())
+                .map_err(|e| e.to_string())
+                .and_then(|dir| {
+                    tauri::async_runtime::block_on(so_core::App::open(&dir)).map_err(|e| e.message)
+                });
+            match opened {
+                Ok(core) => {
+                    tracing::info!("local store opened");
+                    app.manage(core);
+                    Ok(())
+                }
+                Err(message) => {
+                    tracing::error!(%message, "could not open the local store");
+                    eprintln!("Second Opinion could not start: {message}");
+                    std::process::exit(1);
+                }
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_users,
