@@ -10,8 +10,8 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use domain::{
-    decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseView, Catalog, Command,
-    CommandId, DocumentInput, Refusal, RefusalCode,
+    decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseView, Command, CommandId,
+    DocumentInput, Refusal, RefusalCode,
 };
 use store::{blobs, cases, catalog, counters, events, outbox, patients, timeline, Conn, Store};
 
@@ -114,7 +114,7 @@ async fn apply_case(
         decided.insert(
             1,
             CaseEvent::ReferenceAssigned {
-                reference: format!("SO-{year}-{n:05}"),
+                reference: domain::case_reference(year, n),
             },
         );
     }
@@ -136,10 +136,7 @@ async fn apply_case(
             event,
         )
         .await?;
-        if let Some(mut line) = event.timeline() {
-            if line.detail.is_none() {
-                line.detail = timeline_detail(event, &catalog);
-            }
+        if let Some(line) = event.timeline_line(&catalog) {
             lines.push(line);
         }
     }
@@ -171,30 +168,5 @@ async fn check_staged(conn: &mut Conn, doc: &DocumentInput) -> Result<()> {
             ),
         )
         .into()),
-    }
-}
-
-/// Names for the timeline where the event only carries ids.
-fn timeline_detail(event: &CaseEvent, catalog: &Catalog) -> Option<String> {
-    let name = |id| catalog.user(id).map(|u| u.name.clone());
-    match event {
-        CaseEvent::CoordinatorAssigned { coordinator_id } => name(*coordinator_id),
-        CaseEvent::CoordinatorChanged { from, to } => Some(format!(
-            "{} \u{2192} {}",
-            name(*from).unwrap_or_default(),
-            name(*to).unwrap_or_default()
-        )),
-        CaseEvent::PaymentRequested {
-            amount_minor,
-            currency,
-        } => Some(crate::format::money(*amount_minor, currency)),
-        CaseEvent::ProvidersAssigned { provider_ids } => Some(
-            provider_ids
-                .iter()
-                .filter_map(|p| name(*p))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-        _ => None,
     }
 }

@@ -9,7 +9,6 @@ pub mod app;
 pub mod authority;
 pub mod clock;
 pub mod error;
-pub mod format;
 pub mod seed;
 pub mod views;
 

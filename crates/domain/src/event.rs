@@ -165,6 +165,35 @@ impl CaseEvent {
         Some(TimelineLabel { label, detail })
     }
 
+    /// The timeline line with names filled in where the event only carries ids.
+    pub fn timeline_line(&self, catalog: &crate::catalog::Catalog) -> Option<TimelineLabel> {
+        let mut line = self.timeline()?;
+        if line.detail.is_none() {
+            let name = |id: UserId| catalog.user(id).map(|u| u.name.clone());
+            line.detail = match self {
+                CaseEvent::CoordinatorAssigned { coordinator_id } => name(*coordinator_id),
+                CaseEvent::CoordinatorChanged { from, to } => Some(format!(
+                    "{} \u{2192} {}",
+                    name(*from).unwrap_or_default(),
+                    name(*to).unwrap_or_default()
+                )),
+                CaseEvent::PaymentRequested {
+                    amount_minor,
+                    currency,
+                } => Some(crate::money::format(*amount_minor, currency)),
+                CaseEvent::ProvidersAssigned { provider_ids } => Some(
+                    provider_ids
+                        .iter()
+                        .filter_map(|p| name(*p))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                _ => None,
+            };
+        }
+        Some(line)
+    }
+
     /// Folds this event into the case. `case` is `None` only before `Created`.
     ///
     /// Evolve trusts its input: events were decided by the rules, so an event that does

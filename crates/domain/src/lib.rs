@@ -14,8 +14,10 @@ pub mod case;
 pub mod catalog;
 pub mod command;
 pub mod decide;
+pub mod demo;
 pub mod event;
 pub mod ids;
+pub mod money;
 pub mod patient;
 pub mod refusal;
 pub mod text;
@@ -38,6 +40,12 @@ pub use ids::{
 };
 pub use patient::{Patient, Sex};
 pub use refusal::{Refusal, RefusalCode};
+
+/// A case's human reference number: `SO-2026-00042`. Only the authority (the central
+/// server, or standalone the in-process one) hands out `n`, gap-free per year.
+pub fn case_reference(year: i32, n: i64) -> String {
+    format!("SO-{year}-{n:05}")
+}
 
 /// The largest document the product accepts, in bytes (25 MiB). One rule, one place: the
 /// UI, the core and (later) the server read it from here.

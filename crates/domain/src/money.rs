@@ -1,7 +1,7 @@
-//! Formatting shared by the timeline and (later) reports.
+//! Amounts as people read them, in the timeline and (later) reports and invoices.
 
 /// `150000, "SAR"` → `"SAR 1,500.00"`. Every currency we price in has two minor digits.
-pub fn money(amount_minor: u32, currency: &str) -> String {
+pub fn format(amount_minor: u32, currency: &str) -> String {
     let major = amount_minor / 100;
     let minor = amount_minor % 100;
     let digits = major.to_string();
@@ -17,7 +17,7 @@ pub fn money(amount_minor: u32, currency: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::money;
+    use super::format as money;
 
     #[test]
     fn groups_thousands_and_keeps_two_minor_digits() {
