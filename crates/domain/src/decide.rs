@@ -50,6 +50,21 @@ pub fn can_see(case: &Case, actor: Actor) -> bool {
     }
 }
 
+/// Everyone besides admins (and the system) who may see the case now: its requester, its
+/// active coordinator and every provider who has not declined. `can_see` for those roles
+/// is membership in this set; the server indexes it to find a user's cases.
+pub fn viewers(case: &Case) -> std::collections::BTreeSet<UserId> {
+    let mut v = std::collections::BTreeSet::from([case.requester_id]);
+    v.extend(case.coordinator());
+    v.extend(
+        case.assignments
+            .iter()
+            .filter(|a| a.status != AssignmentStatus::Declined)
+            .map(|a| a.provider_id),
+    );
+    v
+}
+
 /// Whether `actor` may see `patient`: its requester, and admins. Coordinators and providers
 /// see a patient only through a case they may see.
 pub fn can_see_patient(patient: &Patient, actor: Actor) -> bool {

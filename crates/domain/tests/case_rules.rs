@@ -1203,3 +1203,39 @@ fn decisions_are_pure() {
     assert_eq!(a, b);
     assert_eq!(s.case(), &before);
 }
+
+#[test]
+fn viewers_are_exactly_the_non_admins_who_can_see_the_case() {
+    use domain::decide::{can_see, viewers};
+    let stories = [
+        ("draft", support::draft()),
+        ("awaiting payment", support::awaiting_payment()),
+        ("under review", support::under_review()),
+        ("completed", support::completed()),
+        ("cancelled", support::cancelled()),
+    ];
+    for (name, story) in stories {
+        let case = story.case();
+        let v = viewers(case);
+        assert!(
+            v.contains(&case.requester_id),
+            "{name}: the requester always sees"
+        );
+        for user in &story.catalog.users {
+            let actor = domain::Actor::new(user.id, user.role);
+            if matches!(user.role, domain::Role::Admin | domain::Role::System) {
+                assert!(
+                    can_see(case, actor),
+                    "{name}: admins and the system see every case"
+                );
+            } else {
+                assert_eq!(
+                    v.contains(&user.id),
+                    can_see(case, actor),
+                    "{name}: viewers() and can_see() disagree for {}",
+                    user.name
+                );
+            }
+        }
+    }
+}

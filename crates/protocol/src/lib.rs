@@ -82,7 +82,16 @@ pub enum Event {
     },
 }
 
-/// `GET /v1/pull?cursor=N`: everything that changed after `N` that the user may see now.
+/// `GET /v1/pull?cursor=N&config=V`: everything that changed after event `N` that the
+/// user may see now, and the configuration if the client's version `V` is not current.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PullQuery {
+    pub cursor: i64,
+    #[serde(default)]
+    pub config: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PullResponse {
@@ -90,7 +99,9 @@ pub struct PullResponse {
     pub cursor: i64,
     /// More changes wait beyond `cursor`: pull again at once.
     pub more: bool,
-    /// The whole configuration, when it changed after the cursor (always on cursor 0).
+    /// The configuration's version; pass it as the next `config`.
+    pub config_version: i64,
+    /// The whole configuration, when the client's version is not `config_version`.
     pub catalog: Option<Catalog>,
     pub patients: Vec<Patient>,
     pub cases: Vec<CaseSnapshot>,
