@@ -5,12 +5,19 @@
 #   bash scripts/setup.sh             everything (what scripts/test.sh needs)
 #   bash scripts/setup.sh --app-only  only what building and running the app
 #                                     needs (used by scripts/run.sh)
+#   bash scripts/setup.sh --server-only  only what building and running the
+#                                     central server needs: a C toolchain, Rust
+#                                     and PostgreSQL (used by scripts/server.sh)
 #
 # What it may install, and why:
 #   * Debian/Ubuntu packages (apt-get, via sudo when not root): the WebKitGTK,
 #     GTK, tray, TLS, SVG and input libraries Tauri compiles against; Xvfb and
 #     D-Bus to run the app without a screen. For the tests also WebKitWebDriver,
-#     gnome-keyring, dunst, keyutils, ImageMagick and poppler-utils.
+#     gnome-keyring, dunst, keyutils, ImageMagick and poppler-utils. For the
+#     server and its tests (not with --app-only): postgresql, whose initdb,
+#     pg_ctl and postgres binaries scripts/pg.sh runs to keep a cluster of its
+#     own in a folder of the project's (Debian's package may also set up and
+#     start its own system cluster on port 5432; nothing here uses that one).
 #   * Node.js >= 20.19 with npm, when none is on PATH: from apt when the
 #     distribution's package is new enough, else (last resort) nodejs.org.
 #   * tauri-driver (crates.io, pinned; not with --app-only) into ~/.cargo/bin:
@@ -27,11 +34,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 APP_ONLY=0
+SERVER_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --app-only) APP_ONLY=1 ;;
+    --server-only) SERVER_ONLY=1 ;;
     -h | --help)
-      sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -47,6 +56,14 @@ die() {
   exit 1
 }
 INSTALLED=()
+summary() {
+  if ((${#INSTALLED[@]} == 0)); then
+    say "done: everything was already in place"
+  else
+    say "done; installed:"
+    printf '[setup]   - %s\n' "${INSTALLED[@]}"
+  fi
+}
 
 # Minimum Node.js: Vite 8 needs ^20.19 or >= 22.12.
 NODE_MIN="20.19"
@@ -108,8 +125,21 @@ APT_TEST=(
   "poppler-utils|pdftotext/pdftoppm, to check generated PDF reports"
   "python3-venv|the Python virtualenv for the end-to-end tests"
 )
-APT_PACKAGES=("${APT_APP[@]}")
-if ((APP_ONLY == 0)); then APT_PACKAGES+=("${APT_TEST[@]}"); fi
+APT_SERVER=(
+  "postgresql|PostgreSQL server binaries (initdb, pg_ctl): scripts/pg.sh runs the central server's database from them, for 'make server' and the server tests"
+)
+if ((SERVER_ONLY == 1)); then
+  # The server needs only the C toolchain (and curl for a last-resort rustup).
+  APT_PACKAGES=("${APT_SERVER[@]}")
+  for entry in "${APT_APP[@]}"; do
+    case "${entry%%|*}" in
+      build-essential | pkg-config | curl | ca-certificates) APT_PACKAGES+=("$entry") ;;
+    esac
+  done
+else
+  APT_PACKAGES=("${APT_APP[@]}")
+  if ((APP_ONLY == 0)); then APT_PACKAGES+=("${APT_TEST[@]}" "${APT_SERVER[@]}"); fi
+fi
 
 if have_apt; then
   apt_missing=()
@@ -171,6 +201,11 @@ for comp in fmt clippy; do
   (cd "$SO_ROOT" && cargo "$comp" --version >/dev/null 2>&1) ||
     die "cargo $comp does not work: rustup component add ${comp/fmt/rustfmt} --toolchain ${toolchain:-stable}"
 done
+
+if ((SERVER_ONLY == 1)); then
+  summary
+  exit 0
+fi
 
 # --------------------------------------------------------------------------
 # 3. Node.js >= 20.19 with npm (Vite 8 needs it)
@@ -287,9 +322,4 @@ else
   fi
 fi
 
-if ((${#INSTALLED[@]} == 0)); then
-  say "done: everything was already in place"
-else
-  say "done; installed:"
-  printf '[setup]   - %s\n' "${INSTALLED[@]}"
-fi
+summary

@@ -1,0 +1,160 @@
+//! Accounts: the people who sign in. Input is parsed here, at the edge, into typed values
+//! ([`Email`], [`NewUser`]); the handlers and queries never see a raw string for them.
+
+use domain::{Role, UserId};
+
+use crate::auth::password::{Password, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::error::ApiError;
+
+/// A stored account (without its password hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// The longest e-mail address (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// The longest display name.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// An e-mail address as typed, trimmed, with a plausible shape: one `@`, something before
+/// it, a dotted domain after it, no spaces or control characters. Whether it receives mail
+/// is not checked. Compared without regard to case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let text = text.trim();
+        let bad =
+            || ApiError::invalid_input("email: not an e-mail address (like name@hospital.org).");
+        if text.is_empty() {
+            return Err(ApiError::invalid_input("email: required."));
+        }
+        if text.chars().count() > MAX_EMAIL_CHARS {
+            return Err(ApiError::invalid_input(format!(
+                "email: too long (at most {MAX_EMAIL_CHARS} characters)."
+            )));
+        }
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad());
+        }
+        let (local, domain) = text.split_once('@').ok_or_else(bad)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..");
+        if local.is_empty() || domain.contains('@') || !domain_ok {
+            return Err(bad());
+        }
+        Ok(Self(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The sign-in rate limit's key for what someone typed as their e-mail address.
+pub fn email_key(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// An account an admin asks for.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+}
+
+impl NewUser {
+    pub fn parse(
+        email: &str,
+        name: &str,
+        role: &str,
+        password: &Password,
+    ) -> Result<Self, ApiError> {
+        let email = Email::parse(email)?;
+        let name = domain::text::required("name", "name", name, MAX_NAME_CHARS)
+            .map_err(|r| ApiError::invalid_input(format!("name: {}", r.message)))?;
+        let role = match Role::parse(role.trim()) {
+            Some(Role::System) => {
+                return Err(ApiError::invalid_input(
+                    "role: the system role belongs to the server itself, not to a person.",
+                ))
+            }
+            Some(role) => role,
+            None => {
+                return Err(ApiError::invalid_input(
+                    "role: one of requester, coordinator, provider, admin.",
+                ))
+            }
+        };
+        let chars = password.expose().chars().count();
+        if chars < MIN_PASSWORD_CHARS {
+            return Err(ApiError::invalid_input(format!(
+                "password: at least {MIN_PASSWORD_CHARS} characters."
+            )));
+        }
+        if chars > MAX_PASSWORD_CHARS {
+            return Err(ApiError::invalid_input(format!(
+                "password: at most {MAX_PASSWORD_CHARS} characters."
+            )));
+        }
+        Ok(Self { email, name, role })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_shaped() {
+        assert_eq!(
+            Email::parse("  Ada@Example.org ").unwrap().as_str(),
+            "Ada@Example.org"
+        );
+        for bad in [
+            "",
+            "ada",
+            "@example.org",
+            "ada@",
+            "ada@example",
+            "ada@@example.org",
+            "a b@example.org",
+            "ada@example..org",
+            "ada@.example.org",
+        ] {
+            assert!(
+                Email::parse(bad).is_err(),
+                "{bad:?} is not an e-mail address"
+            );
+        }
+        assert_eq!(email_key(" Ada@Example.ORG "), "ada@example.org");
+    }
+
+    #[test]
+    fn new_users_need_a_person_role_and_a_long_password() {
+        let good = Password::new("twelve chars");
+        let ok = NewUser::parse("a@b.org", " Ada ", "provider", &good).unwrap();
+        assert_eq!((ok.name.as_str(), ok.role), ("Ada", Role::Provider));
+
+        let refused = |e: &str, n: &str, r: &str, p: &str| {
+            NewUser::parse(e, n, r, &Password::new(p))
+                .unwrap_err()
+                .message()
+                .to_string()
+        };
+        assert!(refused("a@b.org", "Ada", "system", "twelve chars").starts_with("role:"));
+        assert!(refused("a@b.org", "Ada", "doctor", "twelve chars").starts_with("role:"));
+        assert!(refused("a@b.org", "  ", "admin", "twelve chars").starts_with("name:"));
+        assert!(refused("a@b.org", "Ada", "admin", "eleven char").starts_with("password:"));
+        assert!(refused("nope", "Ada", "admin", "twelve chars").starts_with("email:"));
+    }
+}

@@ -1,0 +1,157 @@
+//! The central server: the authority every desktop syncs with.
+//!
+//! It owns accounts and sessions (argon2id password hashes, opaque tokens stored hashed),
+//! the HTTP surface (`/v1/...`, one JSON error shape, an OpenAPI document) and, in
+//! [`sync`], push and pull against PostgreSQL. Every rule of the product stays in `domain`;
+//! the server runs those same functions as the authority.
+//!
+//! It must never log patient data, request or response bodies, tokens or passwords, never
+//! answer a 500 that carries internals, and never trust an actor named in a request body:
+//! the actor is the session's user ([`AuthUser`]).
+
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod sync;
+pub mod telemetry;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use auth::AuthUser;
+pub use error::{ApiError, ErrorCode};
+
+/// The largest request body any endpoint accepts, in bytes: a hard cap in front of every
+/// route. Routes that read JSON have a much smaller limit of their own (axum's
+/// `DefaultBodyLimit`: 2 MiB unless a router sets another).
+pub const MAX_REQUEST_BYTES: usize = 32 * 1024 * 1024;
+
+/// The largest JSON body of the account endpoints (sign-in, user creation), in bytes.
+pub const MAX_ACCOUNT_BODY_BYTES: usize = 16 * 1024;
+
+/// What every handler can reach. Cheap to clone: a pool handle and shared pointers.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub(crate) sign_in_limits: Arc<auth::limits::SignInLimits>,
+    pub(crate) passwords: auth::password::Passwords,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool) -> Self {
+        Self {
+            pool,
+            sign_in_limits: Arc::new(auth::limits::SignInLimits::new()),
+            passwords: auth::password::Passwords::new(),
+        }
+    }
+}
+
+/// The whole HTTP API. Serve it with [`serve`] (which also gives handlers the client's
+/// address, used to rate-limit sign-in per IP).
+pub fn router(state: AppState) -> Router {
+    // Everything here needs a valid session: `require_session` answers 401 before any
+    // handler (or body parsing) runs, and hands the handler its `AuthUser`.
+    let authenticated = Router::new()
+        .route("/v1/auth/sign-out", post(routes::auth::sign_out))
+        .route("/v1/me", get(routes::auth::me))
+        .route("/v1/admin/users", post(routes::admin::create_user))
+        .layer(DefaultBodyLimit::max(MAX_ACCOUNT_BODY_BYTES))
+        .merge(sync::routes())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_session,
+        ));
+
+    let public = Router::new()
+        .route("/health", get(routes::health::health))
+        .route("/ready", get(routes::health::ready))
+        .route("/v1/openapi.json", get(routes::health::openapi_json))
+        .route(
+            "/v1/auth/sign-in",
+            post(routes::auth::sign_in).layer(DefaultBodyLimit::max(MAX_ACCOUNT_BODY_BYTES)),
+        );
+
+    // Layers: the last added runs first. A request gets its id, is traced, then limited;
+    // whatever answers an error without our JSON shape (the body limit, an unknown method,
+    // a panic) is rewritten into it on the way out.
+    Router::new()
+        .merge(public)
+        .merge(authenticated)
+        .fallback(routes::health::not_found)
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+        .layer(middleware::map_response(error::json_errors))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(telemetry::trace_layer())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves [`router`] on `listener` until `shutdown` completes, then lets requests in flight
+/// finish. Also prunes the sign-in rate limiters' memory once a minute.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let limits = state.sign_in_limits.clone();
+    let housekeeping = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limits.forget_idle();
+        }
+    });
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    housekeeping.abort();
+    result
+}
+
+/// Completes on SIGTERM (how service managers stop a process) or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
+        () = term => tracing::info!("SIGTERM: shutting down"),
+    }
+}

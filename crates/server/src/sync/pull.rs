@@ -1,0 +1,104 @@
+//! `GET /v1/pull`: what changed after the client's cursor that this user may see now.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Query, State};
+use domain::decide::{can_see, can_see_patient};
+use domain::{Actor, Patient, Role};
+use protocol::{PullQuery, PullResponse, MAX_PULL_ITEMS};
+
+use super::db;
+use crate::{ApiError, AppState, AuthUser};
+
+/// Changed aggregates as snapshots, filtered by `domain::decide::can_see`. A case the
+/// user may not see leaves no trace; one they saw and lost is named in `removedCases`.
+#[utoipa::path(get, path = "/v1/pull", tag = "sync", security(("bearer" = [])),
+    params(
+        ("cursor" = i64, Query, description = "The `cursor` of the previous pull; 0 at first"),
+        ("config" = Option<i64>, Query, description = "The `configVersion` the client has"),
+    ),
+    responses(
+        (status = 200, description = "`PullResponse` (crate `protocol`): `{cursor, more, \
+            configVersion, catalog, patients, cases, removedCases}`", body = Object),
+        (status = 400, description = "Bad cursor (`invalid_input`)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid session (`unauthorized`)", body = crate::error::ErrorBody),
+    ))]
+pub async fn pull(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::Json<PullResponse>, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::invalid_input("The query must be ?cursor=<number>&config=<number>.")
+    })?;
+    if query.cursor < 0 || query.config < 0 {
+        return Err(ApiError::invalid_input("The cursor cannot be negative."));
+    }
+    let actor = Actor::new(user.id, user.role);
+    let mut tx = state.pool.begin().await?;
+    // One consistent picture of the state, whatever pushes commit meanwhile.
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let head = db::current(&mut tx, "events").await?;
+    let config_version = db::current(&mut tx, "config").await?;
+    let limit = MAX_PULL_ITEMS as i64;
+    let mut cases = db::cases_after(&mut tx, query.cursor, limit).await?;
+    let mut patients = db::patients_after(&mut tx, query.cursor, limit).await?;
+    // A full page means more may wait: stop at the lower of the two pages' last changes
+    // so that nothing between is skipped.
+    let cases_full = cases.len() as i64 == limit;
+    let patients_full = patients.len() as i64 == limit;
+    let mut upto = head;
+    if let (true, Some((last, _))) = (cases_full, cases.last()) {
+        upto = upto.min(*last);
+    }
+    if let (true, Some((last, _))) = (patients_full, patients.last()) {
+        upto = upto.min(*last);
+    }
+    let more = cases_full || patients_full;
+    cases.retain(|(seq, _)| *seq <= upto);
+    patients.retain(|(seq, _)| *seq <= upto);
+
+    let mut sent_patients: BTreeMap<domain::PatientId, Patient> = BTreeMap::new();
+    let mut snapshots = Vec::new();
+    for (seq, case) in cases {
+        if !can_see(&case, actor) {
+            continue;
+        }
+        if !sent_patients.contains_key(&case.patient_id) {
+            if let Some(p) = db::get_patient(&mut tx, case.patient_id).await? {
+                sent_patients.insert(p.id, p);
+            }
+        }
+        snapshots.push(db::snapshot(&mut tx, seq, case).await?);
+    }
+    for (_, patient) in patients {
+        let visible = can_see_patient(&patient, actor)
+            || db::patient_seen_through_a_case(&mut tx, patient.id, actor).await?;
+        if visible {
+            sent_patients.insert(patient.id, patient);
+        }
+    }
+    let removed_cases = match user.role {
+        Role::Admin | Role::System => Vec::new(),
+        Role::Requester | Role::Coordinator | Role::Provider => {
+            db::revoked_after(&mut tx, user.id, query.cursor, upto).await?
+        }
+    };
+    let catalog = if query.config == config_version {
+        None
+    } else {
+        Some(db::load_catalog(&mut tx).await?)
+    };
+    tx.commit().await?;
+    Ok(axum::Json(PullResponse {
+        cursor: upto.max(query.cursor),
+        more,
+        config_version,
+        catalog,
+        patients: sent_patients.into_values().collect(),
+        cases: snapshots,
+        removed_cases,
+    }))
+}

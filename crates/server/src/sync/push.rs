@@ -1,0 +1,74 @@
+//! `POST /v1/push`: the client's outbox, decided in order by the server as the authority.
+
+use axum::extract::State;
+use chrono::Utc;
+use domain::{Actor, Refusal, RefusalCode};
+use protocol::{CommandResult, Outcome, PushRequest, PushResponse, MAX_PUSH_COMMANDS};
+
+use super::{apply, db};
+use crate::extract::Json;
+use crate::{ApiError, AppState, AuthUser};
+
+/// Decides every command of the push in one transaction, under the log's lock. A command
+/// id seen before gets its first answer again and is not applied twice; if the
+/// transaction fails (a crash, a cut connection) nothing of the push is applied and the
+/// client's retry is decided afresh.
+#[utoipa::path(post, path = "/v1/push", tag = "sync", security(("bearer" = [])),
+    request_body(content = Object, description = "`PushRequest` (crate `protocol`): \
+        `{commands: [{commandId, issuedAt, command}]}`, at most 500, oldest first."),
+    responses(
+        (status = 200, description = "`PushResponse`: one `{commandId, outcome}` per command, \
+            in order; `outcome.status` is `accepted` (with the events and their sequence \
+            numbers) or `refused` (with the rules' `{code, message, field}`)", body = Object),
+        (status = 400, description = "Malformed body or unknown command (`invalid_input`)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid session (`unauthorized`)", body = crate::error::ErrorBody),
+        (status = 413, description = "Body over 8 MiB (`payload_too_large`)", body = crate::error::ErrorBody),
+    ))]
+pub async fn push(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(request): Json<PushRequest>,
+) -> Result<axum::Json<PushResponse>, ApiError> {
+    if request.commands.len() > MAX_PUSH_COMMANDS {
+        return Err(ApiError::invalid_input(format!(
+            "Push at most {MAX_PUSH_COMMANDS} commands at a time."
+        )));
+    }
+    let actor = Actor::new(user.id, user.role);
+    let now = Utc::now();
+    let mut tx = state.pool.begin().await?;
+    db::lock_log(&mut tx).await?;
+    let catalog = db::load_catalog(&mut tx).await?;
+    let mut results = Vec::with_capacity(request.commands.len());
+    for pushed in &request.commands {
+        let outcome = match db::command_outcome(&mut tx, pushed.command_id).await? {
+            Some((owner, first)) if owner == user.id => first,
+            // Someone else's command id: never reveal its answer, never apply it.
+            Some(_) => Outcome::Refused {
+                refusal: Refusal::new(
+                    RefusalCode::Conflict,
+                    "This command id is already in use; the command was not applied.",
+                ),
+            },
+            None => {
+                let outcome = apply::apply(
+                    &mut tx,
+                    &catalog,
+                    actor,
+                    pushed.command_id,
+                    &pushed.command,
+                    now,
+                )
+                .await?;
+                db::record_command(&mut tx, actor, pushed, now, &outcome).await?;
+                outcome
+            }
+        };
+        results.push(CommandResult {
+            command_id: pushed.command_id,
+            outcome,
+        });
+    }
+    tx.commit().await?;
+    Ok(axum::Json(PushResponse { results }))
+}
