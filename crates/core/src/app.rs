@@ -435,14 +435,19 @@ impl App {
         self.case_command(CaseCommand::Submit { case_id }).await
     }
 
+    /// Assigns (or, before payment, changes) the coordinator. The command names the
+    /// coordinator this desktop shows now, so a change someone else made meanwhile is
+    /// refused instead of overridden.
     pub async fn assign_coordinator(
         &self,
         case_id: CaseId,
         coordinator_id: UserId,
     ) -> Result<CaseDetail> {
+        let replacing = self.get_case(case_id).await?.coordinator.map(|c| c.id);
         self.case_command(CaseCommand::AssignCoordinator {
             case_id,
             coordinator_id,
+            replacing,
         })
         .await
     }

@@ -130,6 +130,7 @@ impl Seeder<'_> {
             CaseCommand::AssignCoordinator {
                 case_id,
                 coordinator_id,
+                replacing: None,
             },
         )
         .await

@@ -122,6 +122,10 @@ pub enum CaseCommand {
     AssignCoordinator {
         case_id: CaseId,
         coordinator_id: UserId,
+        /// The coordinator the admin saw on the case when they chose (`None`: none yet).
+        /// If someone else changed it meanwhile — two admins working offline — the
+        /// command is refused rather than silently overriding the other's choice.
+        replacing: Option<UserId>,
     },
     RecordPayment {
         case_id: CaseId,

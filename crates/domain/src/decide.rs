@@ -404,7 +404,19 @@ pub fn decide_case(
             }]
         }
         CaseCommand::Submit { .. } => vec![CaseEvent::Submitted],
-        CaseCommand::AssignCoordinator { coordinator_id, .. } => {
+        CaseCommand::AssignCoordinator {
+            coordinator_id,
+            replacing,
+            ..
+        } => {
+            if case.coordinator() != *replacing {
+                return Err(Refusal::field(
+                    RefusalCode::Conflict,
+                    "coordinatorId",
+                    "Someone else changed this case's coordinator meanwhile; \
+                     look at the case again before choosing.",
+                ));
+            }
             let review_type = view
                 .catalog
                 .review_type(case.review_type_id)

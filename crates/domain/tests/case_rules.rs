@@ -653,7 +653,7 @@ fn the_coordinator_changes_only_before_payment() {
     let mut s = awaiting_payment();
     let payment_before = s.case().payment.clone();
     assert!(payment_before.is_some(), "a payment is pending");
-    let events = s.step(ADMIN, &assign_coordinator(OTHER_COORD));
+    let events = s.step(ADMIN, &change_coordinator(COORD, OTHER_COORD));
     assert_eq!(
         events,
         vec![CaseEvent::CoordinatorChanged {
@@ -691,7 +691,7 @@ fn the_coordinator_changes_only_before_payment() {
         "the replaced coordinator loses the case"
     );
 
-    let r = s.refusal(ADMIN, &assign_coordinator(OTHER_COORD));
+    let r = s.refusal(ADMIN, &change_coordinator(OTHER_COORD, OTHER_COORD));
     assert_refused(
         &r,
         RefusalCode::Conflict,
@@ -703,7 +703,7 @@ fn the_coordinator_changes_only_before_payment() {
         ("payment successful", payment_successful()),
         ("doctors assigned", under_review()),
     ] {
-        let r = story.refusal(ADMIN, &assign_coordinator(OTHER_COORD));
+        let r = story.refusal(ADMIN, &change_coordinator(COORD, OTHER_COORD));
         assert_refused(&r, RefusalCode::InvalidStatus, None, name);
         assert!(r.message.contains("payment"), "say why: {}", r.message);
     }
@@ -1238,4 +1238,22 @@ fn viewers_are_exactly_the_non_admins_who_can_see_the_case() {
             }
         }
     }
+}
+
+#[test]
+fn a_coordinator_change_made_meanwhile_is_not_overridden() {
+    // Two admins saw the case without a coordinator; the first one's choice stands.
+    let mut s = submitted();
+    s.step(ADMIN, &assign_coordinator(COORD));
+    let r = s.refusal(ADMIN, &assign_coordinator(OTHER_COORD));
+    assert_refused(
+        &r,
+        RefusalCode::Conflict,
+        Some("coordinatorId"),
+        "the second admin is told, not silently applied",
+    );
+    assert_eq!(s.case().coordinator(), Some(COORD.id));
+    // Changing what one actually sees is fine.
+    s.step(ADMIN, &change_coordinator(COORD, OTHER_COORD));
+    assert_eq!(s.case().coordinator(), Some(OTHER_COORD.id));
 }

@@ -201,6 +201,7 @@ async fn a_pull_shows_only_what_the_user_may_see() {
         &[pushed(Command::Case(CaseCommand::AssignCoordinator {
             case_id,
             coordinator_id: demo::COORDINATOR,
+            replacing: None,
         }))],
     )
     .await;
@@ -222,6 +223,7 @@ async fn a_pull_shows_only_what_the_user_may_see() {
         &[pushed(Command::Case(CaseCommand::AssignCoordinator {
             case_id,
             coordinator_id: demo::COORDINATOR_2,
+            replacing: Some(demo::COORDINATOR),
         }))],
     )
     .await;
@@ -341,4 +343,76 @@ async fn bad_pushes_and_pulls_are_refused_and_store_nothing() {
         before,
         "nothing stored"
     );
+}
+
+#[tokio::test]
+async fn two_admins_offline_assign_different_coordinators_and_the_second_is_refused() {
+    let app = spawn_app().await;
+    // A second cardiology coordinator, and a second admin.
+    sqlx::query("INSERT INTO user_specialties (user_id, specialty_id) VALUES ($1, $2)")
+        .bind(demo::COORDINATOR_2.as_uuid())
+        .bind(demo::CARDIOLOGY.as_uuid())
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let admin = app.sign_in(support::ADMIN).await;
+    let created = app
+        .post_json(
+            "/v1/admin/users",
+            &serde_json::json!({
+                "email": "second.admin@demo.hospital", "name": "Second Admin",
+                "role": "admin", "password": "a long enough password"
+            }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let admin_2 = app
+        .sign_in_as("second.admin@demo.hospital", "a long enough password")
+        .await;
+    let admin_2: serde_json::Value = admin_2.json().await.unwrap();
+    let admin_2 = admin_2["token"].as_str().unwrap().to_string();
+
+    let requester = app.sign_in(support::REQUESTER).await;
+    let (case_id, commands) = requester_work(&app, &requester).await;
+    push(&app, &requester, &commands).await;
+
+    // Both saw the case with no coordinator while offline, and chose differently.
+    let choose = |coordinator_id| {
+        pushed(Command::Case(CaseCommand::AssignCoordinator {
+            case_id,
+            coordinator_id,
+            replacing: None,
+        }))
+    };
+    let first = push(&app, &admin, &[choose(demo::COORDINATOR)]).await;
+    accepted(&first.results[0].outcome);
+    let events = app.count("events").await;
+    let second = push(&app, &admin_2, &[choose(demo::COORDINATOR_2)]).await;
+    match &second.results[0].outcome {
+        Outcome::Refused { refusal } => {
+            assert_eq!(refusal.code, RefusalCode::Conflict);
+            assert_eq!(refusal.field.as_deref(), Some("coordinatorId"));
+        }
+        other => panic!("the second choice must be refused, not applied: {other:?}"),
+    }
+    assert_eq!(
+        app.count("events").await,
+        events,
+        "the refused choice left no event"
+    );
+
+    let seen = pull(&app, &admin_2, 0, 0).await;
+    let case = &seen
+        .cases
+        .iter()
+        .find(|c| c.case.id == case_id)
+        .unwrap()
+        .case;
+    assert_eq!(
+        case.coordinator(),
+        Some(demo::COORDINATOR),
+        "the first choice stands"
+    );
+    assert_eq!(case.coordinators.len(), 1, "no trace of the refused choice");
 }

@@ -299,10 +299,21 @@ pub fn submit() -> CaseCommand {
     CaseCommand::Submit { case_id: CASE }
 }
 
+/// Assigns the first coordinator (the admin saw none).
 pub fn assign_coordinator(coordinator: Actor) -> CaseCommand {
     CaseCommand::AssignCoordinator {
         case_id: CASE,
         coordinator_id: coordinator.id,
+        replacing: None,
+    }
+}
+
+/// Changes the coordinator the admin saw (`from`) to `to`.
+pub fn change_coordinator(from: Actor, to: Actor) -> CaseCommand {
+    CaseCommand::AssignCoordinator {
+        case_id: CASE,
+        coordinator_id: to.id,
+        replacing: Some(from.id),
     }
 }
 
@@ -621,7 +632,7 @@ pub fn submitted() -> Story {
 pub fn awaiting_payment() -> Story {
     let mut s = submitted();
     s.step(ADMIN, &assign_coordinator(FORMER_COORD));
-    s.step(ADMIN, &assign_coordinator(COORD));
+    s.step(ADMIN, &change_coordinator(FORMER_COORD, COORD));
     s
 }
 
