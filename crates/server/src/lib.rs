@@ -52,6 +52,7 @@ pub struct AppState {
     pub pool: PgPool,
     pub(crate) sign_in_limits: Arc<auth::limits::SignInLimits>,
     pub(crate) passwords: auth::password::Passwords,
+    pub(crate) live: sync::live::Live,
 }
 
 impl AppState {
@@ -60,6 +61,7 @@ impl AppState {
             pool,
             sign_in_limits: Arc::new(auth::limits::SignInLimits::new()),
             passwords: auth::password::Passwords::new(),
+            live: sync::live::Live::default(),
         }
     }
 }
@@ -112,6 +114,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let relay = state.live.clone().start(state.pool.clone()).await;
     let limits = state.sign_in_limits.clone();
     let housekeeping = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -125,6 +128,7 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await;
     housekeeping.abort();
+    relay.abort();
     result
 }
 

@@ -30,6 +30,7 @@ use crate::routes;
         crate::sync::pull::pull,
         crate::sync::blobs::put,
         crate::sync::blobs::get,
+        crate::sync::live::live,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerToken),

@@ -416,3 +416,42 @@ async fn two_admins_offline_assign_different_coordinators_and_the_second_is_refu
     );
     assert_eq!(case.coordinators.len(), 1, "no trace of the refused choice");
 }
+
+#[tokio::test]
+async fn a_connected_client_hears_that_there_is_something_to_pull() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let app = spawn_app().await;
+    let admin = app.sign_in(support::ADMIN).await;
+    let mut request = format!("ws://{}/v1/live", app.addr)
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {admin}").parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("the live socket opens with a session");
+
+    let requester = app.sign_in(support::REQUESTER).await;
+    let (_case, commands) = requester_work(&app, &requester).await;
+    let pushed = push(&app, &requester, &commands).await;
+    let last = accepted(&pushed.results[2].outcome).last().unwrap().seq;
+
+    // Bounded wait for the nudge (no sleep): it names the newest event, nothing else.
+    let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .expect("a nudge within 10 s")
+        .expect("the socket is open")
+        .expect("a message");
+    let body: serde_json::Value = serde_json::from_str(message.to_text().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({ "seq": last }),
+        "only a number, no data"
+    );
+
+    let refused = app.get("/v1/live", None).await;
+    expect_error(refused, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+}

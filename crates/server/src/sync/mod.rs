@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod blobs;
 pub mod db;
+pub mod live;
 pub mod pull;
 pub mod push;
 
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
             post(push::push).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
         )
         .route("/v1/pull", get(pull::pull))
+        .route("/v1/live", get(live::live))
         .route(
             "/v1/blobs/{sha256}",
             put(blobs::put)

@@ -69,6 +69,13 @@ pub async fn push(
             outcome,
         });
     }
+    let newest = results.iter().rev().find_map(|r| match &r.outcome {
+        Outcome::Accepted { events } => events.last().map(|e| e.seq),
+        Outcome::Refused { .. } => None,
+    });
+    if let Some(seq) = newest {
+        super::live::announce(&mut tx, seq).await?;
+    }
     tx.commit().await?;
     Ok(axum::Json(PushResponse { results }))
 }
