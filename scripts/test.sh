@@ -10,6 +10,8 @@
 #   clippy  cargo clippy --workspace --all-targets --locked -- -D warnings
 #   rust    cargo nextest run --workspace --locked (cargo test without nextest),
 #           then the doc tests
+#   keyring the OS-keyring test of the sync client's token store, inside a
+#           D-Bus session with an unlocked gnome-keyring (so_headless)
 #   app     cargo build -p so-desktop --locked
 #   e2e     the real app driven through tauri-driver on a virtual screen
 #           (pytest tests/e2e; screenshots in tests/e2e/artifacts)
@@ -22,13 +24,14 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$SO_ROOT"
 
-ALL_STAGES=(setup fmt ui clippy rust app e2e)
+ALL_STAGES=(setup fmt ui clippy rust keyring app e2e)
 declare -A TITLES=(
   [setup]="setup: install what is missing"
   [fmt]="cargo fmt --check"
   [ui]="UI: lint, typecheck, unit tests, build"
   [clippy]="cargo clippy -D warnings"
   [rust]="Rust tests"
+  [keyring]="the session token in the real OS keyring"
   [app]="build the desktop app (so-desktop)"
   [e2e]="end-to-end tests of the real app"
 )
@@ -100,6 +103,11 @@ stage_rust() {
     echo "--- cargo-nextest not installed: cargo test --workspace --locked"
     cargo test --workspace --locked
   fi
+}
+
+stage_keyring() {
+  # The one test that needs a Secret Service; `cargo test` elsewhere skips it (ignored).
+  so_headless cargo test -p so-core --locked --lib tokens:: -- --ignored
 }
 
 stage_app() {

@@ -2,7 +2,7 @@
 //! call these and nothing else.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use domain::decide::{can_see, can_see_patient, check_document_size, parse_document};
@@ -11,13 +11,15 @@ use domain::{
     CommandId, DocumentId, DocumentInput, Patient, PatientCommand, PatientId, PatientInput,
     Refusal, RefusalCode, Role, UserId,
 };
-use store::{blobs, cases, catalog, patients, timeline, Store};
+use store::{blobs, cases, catalog, meta, patients, timeline, Store};
 use uuid::Uuid;
 
-use crate::authority::Authority;
+use crate::authority::{Authority, ServerLink};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{ApiError, Result};
 use crate::seed;
+use crate::sync::{SyncRuntime, SERVER_URL};
+use crate::tokens::TokenStore;
 use crate::views::{
     ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
     StagedDocument, TimelineEntry, UserSummary,
@@ -31,9 +33,27 @@ const SEARCH_MAX: usize = 200;
 /// One running desktop: its store, who decides commands, the clock, and who is signed in.
 pub struct App {
     store: Store,
-    authority: Authority,
+    authority: RwLock<Authority>,
     clock: Arc<dyn Clock>,
     session: Mutex<Option<Actor>>,
+    tokens: TokenStore,
+    sync: SyncRuntime,
+}
+
+/// How to build an `App`: the clock, and where the server session is kept.
+#[derive(Clone)]
+pub struct AppOptions {
+    pub clock: Arc<dyn Clock>,
+    pub tokens: TokenStore,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            clock: Arc::new(SystemClock),
+            tokens: TokenStore::Keyring,
+        }
+    }
 }
 
 impl App {
@@ -44,22 +64,49 @@ impl App {
     }
 
     pub async fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<App> {
+        App::open_with(
+            data_dir,
+            AppOptions {
+                clock,
+                ..AppOptions::default()
+            },
+        )
+        .await
+    }
+
+    /// Opens the app on `data_dir`. Standalone (no server configured) an empty store gets
+    /// the demo data; connected to a server, the session is restored from the token store
+    /// and the data comes from the server.
+    pub async fn open_with(data_dir: &Path, options: AppOptions) -> Result<App> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
             tracing::error!(error = %e, "cannot create the data directory");
             ApiError::internal()
         })?;
         let store = Store::open(&data_dir.join(DATABASE_FILE)).await?;
-        let app = App {
-            store,
-            authority: Authority::Standalone,
-            clock,
-            session: Mutex::new(None),
+        let mut conn = store.read().await?;
+        let authority = match meta::get(&mut conn, SERVER_URL).await? {
+            Some(url) => Authority::Server(ServerLink { url }),
+            None => Authority::Standalone,
         };
-        let mut conn = app.store.read().await?;
         let empty = catalog::is_empty(&mut conn).await?;
         drop(conn);
-        if empty {
-            seed::demo(&app).await?;
+        let app = App {
+            store,
+            authority: RwLock::new(authority),
+            clock: options.clock,
+            session: Mutex::new(None),
+            tokens: options.tokens,
+            sync: SyncRuntime::new(),
+        };
+        match app.authority() {
+            Authority::Standalone if empty => seed::demo(&app).await?,
+            Authority::Standalone => {}
+            Authority::Server(_) => {
+                // Without the keyring the app still opens, signed out.
+                if let Err(e) = app.restore_session().await {
+                    tracing::warn!(error = %e, "could not restore the server session");
+                }
+            }
         }
         Ok(app)
     }
@@ -73,6 +120,30 @@ impl App {
         self.clock.now()
     }
 
+    /// Who decides commands now.
+    pub fn authority(&self) -> Authority {
+        self.authority
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_authority(&self, authority: Authority) {
+        *self.authority.write().unwrap_or_else(|e| e.into_inner()) = authority;
+    }
+
+    pub(crate) fn tokens(&self) -> &TokenStore {
+        &self.tokens
+    }
+
+    pub(crate) fn sync_runtime(&self) -> &SyncRuntime {
+        &self.sync
+    }
+
+    pub(crate) fn current_actor(&self) -> Option<Actor> {
+        *self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn actor(&self) -> Result<Actor> {
         self.session
             .lock()
@@ -80,7 +151,7 @@ impl App {
             .ok_or_else(ApiError::not_signed_in)
     }
 
-    fn set_session(&self, actor: Option<Actor>) {
+    pub(crate) fn set_session(&self, actor: Option<Actor>) {
         *self.session.lock().unwrap_or_else(|e| e.into_inner()) = actor;
     }
 
@@ -103,9 +174,14 @@ impl App {
         at: DateTime<Utc>,
     ) -> Result<CommandId> {
         let command_id = CommandId(Uuid::now_v7());
-        self.authority
+        let authority = self.authority();
+        authority
             .apply(&self.store, actor, command_id, &command, at)
             .await?;
+        if matches!(authority, Authority::Server(_)) {
+            // A command waits to be pushed: wake the background sync.
+            self.sync.wake.notify_one();
+        }
         Ok(command_id)
     }
 
@@ -130,7 +206,15 @@ impl App {
         Ok(catalog.user(actor.id).map(UserSummary::from))
     }
 
+    /// Standalone: picks who one is. With a server, one signs in with e-mail address and
+    /// password instead (`App::sign_in`).
     pub async fn sign_in_as(&self, user_id: UserId) -> Result<UserSummary> {
+        if matches!(self.authority(), Authority::Server(_)) {
+            return Err(ApiError::new(
+                crate::ErrorCode::Forbidden,
+                "Sign in with your e-mail address and password.",
+            ));
+        }
         let catalog = self.catalog().await?;
         let user = catalog
             .user(user_id)
@@ -140,8 +224,14 @@ impl App {
         Ok(UserSummary::from(user))
     }
 
+    /// Signs out; with a server, also forgets the session token (the keyring entry).
     pub fn sign_out(&self) {
         self.set_session(None);
+        if let Authority::Server(server) = self.authority() {
+            if let Err(e) = self.tokens.delete(&server.url) {
+                tracing::error!(error = %e, "could not delete the session from the keyring");
+            }
+        }
     }
 
     // ----- configuration -------------------------------------------------------------

@@ -3,10 +3,10 @@
 //! Every use case builds a `domain::Command` and hands it to the authority. Standalone
 //! (no server configured) the authority is in-process: it decides the command with the
 //! `domain` rules on the local store and applies the events, all in one SQLite
-//! transaction that also appends the command to the outbox as `accepted`. The sync issue
-//! adds a `Server` variant that applies optimistically, queues the command as `pending`
-//! and lets the central server decide; the use cases, the shell and the UI stay as
-//! they are.
+//! transaction that also appends the command to the outbox as `accepted`. With a server
+//! configured, `Server` decides with the same rules on the displayed state, applies
+//! optimistically, queues the command as `pending` (one transaction again) and lets the central server decide (`crate::sync` pushes it); the use cases, the
+//! shell and the UI stay as they are.
 
 use chrono::{DateTime, Datelike, Utc};
 use domain::{
@@ -17,69 +17,91 @@ use store::{blobs, cases, catalog, counters, events, outbox, patients, timeline,
 
 use crate::error::{ApiError, Result};
 
-/// The decider of commands. One variant today; see the module comment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The decider of commands; see the module comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Authority {
     /// Decides in-process over the local store.
     Standalone,
+    /// The central server at this address decides; this desktop decides with the same
+    /// rules on what it displays, applies optimistically and queues the command for the
+    /// sync client (`crate::sync`).
+    Server(ServerLink),
+}
+
+/// Where the authoritative server is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerLink {
+    /// The server's base URL, without a trailing slash (`https://so.example.org`).
+    pub url: String,
+}
+
+/// How a command's events land in the local store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Landing {
+    /// This store is the authority: it numbers new cases and keeps the event log.
+    Authoritative,
+    /// The server will decide: no reference number, no event log, timeline lines marked
+    /// pending until the server's own lines replace them.
+    Optimistic,
 }
 
 impl Authority {
     /// Decides and applies `command`, or refuses it and changes nothing.
     pub async fn apply(
-        self,
+        &self,
         store: &Store,
         actor: Actor,
         command_id: CommandId,
         command: &Command,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        match self {
-            Authority::Standalone => standalone(store, actor, command_id, command, now).await,
-        }
+        let (landing, state) = match self {
+            Authority::Standalone => (Landing::Authoritative, outbox::State::Accepted),
+            Authority::Server(_) => (Landing::Optimistic, outbox::State::Pending),
+        };
+        // Dropping `tx` on any early return rolls everything back: a refusal leaves no trace.
+        let mut tx = store.begin().await?;
+        apply_locally(&mut tx, actor, command_id, command, now, landing).await?;
+        outbox::append(&mut tx, command_id, actor, now, command, state).await?;
+        tx.commit().await.map_err(store::StoreError::from)?;
+        Ok(())
     }
 }
 
-async fn standalone(
-    store: &Store,
+/// Decides `command` with the `domain` rules on the displayed state and applies its
+/// events to it. A refusal writes nothing. Also used by the sync client to re-apply the
+/// commands the server has not confirmed on top of the confirmed state.
+pub(crate) async fn apply_locally(
+    conn: &mut Conn,
     actor: Actor,
     command_id: CommandId,
     command: &Command,
     now: DateTime<Utc>,
+    landing: Landing,
 ) -> Result<()> {
-    // Dropping `tx` on any early return rolls everything back: a refusal leaves no trace.
-    let mut tx = store.begin().await?;
     match command {
         Command::Patient(c) => {
-            let existing = patients::get(&mut tx, c.patient_id()).await?;
+            let existing = patients::get(conn, c.patient_id()).await?;
             for event in decide_patient(existing.as_ref(), actor, c, now)? {
                 let patient = event.evolve();
-                patients::save(&mut tx, &patient).await?;
-                events::append(
-                    &mut tx,
-                    command_id,
-                    events::Aggregate::Patient,
-                    patient.id.as_uuid(),
-                    now,
-                    actor,
-                    &event,
-                )
-                .await?;
+                patients::save(conn, &patient).await?;
+                if landing == Landing::Authoritative {
+                    events::append(
+                        conn,
+                        command_id,
+                        events::Aggregate::Patient,
+                        patient.id.as_uuid(),
+                        now,
+                        actor,
+                        &event,
+                    )
+                    .await?;
+                }
             }
+            Ok(())
         }
-        Command::Case(c) => apply_case(&mut tx, actor, command_id, c, now).await?,
+        Command::Case(c) => apply_case(conn, actor, command_id, c, now, landing).await,
     }
-    outbox::append(
-        &mut tx,
-        command_id,
-        actor,
-        now,
-        command,
-        outbox::State::Accepted,
-    )
-    .await?;
-    tx.commit().await.map_err(store::StoreError::from)?;
-    Ok(())
 }
 
 async fn apply_case(
@@ -88,14 +110,13 @@ async fn apply_case(
     command_id: CommandId,
     command: &CaseCommand,
     now: DateTime<Utc>,
+    landing: Landing,
 ) -> Result<()> {
     let catalog = catalog::load(conn).await?;
     let case = cases::get(conn, command.case_id()).await?;
-    let patient = match command {
-        CaseCommand::Create { fields, .. } | CaseCommand::UpdateDraft { fields, .. } => {
-            patients::get(conn, fields.patient_id).await?
-        }
-        _ => None,
+    let patient = match command.patient_id() {
+        Some(id) => patients::get(conn, id).await?,
+        None => None,
     };
     let view = CaseView {
         case: case.as_ref(),
@@ -108,7 +129,8 @@ async fn apply_case(
     for doc in staged_documents(command) {
         check_staged(conn, doc).await?;
     }
-    if case.is_none() {
+    // Only the authority numbers cases: with a server, the reference arrives on pull.
+    if case.is_none() && landing == Landing::Authoritative {
         let year = now.year();
         let n = counters::next(conn, &format!("case-reference-{year}")).await?;
         decided.insert(
@@ -126,29 +148,32 @@ async fn apply_case(
             tracing::error!("an event did not fold into a case");
             ApiError::internal()
         })?;
-        events::append(
-            conn,
-            command_id,
-            events::Aggregate::Case,
-            case_id.as_uuid(),
-            now,
-            actor,
-            event,
-        )
-        .await?;
+        if landing == Landing::Authoritative {
+            events::append(
+                conn,
+                command_id,
+                events::Aggregate::Case,
+                case_id.as_uuid(),
+                now,
+                actor,
+                event,
+            )
+            .await?;
+        }
         if let Some(line) = event.timeline_line(&catalog) {
             lines.push(line);
         }
     }
     let state: Case = state.ok_or_else(ApiError::internal)?;
     cases::save(conn, &state).await?;
+    let pending = landing == Landing::Optimistic;
     for line in &lines {
-        timeline::append(conn, state.id, now, actor, line, command_id).await?;
+        timeline::append(conn, state.id, now, actor, line, command_id, pending).await?;
     }
     Ok(())
 }
 
-fn staged_documents(command: &CaseCommand) -> Vec<&DocumentInput> {
+pub(crate) fn staged_documents(command: &CaseCommand) -> Vec<&DocumentInput> {
     match command {
         CaseCommand::Create { documents, .. } => documents.iter().map(|(_, d)| d).collect(),
         CaseCommand::AddDocument { document, .. } => vec![document],

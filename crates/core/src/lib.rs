@@ -10,15 +10,19 @@ pub mod authority;
 pub mod clock;
 pub mod error;
 pub mod seed;
+pub mod sync;
+pub mod tokens;
 pub mod views;
 
 #[cfg(test)]
 mod bindings;
 
-pub use app::{actions, App, DATABASE_FILE};
-pub use authority::Authority;
+pub use app::{actions, App, AppOptions, DATABASE_FILE};
+pub use authority::{Authority, ServerLink};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiError, ErrorCode, Result};
+pub use sync::{Attention, SyncError, SyncErrorCode, SyncReport, SyncStatus};
+pub use tokens::{Credentials, MemoryTokens, TokenStore};
 pub use views::{
     ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
     StagedDocument, TimelineEntry, UserSummary,

@@ -50,3 +50,23 @@ pub async fn count(conn: &mut Conn) -> Result<i64> {
         .fetch_one(&mut *conn)
         .await?)
 }
+
+/// Records that the server has the content (uploaded from here or downloaded from it).
+pub async fn mark_on_server(conn: &mut Conn, sha256: &str) -> Result<()> {
+    sqlx::query("UPDATE blobs SET on_server = 1 WHERE sha256 = ?")
+        .bind(sha256)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether the server is known to have the content.
+pub async fn is_on_server(conn: &mut Conn, sha256: &str) -> Result<bool> {
+    Ok(
+        sqlx::query_scalar::<_, bool>("SELECT on_server FROM blobs WHERE sha256 = ?")
+            .bind(sha256)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(false),
+    )
+}

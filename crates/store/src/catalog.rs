@@ -170,3 +170,96 @@ pub async fn insert(conn: &mut Conn, catalog: &Catalog) -> Result<()> {
     }
     Ok(())
 }
+
+/// Replaces the configuration with `catalog` (the server's, pulled). Rows are updated in
+/// place rather than deleted, since cases point at users, review types and categories;
+/// something the server no longer lists stays, as the server deactivates rather than
+/// deletes.
+pub async fn replace(conn: &mut Conn, catalog: &Catalog) -> Result<()> {
+    for s in &catalog.specialties {
+        sqlx::query(
+            "INSERT INTO specialties (id, name_en, name_ar) VALUES (?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, name_ar = excluded.name_ar",
+        )
+        .bind(s.id.to_string())
+        .bind(&s.name_en)
+        .bind(&s.name_ar)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("DELETE FROM user_specialties")
+        .execute(&mut *conn)
+        .await?;
+    for u in &catalog.users {
+        sqlx::query(
+            "INSERT INTO users (id, name, email, role, active) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
+               role = excluded.role, active = excluded.active",
+        )
+        .bind(u.id.to_string())
+        .bind(&u.name)
+        .bind(&u.email)
+        .bind(u.role.as_str())
+        .bind(u.active)
+        .execute(&mut *conn)
+        .await?;
+        for s in &u.specialty_ids {
+            sqlx::query("INSERT INTO user_specialties (user_id, specialty_id) VALUES (?, ?)")
+                .bind(u.id.to_string())
+                .bind(s.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    for r in &catalog.review_types {
+        sqlx::query(
+            "INSERT INTO review_types
+             (id, name_en, name_ar, price_minor, currency, expected_review_days, specialty_id, active)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en,
+               name_ar = excluded.name_ar, price_minor = excluded.price_minor,
+               currency = excluded.currency,
+               expected_review_days = excluded.expected_review_days,
+               specialty_id = excluded.specialty_id, active = excluded.active",
+        )
+        .bind(r.id.to_string())
+        .bind(&r.name_en)
+        .bind(&r.name_ar)
+        .bind(r.price_minor)
+        .bind(&r.currency)
+        .bind(r.expected_review_days)
+        .bind(r.specialty_id.to_string())
+        .bind(r.active)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("DELETE FROM disease_category_providers")
+        .execute(&mut *conn)
+        .await?;
+    for c in &catalog.disease_categories {
+        sqlx::query(
+            "INSERT INTO disease_categories (id, label_en, label_ar, specialty_id, active)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET label_en = excluded.label_en,
+               label_ar = excluded.label_ar, specialty_id = excluded.specialty_id,
+               active = excluded.active",
+        )
+        .bind(c.id.to_string())
+        .bind(&c.label_en)
+        .bind(&c.label_ar)
+        .bind(c.specialty_id.to_string())
+        .bind(c.active)
+        .execute(&mut *conn)
+        .await?;
+        for p in &c.provider_ids {
+            sqlx::query(
+                "INSERT INTO disease_category_providers (category_id, provider_id) VALUES (?, ?)",
+            )
+            .bind(c.id.to_string())
+            .bind(p.to_string())
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}

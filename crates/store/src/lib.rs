@@ -8,6 +8,7 @@
 pub mod blobs;
 pub mod cases;
 pub mod catalog;
+pub mod confirmed;
 pub mod counters;
 pub mod events;
 pub mod meta;

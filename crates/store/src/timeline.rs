@@ -14,6 +14,8 @@ pub struct Entry {
     pub actor_role: Role,
     pub label: String,
     pub detail: Option<String>,
+    /// Not confirmed by the server yet (its command is still pending).
+    pub pending: bool,
 }
 
 pub async fn append(
@@ -23,10 +25,12 @@ pub async fn append(
     actor: Actor,
     line: &TimelineLabel,
     command_id: CommandId,
+    pending: bool,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO timeline (case_id, at, actor_id, actor_role, label, detail, command_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO timeline (case_id, at, actor_id, actor_role, label, detail, command_id,
+           pending)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(case_id.to_string())
     .bind(at)
@@ -35,6 +39,7 @@ pub async fn append(
     .bind(line.label)
     .bind(&line.detail)
     .bind(command_id.to_string())
+    .bind(pending)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -44,7 +49,7 @@ pub async fn append(
 pub async fn list(conn: &mut Conn, case_id: CaseId) -> Result<Vec<Entry>> {
     let rows = sqlx::query(
         "SELECT t.at, t.actor_id, COALESCE(u.name, 'Unknown') AS actor_name, t.actor_role,
-                t.label, t.detail
+                t.label, t.detail, t.pending
          FROM timeline t LEFT JOIN users u ON u.id = t.actor_id
          WHERE t.case_id = ? ORDER BY t.id",
     )
@@ -62,6 +67,7 @@ pub async fn list(conn: &mut Conn, case_id: CaseId) -> Result<Vec<Entry>> {
                     .ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
                 label: row.get("label"),
                 detail: row.get("detail"),
+                pending: row.get("pending"),
             })
         })
         .collect()

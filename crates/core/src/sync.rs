@@ -1,0 +1,788 @@
+//! The sync client: connects the desktop to a central server, signs in, pushes the outbox
+//! and pulls what changed (docs/sync.md).
+//!
+//! Everything it knows lives in SQLite (outbox states, confirmed snapshots, the pull
+//! cursor in `meta`), so a sync cut off at any point resumes after a restart; the session
+//! token lives in the OS keyring (`crate::tokens`). It never decides a command: pending
+//! commands are re-decided by `authority::apply_locally` (the `domain` rules) on top of
+//! the server's state, and the server's answer is final.
+//!
+//! The replica has two layers per aggregate: the *confirmed* state (the server's last
+//! snapshot, `store::confirmed`) and the *displayed* state every read uses (confirmed +
+//! every command the server has not confirmed yet, re-applied in outbox order). After
+//! every push and pull the displayed state of the touched aggregates is rebuilt from the
+//! two, so a refused command disappears from it and lands in "needs attention" — never
+//! silently dropped, never merged.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use domain::{Actor, CaseId, Command, CommandId, PatientId, Role, UserId};
+use protocol::{
+    CaseSnapshot, ErrorBody, Outcome, PullResponse, PushRequest, PushResponse, PushedCommand,
+    MAX_PUSH_COMMANDS,
+};
+use serde::{Deserialize, Serialize};
+use store::{blobs, catalog, confirmed, meta, outbox, Conn};
+
+use crate::app::App;
+use crate::authority::{apply_locally, staged_documents, Authority, Landing, ServerLink};
+use crate::error::{ApiError, ErrorCode};
+use crate::tokens::{Credentials, TokenError};
+
+// Keys of the `meta` table.
+pub(crate) const SERVER_URL: &str = "sync.server_url";
+const CURSOR: &str = "sync.cursor";
+const CONFIG_VERSION: &str = "sync.config_version";
+const LAST_SYNC: &str = "sync.last_success_at";
+/// Whose replica this is: another user signing in on this desktop starts a fresh one.
+const REPLICA_USER: &str = "sync.replica_user";
+
+/// How long the background loop waits between syncs when all is well (the live nudge of
+/// the server, when it lands, makes this a fallback).
+const POLL_EVERY: Duration = Duration::from_secs(30);
+const BACKOFF_FIRST: Duration = Duration::from_secs(1);
+const BACKOFF_MAX: Duration = Duration::from_secs(5 * 60);
+
+/// What went wrong talking to the server, with a stable code the UI can switch on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct SyncError {
+    pub code: SyncErrorCode,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncErrorCode {
+    /// No server configured: the desktop runs standalone.
+    NotConnected,
+    /// Nobody is signed in to the server on this desktop.
+    NotSignedIn,
+    /// The server could not be reached (or the connection broke): work goes on offline.
+    Offline,
+    /// Unknown e-mail address or wrong password.
+    InvalidCredentials,
+    /// The server no longer accepts the session: sign in again.
+    SessionExpired,
+    /// The server refused the request itself (rate limit, bad input, its own failure).
+    Server,
+    /// The OS keyring is not available or refused.
+    Keyring,
+    /// Something this desktop cannot do now (e.g. switch servers with unsent work).
+    Conflict,
+    /// A local failure; details are in the log.
+    Internal,
+}
+
+impl SyncError {
+    fn new(code: SyncErrorCode, message: impl Into<String>) -> Self {
+        SyncError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn offline() -> Self {
+        SyncError::new(
+            SyncErrorCode::Offline,
+            "The server cannot be reached; your work is kept and will be sent later.",
+        )
+    }
+}
+
+impl From<ApiError> for SyncError {
+    fn from(e: ApiError) -> Self {
+        let code = match e.code {
+            ErrorCode::NotSignedIn => SyncErrorCode::NotSignedIn,
+            _ => SyncErrorCode::Internal,
+        };
+        SyncError::new(code, e.message)
+    }
+}
+
+impl From<store::StoreError> for SyncError {
+    fn from(e: store::StoreError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<TokenError> for SyncError {
+    fn from(e: TokenError) -> Self {
+        tracing::error!(error = %e, "keyring");
+        SyncError::new(
+            SyncErrorCode::Keyring,
+            "The system keyring is not available; the session cannot be kept.",
+        )
+    }
+}
+
+impl From<reqwest::Error> for SyncError {
+    fn from(e: reqwest::Error) -> Self {
+        // Connect failures, timeouts and cut connections all mean "not now".
+        tracing::info!(error = %e, "server unreachable");
+        SyncError::offline()
+    }
+}
+
+/// The state of sync, for the status bar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    /// `None` when standalone.
+    pub server_url: Option<String>,
+    pub signed_in: bool,
+    /// Whether the last attempt reached the server; `false` before any attempt.
+    pub online: bool,
+    /// Commands not yet answered by the server.
+    pub pending: i64,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// Refused commands the author has not dismissed.
+    pub needs_attention: i64,
+}
+
+/// A command the server refused, for the "needs attention" list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attention {
+    pub command_id: CommandId,
+    pub issued_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub command: Command,
+    pub case_id: Option<CaseId>,
+    pub patient_id: Option<PatientId>,
+    /// The rules' stable refusal code (`domain::RefusalCode`, snake_case).
+    pub code: String,
+    pub message: String,
+}
+
+/// What one `sync_once` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    pub accepted: usize,
+    pub refused: usize,
+    pub cases_pulled: usize,
+    pub cases_removed: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInAnswer {
+    token: String,
+    user: SignedInUser,
+}
+
+#[derive(Deserialize)]
+struct SignedInUser {
+    id: UserId,
+    role: Role,
+}
+
+/// Sync's in-memory companions of an `App`.
+pub(crate) struct SyncRuntime {
+    /// One sync at a time (the background loop and an explicit "sync now").
+    lock: tokio::sync::Mutex<()>,
+    online: std::sync::Mutex<bool>,
+    /// Wakes the background loop: a new command waits to be pushed.
+    pub(crate) wake: Arc<tokio::sync::Notify>,
+    http: reqwest::Client,
+}
+
+impl SyncRuntime {
+    pub(crate) fn new() -> SyncRuntime {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(120))
+            .build()
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "HTTP client with defaults");
+                reqwest::Client::new()
+            });
+        SyncRuntime {
+            lock: tokio::sync::Mutex::new(()),
+            online: std::sync::Mutex::new(false),
+            wake: Arc::new(tokio::sync::Notify::new()),
+            http,
+        }
+    }
+
+    fn set_online(&self, online: bool) {
+        *self.online.lock().unwrap_or_else(|e| e.into_inner()) = online;
+    }
+
+    fn is_online(&self) -> bool {
+        *self.online.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// `http://host:port/` → `http://host:port`; only http(s) URLs with a host.
+fn parse_server_url(text: &str) -> Result<String, SyncError> {
+    let bad = || {
+        SyncError::new(
+            SyncErrorCode::Conflict,
+            "The server address must look like https://server.example.org.",
+        )
+    };
+    let url = reqwest::Url::parse(text.trim()).map_err(|_| bad())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(bad());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+impl App {
+    fn server(&self) -> Option<ServerLink> {
+        match self.authority() {
+            Authority::Server(link) => Some(link),
+            Authority::Standalone => None,
+        }
+    }
+
+    fn server_or_err(&self) -> Result<ServerLink, SyncError> {
+        self.server().ok_or_else(|| {
+            SyncError::new(
+                SyncErrorCode::NotConnected,
+                "No server is configured; this desktop works on its own.",
+            )
+        })
+    }
+
+    /// Points this desktop at a central server. A standalone desktop's data (the demo)
+    /// is replaced by the server's on the first sync; switching to another server is
+    /// refused while commands wait to be sent to the current one.
+    pub async fn connect(&self, server_url: &str) -> Result<(), SyncError> {
+        let url = parse_server_url(server_url)?;
+        let current = self.server();
+        if current.as_ref().is_some_and(|s| s.url == url) {
+            return Ok(());
+        }
+        let mut tx = self.store().begin().await?;
+        if current.is_some() && outbox::pending_count(&mut tx).await? > 0 {
+            return Err(SyncError::new(
+                SyncErrorCode::Conflict,
+                "Some of your work has not reached the current server yet; sync before \
+                 changing servers.",
+            ));
+        }
+        confirmed::clear_replica(&mut tx).await?;
+        meta::set(&mut tx, SERVER_URL, &url).await?;
+        tx.commit().await.map_err(store::StoreError::from)?;
+        if let Some(old) = current {
+            if let Err(e) = self.tokens().delete(&old.url) {
+                tracing::warn!(error = %e, "could not forget the old server's session");
+            }
+        }
+        self.set_authority(Authority::Server(ServerLink { url }));
+        self.set_session(None);
+        self.sync_runtime().set_online(false);
+        Ok(())
+    }
+
+    /// Signs in to the server; the session token goes to the OS keyring (or the test's
+    /// token store), never to SQLite. Then syncs once if it can.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<(), SyncError> {
+        let server = self.server_or_err()?;
+        let response = self
+            .sync_runtime()
+            .http
+            .post(format!("{}/v1/auth/sign-in", server.url))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await?;
+        let status = response.status();
+        if status == reqwest::StatusCode::UNAUTHORIZED {
+            return Err(SyncError::new(
+                SyncErrorCode::InvalidCredentials,
+                "The e-mail address or the password is not right.",
+            ));
+        }
+        if !status.is_success() {
+            return Err(server_error(response).await);
+        }
+        let answer: SignInAnswer = response.json().await?;
+        self.sync_runtime().set_online(true);
+        let actor = Actor::new(answer.user.id, answer.user.role);
+
+        // Another user's replica is not this user's to see: start afresh (refused while
+        // their work waits to be sent).
+        let mut tx = self.store().begin().await?;
+        let owner = meta::get(&mut tx, REPLICA_USER).await?;
+        if owner.as_deref() != Some(actor.id.to_string().as_str()) {
+            if owner.is_some() && outbox::pending_count(&mut tx).await? > 0 {
+                return Err(SyncError::new(
+                    SyncErrorCode::Conflict,
+                    "Another user's work on this computer has not been sent yet.",
+                ));
+            }
+            confirmed::clear_replica(&mut tx).await?;
+            meta::set(&mut tx, SERVER_URL, &server.url).await?;
+            meta::set(&mut tx, REPLICA_USER, &actor.id.to_string()).await?;
+        }
+        tx.commit().await.map_err(store::StoreError::from)?;
+
+        let credentials = Credentials {
+            token: answer.token,
+            user_id: actor.id,
+            role: actor.role,
+        };
+        self.tokens().save(&server.url, &credentials).await?;
+        self.set_session(Some(actor));
+        if let Err(e) = self.sync_once().await {
+            tracing::info!(error = %e, "first sync after sign-in");
+        }
+        Ok(())
+    }
+
+    /// Restores the signed-in session from the token store (at start-up).
+    pub(crate) async fn restore_session(&self) -> Result<(), SyncError> {
+        let Some(server) = self.server() else {
+            return Ok(());
+        };
+        if let Some(c) = self.tokens().load(&server.url).await? {
+            self.set_session(Some(Actor::new(c.user_id, c.role)));
+        }
+        Ok(())
+    }
+
+    async fn credentials(&self, server: &ServerLink) -> Result<Credentials, SyncError> {
+        self.tokens().load(&server.url).await?.ok_or_else(|| {
+            SyncError::new(SyncErrorCode::NotSignedIn, "Sign in to the server first.")
+        })
+    }
+
+    /// Sends what waits and fetches what changed, once: uploads the documents pending
+    /// commands refer to, pushes the pending commands in order (batches of at most
+    /// `MAX_PUSH_COMMANDS`), records each answer, then pulls until nothing more waits.
+    ///
+    /// A call cut off anywhere leaves every unanswered command pending; the retry is
+    /// safe because the server answers a command id it knows with its first answer.
+    pub async fn sync_once(&self) -> Result<SyncReport, SyncError> {
+        let _one_at_a_time = self.sync_runtime().lock.lock().await;
+        let server = self.server_or_err()?;
+        let credentials = self.credentials(&server).await?;
+        let result = self.sync_with(&server, &credentials.token).await;
+        match &result {
+            Ok(_) => {
+                self.sync_runtime().set_online(true);
+                let mut conn = self.store().read().await?;
+                meta::set(&mut conn, LAST_SYNC, &self.now().to_rfc3339()).await?;
+            }
+            Err(e) if e.code == SyncErrorCode::Offline => self.sync_runtime().set_online(false),
+            Err(_) => {}
+        }
+        result
+    }
+
+    async fn sync_with(&self, server: &ServerLink, token: &str) -> Result<SyncReport, SyncError> {
+        let mut report = SyncReport::default();
+        loop {
+            let batch = {
+                let mut conn = self.store().read().await?;
+                outbox::pending(&mut conn, MAX_PUSH_COMMANDS as i64).await?
+            };
+            if batch.is_empty() {
+                break;
+            }
+            self.upload_documents(server, token, &batch).await?;
+            let answer = self.push(server, token, &batch).await?;
+            let (accepted, refused) = self.record_answers(&batch, &answer).await?;
+            report.accepted += accepted;
+            report.refused += refused;
+            if batch.len() < MAX_PUSH_COMMANDS {
+                break;
+            }
+        }
+        loop {
+            let (cursor, config) = {
+                let mut conn = self.store().read().await?;
+                (
+                    meta_i64(&mut conn, CURSOR).await?,
+                    meta_i64(&mut conn, CONFIG_VERSION).await?,
+                )
+            };
+            let response = self
+                .sync_runtime()
+                .http
+                .get(format!(
+                    "{}/v1/pull?cursor={cursor}&config={config}",
+                    server.url
+                ))
+                .bearer_auth(token)
+                .send()
+                .await?;
+            let response = check(response).await?;
+            let pull: PullResponse = response.json().await?;
+            report.cases_pulled += pull.cases.len();
+            report.cases_removed += pull.removed_cases.len();
+            self.fetch_documents(server, token, &pull.cases).await?;
+            self.store_pull(&pull).await?;
+            if !pull.more {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Uploads the content of every document a pending command attaches that the server
+    /// may not have yet. `PUT` of a known hash is harmless, so a cut-off upload is simply
+    /// repeated.
+    async fn upload_documents(
+        &self,
+        server: &ServerLink,
+        token: &str,
+        batch: &[outbox::Entry],
+    ) -> Result<(), SyncError> {
+        let mut hashes = BTreeSet::new();
+        for entry in batch {
+            if let Command::Case(c) = &entry.command {
+                hashes.extend(staged_documents(c).into_iter().map(|d| d.sha256.clone()));
+            }
+        }
+        for sha in hashes {
+            let content = {
+                let mut conn = self.store().read().await?;
+                if blobs::is_on_server(&mut conn, &sha).await? {
+                    continue;
+                }
+                blobs::get(&mut conn, &sha).await?
+            };
+            // Missing content: the server refuses the command with its reason.
+            let Some(content) = content else { continue };
+            let response = self
+                .sync_runtime()
+                .http
+                .put(format!("{}/v1/blobs/{sha}", server.url))
+                .bearer_auth(token)
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(content)
+                .send()
+                .await?;
+            check(response).await?;
+            let mut conn = self.store().read().await?;
+            blobs::mark_on_server(&mut conn, &sha).await?;
+        }
+        Ok(())
+    }
+
+    async fn push(
+        &self,
+        server: &ServerLink,
+        token: &str,
+        batch: &[outbox::Entry],
+    ) -> Result<PushResponse, SyncError> {
+        let request = PushRequest {
+            commands: batch
+                .iter()
+                .map(|e| PushedCommand {
+                    command_id: e.command_id,
+                    issued_at: e.issued_at,
+                    command: e.command.clone(),
+                })
+                .collect(),
+        };
+        let response = self
+            .sync_runtime()
+            .http
+            .post(format!("{}/v1/push", server.url))
+            .bearer_auth(token)
+            .json(&request)
+            .send()
+            .await?;
+        let answer: PushResponse = check(response).await?.json().await?;
+        Ok(answer)
+    }
+
+    /// Records the server's answers and rebuilds what they touched, in one transaction.
+    async fn record_answers(
+        &self,
+        batch: &[outbox::Entry],
+        answer: &PushResponse,
+    ) -> Result<(usize, usize), SyncError> {
+        let now = self.now();
+        let (mut accepted, mut refused) = (0, 0);
+        let mut tx = self.store().begin().await?;
+        for result in &answer.results {
+            let Some(entry) = batch.iter().find(|e| e.command_id == result.command_id) else {
+                tracing::warn!("the server answered a command that was not sent");
+                continue;
+            };
+            match &result.outcome {
+                Outcome::Accepted { events } => {
+                    let last = events.iter().map(|e| e.seq).max();
+                    outbox::accept(&mut tx, entry.command_id, last, now).await?;
+                    accepted += 1;
+                }
+                Outcome::Refused { refusal } => {
+                    tracing::info!(code = refusal.code.as_str(), "the server refused a command");
+                    outbox::decide(&mut tx, entry.command_id, Some(refusal), now).await?;
+                    refused += 1;
+                }
+            }
+        }
+        let (cases, patients) = aggregates(batch.iter().map(|e| &e.command));
+        rebuild(&mut tx, cases, patients).await?;
+        tx.commit().await.map_err(store::StoreError::from)?;
+        Ok((accepted, refused))
+    }
+
+    /// Downloads the content of pulled documents this desktop does not have, checking
+    /// each against its hash.
+    async fn fetch_documents(
+        &self,
+        server: &ServerLink,
+        token: &str,
+        cases: &[CaseSnapshot],
+    ) -> Result<(), SyncError> {
+        for snapshot in cases {
+            for doc in &snapshot.case.documents {
+                {
+                    let mut conn = self.store().read().await?;
+                    if blobs::size(&mut conn, &doc.sha256).await?.is_some() {
+                        continue;
+                    }
+                }
+                let response = self
+                    .sync_runtime()
+                    .http
+                    .get(format!("{}/v1/blobs/{}", server.url, doc.sha256))
+                    .bearer_auth(token)
+                    .send()
+                    .await?;
+                if response.status() == reqwest::StatusCode::NOT_FOUND {
+                    tracing::warn!("a document's content is not on the server");
+                    continue;
+                }
+                let bytes = check(response).await?.bytes().await?;
+                if blobs::sha256_hex(&bytes) != doc.sha256 {
+                    tracing::warn!("a downloaded document does not match its hash; dropped");
+                    continue;
+                }
+                let mut conn = self.store().read().await?;
+                blobs::put(&mut conn, &bytes, self.now()).await?;
+                blobs::mark_on_server(&mut conn, &doc.sha256).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores one pull page: configuration, confirmed snapshots, removals, cursor — and
+    /// rebuilds the displayed state of what changed, in one transaction.
+    async fn store_pull(&self, pull: &PullResponse) -> Result<(), SyncError> {
+        let mut tx = self.store().begin().await?;
+        if let Some(c) = &pull.catalog {
+            catalog::replace(&mut tx, c).await?;
+        }
+        let mut cases = BTreeSet::new();
+        let mut patients = BTreeSet::new();
+        for p in &pull.patients {
+            confirmed::save_patient(&mut tx, p).await?;
+            patients.insert(p.id);
+        }
+        for snapshot in &pull.cases {
+            let lines: Vec<confirmed::Line> = snapshot
+                .timeline
+                .iter()
+                .map(|t| confirmed::Line {
+                    at: t.at,
+                    actor: Actor::new(t.actor_id, t.actor_role),
+                    label: t.label.clone(),
+                    detail: t.detail.clone(),
+                    command_id: t.command_id,
+                })
+                .collect();
+            confirmed::save_case(&mut tx, snapshot.seq, &snapshot.case, &lines).await?;
+            cases.insert(snapshot.case.id);
+        }
+        for id in &pull.removed_cases {
+            confirmed::remove_case(&mut tx, *id).await?;
+            cases.insert(*id);
+        }
+        meta::set(&mut tx, CURSOR, &pull.cursor.to_string()).await?;
+        meta::set(&mut tx, CONFIG_VERSION, &pull.config_version.to_string()).await?;
+        rebuild(&mut tx, cases, patients).await?;
+        tx.commit().await.map_err(store::StoreError::from)?;
+        Ok(())
+    }
+
+    /// Online/offline, pending count, last successful sync, needs-attention count.
+    pub async fn sync_status(&self) -> Result<SyncStatus, ApiError> {
+        let server = self.server();
+        let mut conn = self.store().read().await?;
+        let last_sync_at = meta::get(&mut conn, LAST_SYNC)
+            .await?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        Ok(SyncStatus {
+            signed_in: server.is_some() && self.current_actor().is_some(),
+            online: server.is_some() && self.sync_runtime().is_online(),
+            server_url: server.map(|s| s.url),
+            pending: outbox::pending_count(&mut conn).await?,
+            last_sync_at,
+            needs_attention: outbox::needs_attention_count(&mut conn).await?,
+        })
+    }
+
+    /// The commands the server refused that their author has not dismissed, oldest first.
+    pub async fn needs_attention(&self) -> Result<Vec<Attention>, ApiError> {
+        let mut conn = self.store().read().await?;
+        Ok(outbox::needs_attention(&mut conn)
+            .await?
+            .into_iter()
+            .map(|e| {
+                let (code, message) = e.refusal.unwrap_or_default();
+                let (case_id, patient_id) = match &e.command {
+                    Command::Case(c) => (Some(c.case_id()), c.patient_id()),
+                    Command::Patient(p) => (None, Some(p.patient_id())),
+                };
+                Attention {
+                    command_id: e.command_id,
+                    issued_at: e.issued_at,
+                    decided_at: e.decided_at,
+                    command: e.command,
+                    case_id,
+                    patient_id,
+                    code,
+                    message,
+                }
+            })
+            .collect())
+    }
+
+    /// The author has read a refusal: it leaves the list (the outbox keeps the record).
+    pub async fn dismiss_attention(&self, command_id: CommandId) -> Result<(), ApiError> {
+        let mut conn = self.store().read().await?;
+        if outbox::dismiss(&mut conn, command_id, self.now()).await? {
+            Ok(())
+        } else {
+            Err(ApiError::not_found("Refused command"))
+        }
+    }
+
+    /// Starts the background sync: syncs now, then every `POLL_EVERY`, at once when a
+    /// new command is queued, and with exponential back-off (1 s … 5 min) while the
+    /// server cannot be reached. Ends when the app is dropped. Nothing is lost if it is
+    /// stopped at any point: the state is in SQLite.
+    pub fn start_sync(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let app: Weak<App> = Arc::downgrade(self);
+        let wake = self.sync_runtime().wake.clone();
+        tokio::spawn(async move {
+            let mut backoff = BACKOFF_FIRST;
+            loop {
+                let Some(strong) = app.upgrade() else { return };
+                let delay = match strong.sync_once().await {
+                    Ok(_) => {
+                        backoff = BACKOFF_FIRST;
+                        POLL_EVERY
+                    }
+                    Err(e) if e.code == SyncErrorCode::Offline => {
+                        let delay = backoff;
+                        backoff = (backoff * 2).min(BACKOFF_MAX);
+                        delay
+                    }
+                    Err(e) => {
+                        tracing::info!(error = %e, "sync");
+                        POLL_EVERY
+                    }
+                };
+                drop(strong);
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = wake.notified() => {}
+                }
+            }
+        })
+    }
+}
+
+/// Rebuilds the displayed state: the named aggregates, plus every aggregate a command
+/// the server has not confirmed touches, are reset to their confirmed state, and those
+/// commands are re-decided on top in outbox order. One that the rules now refuse stays
+/// pending (the server has the last word) but is not displayed.
+pub(crate) async fn rebuild(
+    conn: &mut Conn,
+    mut cases: BTreeSet<CaseId>,
+    mut patients: BTreeSet<PatientId>,
+) -> Result<(), SyncError> {
+    let cursor = meta_i64(conn, CURSOR).await?;
+    let unconfirmed = outbox::unconfirmed(conn, cursor).await?;
+    let (c, p) = aggregates(unconfirmed.iter().map(|e| &e.command));
+    cases.extend(c);
+    patients.extend(p);
+    let cases: Vec<CaseId> = cases.into_iter().collect();
+    let patients: Vec<PatientId> = patients.into_iter().collect();
+    confirmed::reset_displayed(conn, &cases, &patients).await?;
+    for entry in unconfirmed {
+        let applied = apply_locally(
+            conn,
+            entry.actor,
+            entry.command_id,
+            &entry.command,
+            entry.issued_at,
+            Landing::Optimistic,
+        )
+        .await;
+        match applied {
+            Ok(()) => {}
+            Err(e) if e.code == ErrorCode::Internal => return Err(e.into()),
+            Err(e) => {
+                tracing::info!(code = ?e.code, "a queued command no longer applies locally");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The aggregates `commands` change.
+fn aggregates<'a>(
+    commands: impl Iterator<Item = &'a Command>,
+) -> (BTreeSet<CaseId>, BTreeSet<PatientId>) {
+    let mut cases = BTreeSet::new();
+    let mut patients = BTreeSet::new();
+    for command in commands {
+        match command {
+            Command::Case(c) => {
+                cases.insert(c.case_id());
+            }
+            Command::Patient(p) => {
+                patients.insert(p.patient_id());
+            }
+        }
+    }
+    (cases, patients)
+}
+
+async fn meta_i64(conn: &mut Conn, key: &str) -> Result<i64, SyncError> {
+    Ok(meta::get(conn, key)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Passes a success through; turns the server's error answers into a `SyncError`.
+async fn check(response: reqwest::Response) -> Result<reqwest::Response, SyncError> {
+    if response.status().is_success() {
+        Ok(response)
+    } else {
+        Err(server_error(response).await)
+    }
+}
+
+async fn server_error(response: reqwest::Response) -> SyncError {
+    let status = response.status();
+    if status == reqwest::StatusCode::UNAUTHORIZED {
+        return SyncError::new(
+            SyncErrorCode::SessionExpired,
+            "The server ended the session; please sign in again.",
+        );
+    }
+    let body: Option<ErrorBody> = response.json().await.ok();
+    tracing::warn!(%status, code = ?body.as_ref().map(|b| &b.code), "the server answered an error");
+    SyncError::new(
+        SyncErrorCode::Server,
+        body.map(|b| b.message)
+            .unwrap_or_else(|| format!("The server answered {status}.")),
+    )
+}
