@@ -685,3 +685,154 @@ async fn two_admins_offline_assign_the_same_case_one_wins_the_other_is_told() {
         );
     }
 }
+
+/// Records a successful payment as the system user, the way the payment callback (issue
+/// 4) will: decided by the same rules, inside the push lock.
+async fn pay(server: &TestApp, case_id: CaseId) {
+    use domain::{Actor, CaseCommand, Command, CommandId, PaymentOutcome, Role};
+    let now = chrono::Utc::now();
+    let pushed = PushedCommand {
+        command_id: CommandId(uuid::Uuid::now_v7()),
+        issued_at: now,
+        command: Command::Case(CaseCommand::RecordPayment {
+            case_id,
+            outcome: PaymentOutcome::Succeeded {
+                reference: "SANDBOX-0001".into(),
+            },
+        }),
+    };
+    let system = Actor::new(demo::SYSTEM, Role::System);
+    let mut tx = server.pool.begin().await.unwrap();
+    server::sync::db::lock_log(&mut tx).await.unwrap();
+    let catalog = server::sync::db::load_catalog(&mut tx).await.unwrap();
+    let outcome = server::sync::apply::apply(
+        &mut tx,
+        &catalog,
+        system,
+        pushed.command_id,
+        &pushed.command,
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(outcome, protocol::Outcome::Accepted { .. }),
+        "payment recorded: {outcome:?}"
+    );
+    server::sync::db::record_command(&mut tx, system, &pushed, now, &outcome)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn two_providers_and_a_coordinator_work_offline_and_converge_in_any_order() {
+    use domain::{CaseCommand, OpinionInput};
+    let server = spawn_app().await;
+    let requester = desk(&server.url(""), support::REQUESTER).await;
+    let case_id = requester_work(&requester.app).await;
+    requester.app.sync_once().await.expect("sync");
+    let admin = desk(&server.url(""), support::ADMIN).await;
+    admin
+        .app
+        .assign_coordinator(case_id, demo::COORDINATOR)
+        .await
+        .expect("assign");
+    admin.app.sync_once().await.expect("sync");
+    pay(&server, case_id).await;
+
+    let (net_c, net_1, net_2) = (
+        Proxy::start(server.addr).await,
+        Proxy::start(server.addr).await,
+        Proxy::start(server.addr).await,
+    );
+    let coordinator = desk(&net_c.url(), support::COORDINATOR).await;
+    coordinator
+        .app
+        .case_command(CaseCommand::AssignProviders {
+            case_id,
+            provider_ids: vec![demo::PROVIDER, demo::PROVIDER_2],
+        })
+        .await
+        .expect("assign providers");
+    coordinator.app.sync_once().await.expect("sync");
+    let provider_1 = desk(&net_1.url(), support::PROVIDER).await;
+    let provider_2 = desk(&net_2.url(), "provider2@demo.hospital").await;
+
+    // Everyone offline; each provider accepts, reviews and writes an opinion on the plane.
+    for net in [&net_c, &net_1, &net_2] {
+        net.set(Net::Down);
+    }
+    for (provider, diagnosis) in [
+        (&provider_1, "Three-vessel CAD"),
+        (&provider_2, "Multivessel CAD"),
+    ] {
+        for command in [
+            CaseCommand::RespondToAssignment {
+                case_id,
+                accept: true,
+                reason: None,
+            },
+            CaseCommand::StartReview { case_id },
+            CaseCommand::SubmitOpinion {
+                case_id,
+                opinion: OpinionInput {
+                    assessment: "Reviewed the angiogram.".into(),
+                    diagnosis: diagnosis.into(),
+                    recommendations: "Heart-team discussion.".into(),
+                    answers: "Bypass is preferable.".into(),
+                    references: String::new(),
+                },
+            },
+        ] {
+            provider
+                .app
+                .case_command(command)
+                .await
+                .expect("allowed offline");
+        }
+        assert_eq!(provider.app.sync_status().await.unwrap().pending, 3);
+    }
+
+    // They come back in the other order than they went away.
+    net_2.set(Net::Up);
+    let report = provider_2.app.sync_once().await.expect("provider 2 syncs");
+    assert_eq!((report.accepted, report.refused), (3, 0));
+    net_1.set(Net::Up);
+    let report = provider_1.app.sync_once().await.expect("provider 1 syncs");
+    assert_eq!((report.accepted, report.refused), (3, 0));
+
+    // The coordinator sees both opinions once online and completes the case.
+    net_c.set(Net::Up);
+    coordinator.app.sync_once().await.expect("sync");
+    coordinator
+        .app
+        .case_command(CaseCommand::SubmitFinalSummary {
+            case_id,
+            summary: "Both reviewers recommend bypass surgery.".into(),
+        })
+        .await
+        .expect("every opinion is in");
+    coordinator.app.sync_once().await.expect("sync");
+
+    let truth = server_case(&server, case_id).await;
+    assert_eq!(truth.status, CaseStatus::Completed);
+    assert_eq!(
+        truth
+            .assignments
+            .iter()
+            .filter(|a| a.opinion.is_some())
+            .count(),
+        2,
+        "both offline opinions reached the server"
+    );
+    for desk in [&requester, &coordinator, &provider_1, &provider_2] {
+        desk.app.sync_once().await.expect("sync");
+        assert_eq!(
+            displayed_case(desk, case_id).await.unwrap(),
+            truth,
+            "every replica converges to the server's case"
+        );
+        assert!(desk.app.needs_attention().await.unwrap().is_empty());
+    }
+}
