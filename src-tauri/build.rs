@@ -24,6 +24,12 @@ const COMMANDS: &[&str] = &[
     "assign_coordinator",
     "reject_case",
     "cancel_case",
+    "connect_server",
+    "server_sign_in",
+    "sync_status",
+    "sync_now",
+    "needs_attention",
+    "dismiss_attention",
 ];
 
 fn main() {

@@ -4,9 +4,12 @@
 use domain::{
     CaseFields, CaseId, DocumentId, DocumentInput, Patient, PatientId, PatientInput, UserId,
 };
+use std::sync::Arc;
+
+use domain::CommandId;
 use so_core::{
-    ApiError, App, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, ErrorCode,
-    StagedDocument, UserSummary,
+    ApiError, App, Attention, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
+    ErrorCode, StagedDocument, SyncStatus, UserSummary,
 };
 use tauri::ipc::{InvokeBody, Request};
 use tauri::State;
@@ -14,43 +17,43 @@ use tauri::State;
 type Answer<T> = Result<T, ApiError>;
 
 #[tauri::command]
-pub async fn list_users(app: State<'_, App>) -> Answer<Vec<UserSummary>> {
+pub async fn list_users(app: State<'_, Arc<App>>) -> Answer<Vec<UserSummary>> {
     app.list_users().await
 }
 
 #[tauri::command]
-pub async fn current_user(app: State<'_, App>) -> Answer<Option<UserSummary>> {
+pub async fn current_user(app: State<'_, Arc<App>>) -> Answer<Option<UserSummary>> {
     app.current_user().await
 }
 
 #[tauri::command]
-pub async fn sign_in_as(app: State<'_, App>, user_id: UserId) -> Answer<UserSummary> {
+pub async fn sign_in_as(app: State<'_, Arc<App>>, user_id: UserId) -> Answer<UserSummary> {
     app.sign_in_as(user_id).await
 }
 
 #[tauri::command]
-pub fn sign_out(app: State<'_, App>) {
+pub fn sign_out(app: State<'_, Arc<App>>) {
     app.sign_out();
 }
 
 #[tauri::command]
-pub async fn catalog(app: State<'_, App>) -> Answer<CatalogView> {
+pub async fn catalog(app: State<'_, Arc<App>>) -> Answer<CatalogView> {
     app.catalog_view().await
 }
 
 #[tauri::command]
-pub async fn list_patients(app: State<'_, App>) -> Answer<Vec<Patient>> {
+pub async fn list_patients(app: State<'_, Arc<App>>) -> Answer<Vec<Patient>> {
     app.list_patients().await
 }
 
 #[tauri::command]
-pub async fn create_patient(app: State<'_, App>, input: PatientInput) -> Answer<Patient> {
+pub async fn create_patient(app: State<'_, Arc<App>>, input: PatientInput) -> Answer<Patient> {
     app.create_patient(input).await
 }
 
 #[tauri::command]
 pub async fn update_patient(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     patient_id: PatientId,
     input: PatientInput,
 ) -> Answer<Patient> {
@@ -58,19 +61,22 @@ pub async fn update_patient(
 }
 
 #[tauri::command]
-pub async fn list_cases(app: State<'_, App>, filter: CaseFilter) -> Answer<Vec<CaseSummary>> {
+pub async fn list_cases(app: State<'_, Arc<App>>, filter: CaseFilter) -> Answer<Vec<CaseSummary>> {
     app.list_cases(filter).await
 }
 
 #[tauri::command]
-pub async fn get_case(app: State<'_, App>, case_id: CaseId) -> Answer<CaseDetail> {
+pub async fn get_case(app: State<'_, Arc<App>>, case_id: CaseId) -> Answer<CaseDetail> {
     app.get_case(case_id).await
 }
 
 /// The file's bytes arrive as the raw request body (no JSON number arrays); its name
 /// (percent-encoded, so any script survives a header) and media type as headers.
 #[tauri::command]
-pub async fn stage_document(app: State<'_, App>, request: Request<'_>) -> Answer<StagedDocument> {
+pub async fn stage_document(
+    app: State<'_, Arc<App>>,
+    request: Request<'_>,
+) -> Answer<StagedDocument> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(bad_upload("The file content must be sent as raw bytes."));
     };
@@ -98,7 +104,7 @@ fn bad_upload(message: &str) -> ApiError {
 
 #[tauri::command]
 pub async fn create_case(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     input: CaseInput,
     submit: bool,
 ) -> Answer<CaseDetail> {
@@ -107,7 +113,7 @@ pub async fn create_case(
 
 #[tauri::command]
 pub async fn update_draft(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     case_id: CaseId,
     input: CaseFields,
 ) -> Answer<CaseDetail> {
@@ -116,7 +122,7 @@ pub async fn update_draft(
 
 #[tauri::command]
 pub async fn add_document(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     case_id: CaseId,
     document: DocumentInput,
 ) -> Answer<CaseDetail> {
@@ -125,7 +131,7 @@ pub async fn add_document(
 
 #[tauri::command]
 pub async fn remove_document(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     case_id: CaseId,
     document_id: DocumentId,
 ) -> Answer<CaseDetail> {
@@ -133,13 +139,13 @@ pub async fn remove_document(
 }
 
 #[tauri::command]
-pub async fn submit_case(app: State<'_, App>, case_id: CaseId) -> Answer<CaseDetail> {
+pub async fn submit_case(app: State<'_, Arc<App>>, case_id: CaseId) -> Answer<CaseDetail> {
     app.submit_case(case_id).await
 }
 
 #[tauri::command]
 pub async fn assign_coordinator(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     case_id: CaseId,
     coordinator_id: UserId,
 ) -> Answer<CaseDetail> {
@@ -148,7 +154,7 @@ pub async fn assign_coordinator(
 
 #[tauri::command]
 pub async fn reject_case(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     case_id: CaseId,
     reason: String,
 ) -> Answer<CaseDetail> {
@@ -157,9 +163,46 @@ pub async fn reject_case(
 
 #[tauri::command]
 pub async fn cancel_case(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     case_id: CaseId,
     reason: Option<String>,
 ) -> Answer<CaseDetail> {
     app.cancel_case(case_id, reason).await
+}
+
+// ----- server mode ---------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn connect_server(app: State<'_, Arc<App>>, url: String) -> Answer<()> {
+    Ok(app.connect(&url).await?)
+}
+
+#[tauri::command]
+pub async fn server_sign_in(
+    app: State<'_, Arc<App>>,
+    email: String,
+    password: String,
+) -> Answer<()> {
+    Ok(app.sign_in(&email, &password).await?)
+}
+
+#[tauri::command]
+pub async fn sync_status(app: State<'_, Arc<App>>) -> Answer<SyncStatus> {
+    app.sync_status().await
+}
+
+#[tauri::command]
+pub async fn sync_now(app: State<'_, Arc<App>>) -> Answer<()> {
+    app.sync_once().await?;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn needs_attention(app: State<'_, Arc<App>>) -> Answer<Vec<Attention>> {
+    app.needs_attention().await
+}
+
+#[tauri::command]
+pub async fn dismiss_attention(app: State<'_, Arc<App>>, command_id: CommandId) -> Answer<()> {
+    app.dismiss_attention(command_id).await
 }

@@ -7,6 +7,7 @@
 mod commands;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tauri::Manager;
 
@@ -41,6 +42,10 @@ fn main() {
             match opened {
                 Ok(core) => {
                     tracing::info!("local store opened");
+                    let core = Arc::new(core);
+                    // The background sync (idle while standalone); it needs the runtime's
+                    // context to spawn on, and ends when the app is dropped.
+                    tauri::async_runtime::block_on(async { drop(core.start_sync()) });
                     app.manage(core);
                     Ok(())
                 }
@@ -71,6 +76,12 @@ fn main() {
             commands::assign_coordinator,
             commands::reject_case,
             commands::cancel_case,
+            commands::connect_server,
+            commands::server_sign_in,
+            commands::sync_status,
+            commands::sync_now,
+            commands::needs_attention,
+            commands::dismiss_attention,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the app");

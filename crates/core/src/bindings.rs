@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
 
+use crate::sync::{Attention, SyncStatus};
 use crate::views::{
     ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
     StagedDocument, TimelineEntry, UserSummary,
@@ -32,6 +33,8 @@ fn export_all(dir: &Path) {
         ActionAvailability,
         ApiError,
         ErrorCode,
+        SyncStatus,
+        Attention,
         domain::PatientInput,
         domain::CaseFields,
         domain::DocumentInput,

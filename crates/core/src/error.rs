@@ -8,6 +8,8 @@ use domain::{Refusal, RefusalCode};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::sync::{SyncError, SyncErrorCode};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -24,6 +26,18 @@ pub enum ErrorCode {
     Conflict,
     /// Nobody is signed in on this desktop.
     NotSignedIn,
+    /// No server is configured: the desktop runs standalone.
+    NotConnected,
+    /// The server cannot be reached; work is kept and sent later.
+    Offline,
+    /// Unknown e-mail address or wrong password.
+    InvalidCredentials,
+    /// The server no longer accepts the session: sign in again.
+    SessionExpired,
+    /// The server refused the request itself (rate limit, bad input, its own failure).
+    Server,
+    /// The OS keyring is not available; the session cannot be kept.
+    Keyring,
     /// Something failed that is not the user's doing; details are in the log.
     Internal,
 }
@@ -89,6 +103,30 @@ impl From<Refusal> for ApiError {
     }
 }
 
+/// The sync client's errors, as the UI sees them: the same stable codes, and the input
+/// `field` when one was wrong (`url` for a bad server address).
+impl From<SyncError> for ApiError {
+    fn from(e: SyncError) -> Self {
+        let (code, field) = match e.code {
+            SyncErrorCode::NotConnected => (ErrorCode::NotConnected, None),
+            SyncErrorCode::InvalidUrl => (ErrorCode::InvalidInput, Some("url")),
+            SyncErrorCode::NotSignedIn => (ErrorCode::NotSignedIn, None),
+            SyncErrorCode::Offline => (ErrorCode::Offline, None),
+            SyncErrorCode::InvalidCredentials => (ErrorCode::InvalidCredentials, None),
+            SyncErrorCode::SessionExpired => (ErrorCode::SessionExpired, None),
+            SyncErrorCode::Server => (ErrorCode::Server, None),
+            SyncErrorCode::Keyring => (ErrorCode::Keyring, None),
+            SyncErrorCode::Conflict => (ErrorCode::Conflict, None),
+            SyncErrorCode::Internal => (ErrorCode::Internal, None),
+        };
+        ApiError {
+            code,
+            message: e.message,
+            field: field.map(str::to_string),
+        }
+    }
+}
+
 impl From<store::StoreError> for ApiError {
     fn from(e: store::StoreError) -> Self {
         // sqlx errors name tables and constraints, never bound values: safe to log.
@@ -98,3 +136,27 @@ impl From<store::StoreError> for ApiError {
 }
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sync_errors_keep_their_code_and_message() {
+        let api = ApiError::from(SyncError {
+            code: SyncErrorCode::InvalidCredentials,
+            message: "wrong".into(),
+        });
+        assert_eq!(api.code, ErrorCode::InvalidCredentials);
+        assert_eq!(api.message, "wrong");
+        assert_eq!(api.field, None);
+        let api = ApiError::from(SyncError {
+            code: SyncErrorCode::InvalidUrl,
+            message: "bad".into(),
+        });
+        assert_eq!(
+            (api.code, api.field.as_deref()),
+            (ErrorCode::InvalidInput, Some("url"))
+        );
+    }
+}

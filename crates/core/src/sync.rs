@@ -26,6 +26,7 @@ use protocol::{
 };
 use serde::{Deserialize, Serialize};
 use store::{blobs, catalog, confirmed, meta, outbox, Conn};
+use ts_rs::TS;
 
 use crate::app::App;
 use crate::authority::{apply_locally, staged_documents, Authority, Landing, ServerLink};
@@ -59,6 +60,8 @@ pub struct SyncError {
 pub enum SyncErrorCode {
     /// No server configured: the desktop runs standalone.
     NotConnected,
+    /// The server address is not an http(s) URL with a host.
+    InvalidUrl,
     /// Nobody is signed in to the server on this desktop.
     NotSignedIn,
     /// The server could not be reached (or the connection broke): work goes on offline.
@@ -128,7 +131,7 @@ impl From<reqwest::Error> for SyncError {
 }
 
 /// The state of sync, for the status bar.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatus {
     /// `None` when standalone.
@@ -137,19 +140,26 @@ pub struct SyncStatus {
     /// Whether the last attempt reached the server; `false` before any attempt.
     pub online: bool,
     /// Commands not yet answered by the server.
+    #[ts(type = "number")]
     pub pending: i64,
+    #[ts(type = "string | null")]
     pub last_sync_at: Option<DateTime<Utc>>,
     /// Refused commands the author has not dismissed.
+    #[ts(type = "number")]
     pub needs_attention: i64,
 }
 
 /// A command the server refused, for the "needs attention" list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Attention {
     pub command_id: CommandId,
+    #[ts(type = "string")]
     pub issued_at: DateTime<Utc>,
+    #[ts(type = "string | null")]
     pub decided_at: Option<DateTime<Utc>>,
+    /// The refused command as it was issued (`aggregate`, `type` and its fields).
+    #[ts(type = "{ aggregate: string, type?: string } & Record<string, unknown>")]
     pub command: Command,
     pub case_id: Option<CaseId>,
     pub patient_id: Option<PatientId>,
@@ -222,7 +232,7 @@ impl SyncRuntime {
 fn parse_server_url(text: &str) -> Result<String, SyncError> {
     let bad = || {
         SyncError::new(
-            SyncErrorCode::Conflict,
+            SyncErrorCode::InvalidUrl,
             "The server address must look like https://server.example.org.",
         )
     };

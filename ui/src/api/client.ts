@@ -4,6 +4,7 @@
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import type {
   ApiError,
+  Attention,
   CaseDetail,
   CaseDraftInput,
   CaseFilter,
@@ -15,6 +16,7 @@ import type {
   Patient,
   PatientInput,
   StagedDocument,
+  SyncStatus,
   UserSummary,
 } from "./types";
 import { formatBytes } from "../lib/format";
@@ -36,6 +38,12 @@ const ERROR_CODE_SET: Record<ErrorCode, true> = {
   too_large: true,
   conflict: true,
   not_signed_in: true,
+  not_connected: true,
+  offline: true,
+  invalid_credentials: true,
+  session_expired: true,
+  server: true,
+  keyring: true,
   internal: true,
 };
 
@@ -164,6 +172,14 @@ export const api = {
     call<CaseDetail>("assign_coordinator", { caseId, coordinatorId }),
   rejectCase: (caseId: string, reason: string) => call<CaseDetail>("reject_case", { caseId, reason }),
   cancelCase: (caseId: string, reason: string | null) => call<CaseDetail>("cancel_case", { caseId, reason }),
+
+  // Server mode (docs/sync.md).
+  connectServer: (url: string) => call<null>("connect_server", { url }),
+  serverSignIn: (email: string, password: string) => call<null>("server_sign_in", { email, password }),
+  syncStatus: () => call<SyncStatus>("sync_status"),
+  syncNow: () => call<null>("sync_now"),
+  needsAttention: () => call<Attention[]>("needs_attention"),
+  dismissAttention: (commandId: string) => call<null>("dismiss_attention", { commandId }),
 };
 
 export type Api = typeof api;

@@ -16,6 +16,8 @@ export const queryKeys = {
   cases: ["cases"] as const,
   caseList: (filter: CaseFilter) => ["cases", filter] as const,
   case: (caseId: string) => ["case", caseId] as const,
+  syncStatus: ["sync-status"] as const,
+  attention: ["needs-attention"] as const,
 };
 
 export function useCurrentUser() {
@@ -46,6 +48,15 @@ export function useCase(caseId: string) {
   return useQuery({ queryKey: queryKeys.case(caseId), queryFn: () => api.getCase(caseId) });
 }
 
+/** Sync state for the header, refreshed every 5 s. */
+export function useSyncStatus(enabled = true) {
+  return useQuery({ queryKey: queryKeys.syncStatus, queryFn: api.syncStatus, refetchInterval: 5000, enabled });
+}
+
+export function useNeedsAttention() {
+  return useQuery({ queryKey: queryKeys.attention, queryFn: api.needsAttention });
+}
+
 /** After any command returning a CaseDetail: store it and refresh the lists. */
 export async function caseChanged(client: QueryClient, detail: CaseDetail): Promise<void> {
   client.setQueryData(queryKeys.case(detail.id), detail);
@@ -54,7 +65,10 @@ export async function caseChanged(client: QueryClient, detail: CaseDetail): Prom
 
 /** Signing in or out: forget everything cached for the previous user. */
 export function userChanged(client: QueryClient, user: UserSummary | null): void {
-  client.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.currentUser[0] });
+  client.removeQueries({
+    predicate: (q) => q.queryKey[0] !== queryKeys.currentUser[0] && q.queryKey[0] !== queryKeys.syncStatus[0],
+  });
+  void client.invalidateQueries({ queryKey: queryKeys.syncStatus });
   client.setQueryData(queryKeys.currentUser, user);
 }
 

@@ -5,6 +5,7 @@
 
 export type * from "../bindings/ActionAvailability";
 export type * from "../bindings/ActionKind";
+export type * from "../bindings/Attention";
 export type * from "../bindings/ApiError";
 export type * from "../bindings/CaseDetail";
 export type * from "../bindings/CaseDocument";
@@ -15,6 +16,7 @@ export type * from "../bindings/CaseInput";
 export type * from "../bindings/CaseStatus";
 export type * from "../bindings/CaseSummary";
 export type * from "../bindings/Catalog";
+export type * from "../bindings/CommandId";
 export type * from "../bindings/DiseaseCategory";
 export type * from "../bindings/DiseaseCategoryId";
 export type * from "../bindings/DocumentId";
@@ -34,6 +36,7 @@ export type * from "../bindings/Sex";
 export type * from "../bindings/Specialty";
 export type * from "../bindings/SpecialtyId";
 export type * from "../bindings/StagedDocument";
+export type * from "../bindings/SyncStatus";
 export type * from "../bindings/TimelineEntry";
 export type * from "../bindings/UserId";
 export type * from "../bindings/UserSummary";

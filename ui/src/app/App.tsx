@@ -1,12 +1,21 @@
 import { Alert, Button, Center, Container, Loader, Stack } from "@mantine/core";
-import { useCurrentUser } from "../api/queries";
+import { useCurrentUser, useSyncStatus } from "../api/queries";
+import { useRoute } from "../lib/router";
 import { ChooseUserPage } from "../pages/ChooseUserPage";
+import { ServerPage } from "../pages/ServerPage";
 import { AppLayout } from "./AppLayout";
 
-/** Signed in → the shell; otherwise the chooser. */
+/**
+ * Signed in → the shell. Otherwise: connected to a server → its sign-in page;
+ * standalone → the chooser (or the server settings, when asked for).
+ */
 export function App() {
   const current = useCurrentUser();
-  if (current.isPending) {
+  const route = useRoute();
+  const signedOut = current.isSuccess && !current.data;
+  // A failing sync_status (an older shell) counts as standalone.
+  const sync = useSyncStatus(signedOut);
+  if (current.isPending || (signedOut && sync.isPending)) {
     return (
       <Center h="100vh">
         <Loader aria-label="Loading" />
@@ -27,6 +36,9 @@ export function App() {
       </Container>
     );
   }
-  if (!current.data) return <ChooseUserPage />;
+  if (!current.data) {
+    if (route.name === "server" || (sync.data?.serverUrl ?? null) !== null) return <ServerPage standalonePage />;
+    return <ChooseUserPage />;
+  }
   return <AppLayout user={current.data} />;
 }

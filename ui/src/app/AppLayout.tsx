@@ -1,9 +1,10 @@
-import { AppShell, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
+import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api } from "../api/client";
-import { userChanged } from "../api/queries";
+import { userChanged, useSyncStatus } from "../api/queries";
 import type { UserSummary } from "../api/types";
+import { SyncIndicator } from "../components/SyncIndicator";
 import { Tag } from "../components/Tag";
 import { roleLabel } from "../lib/labels";
 import { notifyError } from "../lib/notify";
@@ -14,6 +15,8 @@ import { CaseListPage } from "../pages/CaseListPage";
 import { NewCasePage } from "../pages/NewCasePage";
 import { NotFoundPage } from "../pages/NotFoundPage";
 import { PatientsPage } from "../pages/PatientsPage";
+import { ServerPage } from "../pages/ServerPage";
+import { AttentionPage } from "../pages/AttentionPage";
 
 function Screen({ route, user }: { route: Route; user: UserSummary }) {
   switch (route.name) {
@@ -25,6 +28,10 @@ function Screen({ route, user }: { route: Route; user: UserSummary }) {
       return <CaseDetailPage key={route.caseId} caseId={route.caseId} user={user} />;
     case "patients":
       return <PatientsPage user={user} />;
+    case "server":
+      return <ServerPage />;
+    case "attention":
+      return <AttentionPage />;
     case "not-found":
       return <NotFoundPage path={route.path} />;
   }
@@ -33,6 +40,8 @@ function Screen({ route, user }: { route: Route; user: UserSummary }) {
 export function AppLayout({ user }: { user: UserSummary }) {
   const route = useRoute();
   const client = useQueryClient();
+  const sync = useSyncStatus();
+  const attentionCount = sync.data?.needsAttention ?? 0;
   const signOut = useMutation({
     mutationFn: api.signOut,
     // Back to the chooser. The location is left alone here (changing it would render
@@ -56,6 +65,7 @@ export function AppLayout({ user }: { user: UserSummary }) {
             Second Opinion
           </Title>
           <Group gap="sm" wrap="nowrap">
+            <SyncIndicator status={sync.data} />
             <Stack gap={0} align="flex-end">
               <Text fw={600} size="sm" dir="auto" data-testid="current-user-name">
                 {user.name}
@@ -101,6 +111,29 @@ export function AppLayout({ user }: { user: UserSummary }) {
             data-testid="nav-new-case"
           />
         )}
+        {(attentionCount > 0 || route.name === "attention") && (
+          <NavLink
+            href={routeHref({ name: "attention" })}
+            label="Needs attention"
+            active={route.name === "attention"}
+            aria-current={route.name === "attention" ? "page" : undefined}
+            rightSection={
+              attentionCount > 0 ? (
+                <Badge color="red" size="sm" circle data-testid="attention-count">
+                  {attentionCount}
+                </Badge>
+              ) : undefined
+            }
+            data-testid="nav-attention"
+          />
+        )}
+        <NavLink
+          href={routeHref({ name: "server" })}
+          label="Server"
+          active={route.name === "server"}
+          aria-current={route.name === "server" ? "page" : undefined}
+          data-testid="nav-server"
+        />
       </AppShell.Navbar>
       <AppShell.Main>
         <Screen route={route} user={user} />

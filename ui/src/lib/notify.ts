@@ -15,6 +15,12 @@ const ERROR_TITLES: Record<ErrorCode, string> = {
   too_large: "File too large",
   conflict: "Conflict",
   not_signed_in: "Not signed in",
+  not_connected: "No server",
+  offline: "Offline",
+  invalid_credentials: "Sign-in failed",
+  session_expired: "Session expired",
+  server: "The server refused",
+  keyring: "Keyring unavailable",
   internal: "Something went wrong",
 };
 

@@ -7,6 +7,8 @@ export type Route =
   | { name: "new-case" }
   | { name: "case"; caseId: string }
   | { name: "patients" }
+  | { name: "server" }
+  | { name: "attention" }
   | { name: "not-found"; path: string };
 
 export const DEFAULT_ROUTE: Route = { name: "cases" };
@@ -23,6 +25,8 @@ export function parseHash(hash: string): Route {
     }
   });
   if (parts[0] === "patients" && parts.length === 1) return { name: "patients" };
+  if (parts[0] === "server" && parts.length === 1) return { name: "server" };
+  if (parts[0] === "attention" && parts.length === 1) return { name: "attention" };
   if (parts[0] === "cases") {
     if (parts.length === 1) return { name: "cases" };
     if (parts.length === 2 && parts[1] === "new") return { name: "new-case" };
@@ -41,6 +45,10 @@ export function routeHref(route: Route): string {
       return `#/cases/${encodeURIComponent(route.caseId)}`;
     case "patients":
       return "#/patients";
+    case "server":
+      return "#/server";
+    case "attention":
+      return "#/attention";
     case "not-found":
       return `#${route.path}`;
   }

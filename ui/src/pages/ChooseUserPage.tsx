@@ -1,10 +1,10 @@
-import { Alert, Button, Center, Container, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Center, Container, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { useUsers, userChanged } from "../api/queries";
 import { roleGroupLabel } from "../lib/labels";
 import { notifyError } from "../lib/notify";
-import { DEFAULT_ROUTE, navigate } from "../lib/router";
+import { DEFAULT_ROUTE, navigate, routeHref } from "../lib/router";
 import { groupUsersByRole } from "../lib/users";
 
 export function ChooseUserPage() {
@@ -27,6 +27,9 @@ export function ChooseUserPage() {
           <Text c="dimmed" mt="xs">
             Pick one of the demo users to work as. You can switch at any time.
           </Text>
+          <Anchor href={routeHref({ name: "server" })} size="sm" data-testid="use-server">
+            Use a server instead
+          </Anchor>
         </div>
         {users.isPending && (
           <Center py="xl">
