@@ -152,7 +152,7 @@ impl Seeder<'_> {
 /// Writes the demo configuration and a few patients and cases in various statuses.
 pub async fn demo(app: &App) -> Result<()> {
     let mut tx = app.store().begin().await?;
-    catalog::insert(&mut tx, &catalog()).await?;
+    catalog::replace(&mut tx, &catalog()).await?;
     tx.commit().await.map_err(store::StoreError::from)?;
 
     let mut s = Seeder {

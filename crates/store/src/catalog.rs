@@ -102,76 +102,8 @@ pub async fn is_empty(conn: &mut Conn) -> Result<bool> {
     Ok(n == 0)
 }
 
-/// Writes a whole configuration (demo seeding, and later the server's pulled config).
-pub async fn insert(conn: &mut Conn, catalog: &Catalog) -> Result<()> {
-    for s in &catalog.specialties {
-        sqlx::query("INSERT INTO specialties (id, name_en, name_ar) VALUES (?, ?, ?)")
-            .bind(s.id.to_string())
-            .bind(&s.name_en)
-            .bind(&s.name_ar)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for u in &catalog.users {
-        sqlx::query("INSERT INTO users (id, name, email, role, active) VALUES (?, ?, ?, ?, ?)")
-            .bind(u.id.to_string())
-            .bind(&u.name)
-            .bind(&u.email)
-            .bind(u.role.as_str())
-            .bind(u.active)
-            .execute(&mut *conn)
-            .await?;
-        for s in &u.specialty_ids {
-            sqlx::query("INSERT INTO user_specialties (user_id, specialty_id) VALUES (?, ?)")
-                .bind(u.id.to_string())
-                .bind(s.to_string())
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
-    for r in &catalog.review_types {
-        sqlx::query(
-            "INSERT INTO review_types
-             (id, name_en, name_ar, price_minor, currency, expected_review_days, specialty_id, active)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(r.id.to_string())
-        .bind(&r.name_en)
-        .bind(&r.name_ar)
-        .bind(r.price_minor)
-        .bind(&r.currency)
-        .bind(r.expected_review_days)
-        .bind(r.specialty_id.to_string())
-        .bind(r.active)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for c in &catalog.disease_categories {
-        sqlx::query(
-            "INSERT INTO disease_categories (id, label_en, label_ar, specialty_id, active)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(c.id.to_string())
-        .bind(&c.label_en)
-        .bind(&c.label_ar)
-        .bind(c.specialty_id.to_string())
-        .bind(c.active)
-        .execute(&mut *conn)
-        .await?;
-        for p in &c.provider_ids {
-            sqlx::query(
-                "INSERT INTO disease_category_providers (category_id, provider_id) VALUES (?, ?)",
-            )
-            .bind(c.id.to_string())
-            .bind(p.to_string())
-            .execute(&mut *conn)
-            .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Replaces the configuration with `catalog` (the server's, pulled). Rows are updated in
+/// Writes the configuration `catalog` — the demo's into an empty store, or the server's,
+/// pulled, over an older one. Rows are updated in
 /// place rather than deleted, since cases point at users, review types and categories;
 /// something the server no longer lists stays, as the server deactivates rather than
 /// deletes.
