@@ -5,12 +5,13 @@
 //! `domain` rules on the local store and applies the events, all in one SQLite
 //! transaction that also appends the command to the outbox as `accepted`. With a server
 //! configured, `Server` decides with the same rules on the displayed state, applies
-//! optimistically, queues the command as `pending` (one transaction again) and lets the central server decide (`crate::sync` pushes it); the use cases, the
-//! shell and the UI stay as they are.
+//! optimistically, queues the command as `pending` (one transaction again) and lets the
+//! central server decide (`crate::sync` pushes it); the use cases, the shell and the UI
+//! stay as they are.
 
 use chrono::{DateTime, Datelike, Utc};
 use domain::{
-    decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseView, Command, CommandId,
+    decide_case, decide_patient, Actor, Case, CaseCommand, CaseView, Command, CommandId,
     DocumentInput, Refusal, RefusalCode,
 };
 use store::{blobs, cases, catalog, counters, events, outbox, patients, timeline, Conn, Store};
@@ -126,19 +127,14 @@ async fn apply_case(
     let mut decided = decide_case(view, actor, command, now)?;
     // The content must be here before a document may point at it. Checked after the
     // rules so that a case the actor may not see still answers "not found".
-    for doc in staged_documents(command) {
+    for doc in command.documents() {
         check_staged(conn, doc).await?;
     }
     // Only the authority numbers cases: with a server, the reference arrives on pull.
     if case.is_none() && landing == Landing::Authoritative {
         let year = now.year();
-        let n = counters::next(conn, &format!("case-reference-{year}")).await?;
-        decided.insert(
-            1,
-            CaseEvent::ReferenceAssigned {
-                reference: domain::case_reference(year, n),
-            },
-        );
+        let n = counters::next(conn, &domain::case_reference_counter(year)).await?;
+        domain::number_new_case(&mut decided, year, n);
     }
     let mut state = case;
     let mut lines = Vec::new();
@@ -171,14 +167,6 @@ async fn apply_case(
         timeline::append(conn, state.id, now, actor, line, command_id, pending).await?;
     }
     Ok(())
-}
-
-pub(crate) fn staged_documents(command: &CaseCommand) -> Vec<&DocumentInput> {
-    match command {
-        CaseCommand::Create { documents, .. } => documents.iter().map(|(_, d)| d).collect(),
-        CaseCommand::AddDocument { document, .. } => vec![document],
-        _ => Vec::new(),
-    }
 }
 
 async fn check_staged(conn: &mut Conn, doc: &DocumentInput) -> Result<()> {

@@ -29,7 +29,7 @@ use store::{blobs, catalog, confirmed, meta, outbox, Conn};
 use ts_rs::TS;
 
 use crate::app::App;
-use crate::authority::{apply_locally, staged_documents, Authority, Landing, ServerLink};
+use crate::authority::{apply_locally, Authority, Landing, ServerLink};
 use crate::error::{ApiError, ErrorCode};
 use crate::tokens::{Credentials, TokenError};
 
@@ -448,7 +448,7 @@ impl App {
         let mut hashes = BTreeSet::new();
         for entry in batch {
             if let Command::Case(c) = &entry.command {
-                hashes.extend(staged_documents(c).into_iter().map(|d| d.sha256.clone()));
+                hashes.extend(c.documents().into_iter().map(|d| d.sha256.clone()));
             }
         }
         for sha in hashes {

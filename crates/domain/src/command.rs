@@ -264,6 +264,16 @@ impl CaseCommand {
         })
     }
 
+    /// The documents this command attaches, whose content the authority must already
+    /// hold (and a client must upload first).
+    pub fn documents(&self) -> Vec<&DocumentInput> {
+        match self {
+            CaseCommand::Create { documents, .. } => documents.iter().map(|(_, d)| d).collect(),
+            CaseCommand::AddDocument { document, .. } => vec![document],
+            _ => Vec::new(),
+        }
+    }
+
     /// The patient a command refers to, which the caller must load for `decide`.
     pub fn patient_id(&self) -> Option<PatientId> {
         match self {

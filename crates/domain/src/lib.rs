@@ -47,6 +47,58 @@ pub fn case_reference(year: i32, n: i64) -> String {
     format!("SO-{year}-{n:05}")
 }
 
+/// The name of the authority's counter that numbers the cases created in `year`.
+pub fn case_reference_counter(year: i32) -> String {
+    format!("case-reference-{year}")
+}
+
+/// Gives a newly created case its reference: the authority's event, right after
+/// `Created`. `events` are those `decide_case` returned for a `Create`.
+pub fn number_new_case(events: &mut Vec<CaseEvent>, year: i32, n: i64) {
+    let at = events
+        .iter()
+        .position(|e| matches!(e, CaseEvent::Created { .. }))
+        .map_or(0, |i| i + 1);
+    events.insert(
+        at,
+        CaseEvent::ReferenceAssigned {
+            reference: case_reference(year, n),
+        },
+    );
+}
+
 /// The largest document the product accepts, in bytes (25 MiB). One rule, one place: the
 /// UI, the core and (later) the server read it from here.
 pub const MAX_DOCUMENT_BYTES: u32 = 25 * 1024 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_case_is_numbered_right_after_it_is_created() {
+        let created = CaseEvent::Created {
+            case_id: CaseId(uuid::Uuid::nil()),
+            requester_id: UserId(uuid::Uuid::nil()),
+            patient_id: PatientId(uuid::Uuid::nil()),
+            review_type_id: ReviewTypeId(uuid::Uuid::nil()),
+            disease_category_id: DiseaseCategoryId(uuid::Uuid::nil()),
+            question: String::new(),
+            clinical_summary: String::new(),
+            documents: Vec::new(),
+        };
+        let mut events = vec![created.clone(), CaseEvent::Submitted];
+        number_new_case(&mut events, 2026, 42);
+        assert_eq!(
+            events,
+            [
+                created,
+                CaseEvent::ReferenceAssigned {
+                    reference: "SO-2026-00042".into()
+                },
+                CaseEvent::Submitted
+            ]
+        );
+        assert_eq!(case_reference_counter(2026), "case-reference-2026");
+    }
+}

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use domain::{
     decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseView, Catalog, Command,
-    CommandId, DocumentInput, Refusal, RefusalCode,
+    CommandId, Refusal, RefusalCode,
 };
 use protocol::{Event, Outcome, SequencedEvent};
 use sqlx::PgConnection;
@@ -107,7 +107,7 @@ async fn decide(
         Err(refusal) => return Ok(Err(refusal)),
     };
     // The content must be on the server before a document may point at it.
-    for doc in staged_documents(command) {
+    for doc in command.documents() {
         if db::blob_size(conn, &doc.sha256).await? != Some(i64::from(doc.size_bytes)) {
             return Ok(Err(Refusal::field(
                 RefusalCode::InvalidInput,
@@ -121,26 +121,13 @@ async fn decide(
     }
     if case.is_none() {
         let year = now.year();
-        let n = db::next(conn, &format!("case-reference-{year}")).await?;
-        list.insert(
-            1,
-            CaseEvent::ReferenceAssigned {
-                reference: domain::case_reference(year, n),
-            },
-        );
+        let n = db::next(conn, &domain::case_reference_counter(year)).await?;
+        domain::number_new_case(&mut list, year, n);
     }
     Ok(Ok(Decided::Case {
         before: case.map(Box::new),
         list,
     }))
-}
-
-fn staged_documents(command: &CaseCommand) -> Vec<&DocumentInput> {
-    match command {
-        CaseCommand::Create { documents, .. } => documents.iter().map(|(_, d)| d).collect(),
-        CaseCommand::AddDocument { document, .. } => vec![document],
-        _ => Vec::new(),
-    }
 }
 
 fn sequenced(seq: i64, at: DateTime<Utc>, actor: Actor, event: Event) -> SequencedEvent {
