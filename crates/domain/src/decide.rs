@@ -21,12 +21,7 @@ use crate::event::{CaseEvent, PatientEvent};
 use crate::ids::{DocumentId, UserId};
 use crate::patient::Patient;
 use crate::refusal::{Refusal, RefusalCode};
-use crate::{text, MAX_DOCUMENT_BYTES};
-
-const QUESTION_MAX: usize = 2_000;
-const SUMMARY_MAX: usize = 10_000;
-const LONG_TEXT_MAX: usize = 20_000;
-const REASON_MAX: usize = 2_000;
+use crate::{limits, text, MAX_DOCUMENT_BYTES};
 
 /// What `decide_case` reads besides the command.
 #[derive(Clone, Copy, Debug)]
@@ -461,10 +456,15 @@ pub fn decide_case(
         }
         CaseCommand::RecordPayment { outcome, .. } => match outcome {
             PaymentOutcome::Succeeded { reference } => vec![CaseEvent::PaymentReceived {
-                reference: text::required("reference", "The payment reference", reference, 200)?,
+                reference: text::required(
+                    "reference",
+                    "The payment reference",
+                    reference,
+                    limits::PAYMENT_REFERENCE,
+                )?,
             }],
             PaymentOutcome::Failed { reason } => vec![CaseEvent::PaymentFailed {
-                reason: text::bounded("reason", "The reason", reason, REASON_MAX)?,
+                reason: text::bounded("reason", "The reason", reason, limits::REASON)?,
             }],
         },
         CaseCommand::AssignProviders { provider_ids, .. } => {
@@ -527,7 +527,7 @@ pub fn decide_case(
             vec![CaseEvent::DocumentsRequested {
                 request_id: *request_id,
                 provider_id: actor.id,
-                note: text::required("note", "What documents you need", note, REASON_MAX)?,
+                note: text::required("note", "What documents you need", note, limits::REASON)?,
             }]
         }
         CaseCommand::ReturnCase {
@@ -571,7 +571,12 @@ pub fn decide_case(
             opinion: parse_opinion(opinion, now)?,
         }],
         CaseCommand::SubmitFinalSummary { summary, .. } => vec![CaseEvent::Completed {
-            final_summary: text::required("summary", "The final summary", summary, LONG_TEXT_MAX)?,
+            final_summary: text::required(
+                "summary",
+                "The final summary",
+                summary,
+                limits::LONG_TEXT,
+            )?,
         }],
         CaseCommand::Cancel { reason, .. } => {
             let reason = if actor.role == Role::Admin {
@@ -640,12 +645,12 @@ fn parse_fields(view: CaseView<'_>, actor: Actor, f: &CaseFields) -> Result<Case
         patient_id: patient.id,
         review_type_id: review_type.id,
         disease_category_id: category.id,
-        question: text::bounded("question", "The question", &f.question, QUESTION_MAX)?,
+        question: text::bounded("question", "The question", &f.question, limits::QUESTION)?,
         clinical_summary: text::bounded(
             "clinicalSummary",
             "The clinical summary",
             &f.clinical_summary,
-            SUMMARY_MAX,
+            limits::CLINICAL_SUMMARY,
         )?,
     })
 }
@@ -657,7 +662,7 @@ pub fn parse_document(
     actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<Document, Refusal> {
-    let name = text::required("name", "The document name", &d.name, 255)?;
+    let name = text::required("name", "The document name", &d.name, limits::DOCUMENT_NAME)?;
     if name.contains(['/', '\\']) {
         return Err(Refusal::field(
             RefusalCode::InvalidInput,
@@ -665,7 +670,12 @@ pub fn parse_document(
             "A document name cannot contain slashes.",
         ));
     }
-    let media_type = text::required("mediaType", "The media type", &d.media_type, 127)?;
+    let media_type = text::required(
+        "mediaType",
+        "The media type",
+        &d.media_type,
+        limits::MEDIA_TYPE,
+    )?;
     let valid_media = media_type.split_once('/').is_some_and(|(a, b)| {
         !a.is_empty()
             && !b.is_empty()
@@ -730,16 +740,31 @@ pub fn check_document_size(size: u64) -> Result<(), Refusal> {
 
 fn parse_opinion(o: &OpinionInput, now: DateTime<Utc>) -> Result<Opinion, Refusal> {
     Ok(Opinion {
-        assessment: text::required("assessment", "The assessment", &o.assessment, LONG_TEXT_MAX)?,
-        diagnosis: text::required("diagnosis", "The diagnosis", &o.diagnosis, LONG_TEXT_MAX)?,
+        assessment: text::required(
+            "assessment",
+            "The assessment",
+            &o.assessment,
+            limits::LONG_TEXT,
+        )?,
+        diagnosis: text::required(
+            "diagnosis",
+            "The diagnosis",
+            &o.diagnosis,
+            limits::LONG_TEXT,
+        )?,
         recommendations: text::required(
             "recommendations",
             "The recommendations",
             &o.recommendations,
-            LONG_TEXT_MAX,
+            limits::LONG_TEXT,
         )?,
-        answers: text::bounded("answers", "The answers", &o.answers, LONG_TEXT_MAX)?,
-        references: text::bounded("references", "The references", &o.references, LONG_TEXT_MAX)?,
+        answers: text::bounded("answers", "The answers", &o.answers, limits::LONG_TEXT)?,
+        references: text::bounded(
+            "references",
+            "The references",
+            &o.references,
+            limits::LONG_TEXT,
+        )?,
         submitted_at: now,
     })
 }
@@ -797,7 +822,12 @@ pub fn decide_patient(
 }
 
 fn parse_patient(input: &PatientInput, now: DateTime<Utc>) -> Result<Patient, Refusal> {
-    let full_name = text::required("fullName", "The full name", &input.full_name, 200)?;
+    let full_name = text::required(
+        "fullName",
+        "The full name",
+        &input.full_name,
+        limits::FULL_NAME,
+    )?;
     let dob = NaiveDate::parse_from_str(input.date_of_birth.trim(), "%Y-%m-%d").map_err(|_| {
         Refusal::field(
             RefusalCode::InvalidInput,
@@ -817,9 +847,14 @@ fn parse_patient(input: &PatientInput, now: DateTime<Utc>) -> Result<Patient, Re
         "medicalRecordNumber",
         "The medical record number",
         input.medical_record_number.as_deref(),
-        64,
+        limits::MEDICAL_RECORD_NUMBER,
     )?;
-    let phone = text::optional("phone", "The phone number", input.phone.as_deref(), 32)?;
+    let phone = text::optional(
+        "phone",
+        "The phone number",
+        input.phone.as_deref(),
+        limits::PHONE,
+    )?;
     if let Some(p) = &phone {
         if !p.chars().all(|c| c.is_ascii_digit() || "+-() ".contains(c)) {
             return Err(Refusal::field(

@@ -17,6 +17,7 @@ pub mod decide;
 pub mod demo;
 pub mod event;
 pub mod ids;
+pub mod limits;
 pub mod money;
 pub mod patient;
 pub mod refusal;

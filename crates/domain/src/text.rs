@@ -53,7 +53,7 @@ pub fn bounded(field: &str, label: &str, value: &str, max: usize) -> Result<Stri
 
 /// A reason given for a refusal-type action (reject, decline, cancel by admin).
 pub fn reason(value: Option<&str>) -> Result<Option<String>, Refusal> {
-    optional("reason", "The reason", value, 2000)
+    optional("reason", "The reason", value, crate::limits::REASON)
 }
 
 #[cfg(test)]

@@ -20,9 +20,12 @@ import type {
   UserSummary,
 } from "./types";
 import { formatBytes } from "../lib/format";
+import { MAX_DOCUMENT_BYTES } from "../bindings/limits";
 
-/** 25 MiB, the per-document limit (the core checks it again). */
-export const MAX_DOCUMENT_BYTES = 26_214_400;
+/** The per-document limit, generated from the core's (which checks it again). */
+export { MAX_DOCUMENT_BYTES };
+/** The limit as people read it: "25 MB". */
+export const MAX_DOCUMENT_SIZE_TEXT = `${MAX_DOCUMENT_BYTES / (1024 * 1024)} MB`;
 
 // A record, so that a new ErrorCode in the bindings fails to compile here until listed.
 const ERROR_CODE_SET: Record<ErrorCode, true> = {
@@ -127,7 +130,7 @@ export function checkDocumentFile(file: Pick<File, "name" | "size">): ApiError |
   if (file.size > MAX_DOCUMENT_BYTES) {
     return {
       code: "too_large",
-      message: `"${file.name}" is ${formatBytes(file.size)}; documents may be at most 25 MB each.`,
+      message: `"${file.name}" is ${formatBytes(file.size)}; documents may be at most ${MAX_DOCUMENT_SIZE_TEXT} each.`,
       field: "documents",
     };
   }

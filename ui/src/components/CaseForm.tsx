@@ -15,7 +15,7 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useState, type ReactNode } from "react";
-import { fieldKey, normaliseError, type CommandError } from "../api/client";
+import { fieldKey, MAX_DOCUMENT_SIZE_TEXT, normaliseError, type CommandError } from "../api/client";
 import type { Catalog, CaseDraftInput, DocumentInput, DocumentKind, Patient } from "../api/types";
 import { toDocumentInput, useDocumentStaging, type StagedItem } from "../hooks/useDocumentStaging";
 import { categoriesForReviewType, patientOptions, selectableReviewTypes, specialtyName } from "../lib/catalog";
@@ -210,7 +210,7 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
                 />
                 <DocumentPicker
                   label="Add documents"
-                  description={`Reports, imaging, lab results… Up to 25 MB each. At least one is needed to submit.`}
+                  description={`Reports, imaging, lab results… Up to ${MAX_DOCUMENT_SIZE_TEXT} each. At least one is needed to submit.`}
                   error={staging.error ?? documentsError ?? undefined}
                   disabled={saving !== null}
                   onFiles={(files) => void staging.stageFiles(files)}

@@ -1,12 +1,9 @@
 import type { CaseDraftInput, PatientInput, Sex } from "../api/types";
+import { LIMITS } from "../bindings/limits";
 
-export const LIMITS = {
-  fullName: 200,
-  medicalRecordNumber: 64,
-  phone: 32,
-  question: 2000,
-  clinicalSummary: 10000,
-} as const;
+// The limits are the core's own (generated from crates/domain/src/limits.rs); checking
+// them here only saves a round trip, the core checks them again.
+export { LIMITS };
 
 /** Length in characters (Unicode code points), as the core counts them. */
 export function charCount(value: string): number {
@@ -173,6 +170,6 @@ export function toCaseDraftInput(values: CaseFormValues): CaseDraftInput {
 export function validateReason(value: string, required: boolean): string | null {
   const v = value.trim();
   if (required && v === "") return "A reason is required";
-  if (charCount(v) > LIMITS.question) return tooLong("The reason", LIMITS.question);
+  if (charCount(v) > LIMITS.reason) return tooLong("The reason", LIMITS.reason);
   return null;
 }

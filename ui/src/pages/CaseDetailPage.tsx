@@ -16,7 +16,7 @@ import {
 } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { api, type CommandError } from "../api/client";
+import { api, MAX_DOCUMENT_SIZE_TEXT, type CommandError } from "../api/client";
 import { caseChanged, useCase, useCatalog, usePatients } from "../api/queries";
 import type { CaseDetail, CaseDocument, Catalog, DocumentKind, UserSummary } from "../api/types";
 import { ActionButton } from "../components/ActionButton";
@@ -534,7 +534,7 @@ function CaseDocuments({ detail, add, remove, removing, onRemove }: DocumentsPro
           />
           <DocumentPicker
             label="Add documents"
-            description="Up to 25 MB each."
+            description={`Up to ${MAX_DOCUMENT_SIZE_TEXT} each.`}
             error={staging.error ?? undefined}
             onFiles={(files) => void staging.stageFiles(files)}
             data-testid="case-files"
