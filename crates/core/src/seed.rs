@@ -136,6 +136,28 @@ impl Seeder<'_> {
         .await
     }
 
+    /// The coordinator assigns `providers`; the first accepts and starts the review.
+    async fn review(&mut self, case_id: CaseId, providers: Vec<UserId>) -> Result<()> {
+        let first = providers[0];
+        self.case(
+            COORDINATOR,
+            Role::Coordinator,
+            CaseCommand::AssignProviders {
+                case_id,
+                provider_ids: providers,
+            },
+        )
+        .await?;
+        let accept = CaseCommand::RespondToAssignment {
+            case_id,
+            accept: true,
+            reason: None,
+        };
+        self.case(first, Role::Provider, accept).await?;
+        self.case(first, Role::Provider, CaseCommand::StartReview { case_id })
+            .await
+    }
+
     async fn pay(&mut self, case_id: CaseId, reference: &str) -> Result<()> {
         let outcome = PaymentOutcome::Succeeded {
             reference: reference.into(),
@@ -243,31 +265,7 @@ pub async fn demo(app: &App) -> Result<()> {
         .await?;
     s.assign(c, COORDINATOR).await?;
     s.pay(c, "DEMO-PAY-0002").await?;
-    s.case(
-        COORDINATOR,
-        Role::Coordinator,
-        CaseCommand::AssignProviders {
-            case_id: c,
-            provider_ids: vec![PROVIDER, PROVIDER_2],
-        },
-    )
-    .await?;
-    s.case(
-        PROVIDER,
-        Role::Provider,
-        CaseCommand::RespondToAssignment {
-            case_id: c,
-            accept: true,
-            reason: None,
-        },
-    )
-    .await?;
-    s.case(
-        PROVIDER,
-        Role::Provider,
-        CaseCommand::StartReview { case_id: c },
-    )
-    .await?;
+    s.review(c, vec![PROVIDER, PROVIDER_2]).await?;
     // Completed.
     let c = s
         .new_case(
@@ -283,31 +281,7 @@ pub async fn demo(app: &App) -> Result<()> {
         .await?;
     s.assign(c, COORDINATOR).await?;
     s.pay(c, "DEMO-PAY-0003").await?;
-    s.case(
-        COORDINATOR,
-        Role::Coordinator,
-        CaseCommand::AssignProviders {
-            case_id: c,
-            provider_ids: vec![PROVIDER],
-        },
-    )
-    .await?;
-    s.case(
-        PROVIDER,
-        Role::Provider,
-        CaseCommand::RespondToAssignment {
-            case_id: c,
-            accept: true,
-            reason: None,
-        },
-    )
-    .await?;
-    s.case(
-        PROVIDER,
-        Role::Provider,
-        CaseCommand::StartReview { case_id: c },
-    )
-    .await?;
+    s.review(c, vec![PROVIDER]).await?;
     let opinion = OpinionInput {
         assessment: "Symptoms are mild and well controlled; the lesion is not proximal.".into(),
         diagnosis: "Stable single-vessel coronary artery disease.".into(),
