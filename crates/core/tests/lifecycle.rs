@@ -225,6 +225,10 @@ async fn the_demo_data_covers_every_role_and_many_statuses() {
         );
     }
     let catalog = t.app.catalog_view().await.unwrap();
+    assert!(
+        catalog.review_types.len() >= 3 && catalog.disease_categories.len() >= 6,
+        "the demo configures several review types and disease categories"
+    );
     assert!(catalog
         .review_types
         .iter()
