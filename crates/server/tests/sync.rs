@@ -216,6 +216,39 @@ async fn a_pull_shows_only_what_the_user_may_see() {
     assert_eq!(seen.patients.len(), 1, "and its patient");
     assert_eq!(seen.cases[0].case.status, CaseStatus::AwaitingPayment);
 
+    // The requester corrects the patient's record: the coordinator hears of it through
+    // the case; a provider off the case still hears nothing.
+    let patient = seen.patients[0].clone();
+    let edit = push(
+        &app,
+        &requester,
+        &[pushed(Command::Patient(PatientCommand::Update {
+            patient_id: patient.id,
+            input: PatientInput {
+                full_name: "Salma Nour Haddad".into(),
+                date_of_birth: "1980-02-03".into(),
+                sex: Sex::Female,
+                medical_record_number: None,
+                phone: None,
+            },
+        }))],
+    )
+    .await;
+    accepted(&edit.results[0].outcome);
+    let update = pull(&app, &coordinator, seen.cursor, seen.config_version).await;
+    assert_eq!(update.cases.len(), 0, "the case itself did not change");
+    assert_eq!(
+        update
+            .patients
+            .iter()
+            .map(|p| p.full_name.as_str())
+            .collect::<Vec<_>>(),
+        ["Salma Nour Haddad"],
+        "a patient's edit reaches the coordinator of its case"
+    );
+    let still = pull(&app, &provider, 0, 0).await;
+    assert!(still.patients.is_empty(), "and not a provider off the case");
+
     // A change to an ineligible coordinator is refused; the coordinator keeps the case.
     let change = push(
         &app,

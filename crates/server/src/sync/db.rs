@@ -488,24 +488,20 @@ pub async fn revoked_after(
     Ok(ids.into_iter().map(CaseId).collect())
 }
 
-/// Whether `actor` may see `patient` because they may see one of its cases.
-pub async fn patient_seen_through_a_case(
+/// The patients of the cases `user` may see now, in one query: `case_access` is kept equal
+/// to `domain::decide::viewers` by `update_access`.
+pub async fn patients_seen_through_cases(
     conn: &mut PgConnection,
-    patient: PatientId,
-    actor: Actor,
-) -> sqlx::Result<bool> {
-    let states: Vec<serde_json::Value> =
-        sqlx::query_scalar("SELECT state FROM cases WHERE patient_id = $1")
-            .bind(patient.as_uuid())
-            .fetch_all(&mut *conn)
-            .await?;
-    for state in states {
-        let case: Case = from_json(state)?;
-        if domain::decide::can_see(&case, actor) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    user: UserId,
+) -> sqlx::Result<std::collections::HashSet<PatientId>> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT DISTINCT c.patient_id FROM case_access a JOIN cases c ON c.id = a.case_id
+         WHERE a.user_id = $1 AND a.granted",
+    )
+    .bind(user.as_uuid())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ids.into_iter().map(PatientId).collect())
 }
 
 pub async fn put_blob(

@@ -73,9 +73,19 @@ pub async fn pull(
         }
         snapshots.push(db::snapshot(&mut tx, seq, case).await?);
     }
+    // Others' patients are visible through a case; that set is read once, and only when
+    // a changed patient is not the user's own.
+    let mut through_cases = None;
     for (_, patient) in patients {
-        let visible = can_see_patient(&patient, actor)
-            || db::patient_seen_through_a_case(&mut tx, patient.id, actor).await?;
+        let mut visible = can_see_patient(&patient, actor);
+        if !visible {
+            if through_cases.is_none() {
+                through_cases = Some(db::patients_seen_through_cases(&mut tx, user.id).await?);
+            }
+            visible = through_cases
+                .as_ref()
+                .is_some_and(|ids| ids.contains(&patient.id));
+        }
         if visible {
             sent_patients.insert(patient.id, patient);
         }
