@@ -13,6 +13,8 @@
 #   keyring the OS-keyring test of the sync client's token store, inside a
 #           D-Bus session with an unlocked gnome-keyring (so_headless)
 #   app     cargo build -p so-desktop --locked
+  # The e2e tests of server mode run the real server too.
+  cargo build -p server --bin so-server --locked
 #   e2e     the real app driven through tauri-driver on a virtual screen
 #           (pytest tests/e2e; screenshots in tests/e2e/artifacts)
 #

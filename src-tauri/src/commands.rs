@@ -2,7 +2,8 @@
 //! rules here. Errors cross as `{ code, message, field }` (`so_core::ApiError`).
 
 use domain::{
-    CaseFields, CaseId, DocumentId, DocumentInput, Patient, PatientId, PatientInput, UserId,
+    CaseFields, CaseId, DocumentId, DocumentInput, IssueId, OpinionInput, Patient, PatientId,
+    PatientInput, UserId,
 };
 use std::sync::Arc;
 
@@ -170,6 +171,95 @@ pub async fn cancel_case(
     app.cancel_case(case_id, reason).await
 }
 
+// ----- the review -------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn assign_providers(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    provider_ids: Vec<UserId>,
+) -> Answer<CaseDetail> {
+    app.assign_providers(case_id, provider_ids).await
+}
+
+/// `null` after declining: the case is no longer the provider's to see.
+#[tauri::command]
+pub async fn respond_to_assignment(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    accept: bool,
+    reason: Option<String>,
+) -> Answer<Option<CaseDetail>> {
+    app.respond_to_assignment(case_id, accept, reason).await
+}
+
+#[tauri::command]
+pub async fn start_review(app: State<'_, Arc<App>>, case_id: CaseId) -> Answer<CaseDetail> {
+    app.start_review(case_id).await
+}
+
+#[tauri::command]
+pub async fn request_documents(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    note: String,
+) -> Answer<CaseDetail> {
+    app.request_documents(case_id, note).await
+}
+
+#[tauri::command]
+pub async fn return_case(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    reason: String,
+) -> Answer<CaseDetail> {
+    app.return_case(case_id, reason).await
+}
+
+#[tauri::command]
+pub async fn resolve_return(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    issue_id: IssueId,
+) -> Answer<CaseDetail> {
+    app.resolve_return(case_id, issue_id).await
+}
+
+#[tauri::command]
+pub async fn submit_opinion(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    opinion: OpinionInput,
+) -> Answer<CaseDetail> {
+    app.submit_opinion(case_id, opinion).await
+}
+
+#[tauri::command]
+pub async fn submit_final_summary(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    summary: String,
+) -> Answer<CaseDetail> {
+    app.submit_final_summary(case_id, summary).await
+}
+
+#[tauri::command]
+pub async fn save_opinion_draft(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    draft: OpinionInput,
+) -> Answer<()> {
+    app.save_opinion_draft(case_id, draft).await
+}
+
+#[tauri::command]
+pub async fn opinion_draft(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+) -> Answer<Option<OpinionInput>> {
+    app.opinion_draft(case_id).await
+}
+
 // ----- server mode ---------------------------------------------------------------------
 
 #[tauri::command]
@@ -198,6 +288,12 @@ pub async fn sync_now(app: State<'_, Arc<App>>) -> Answer<()> {
 }
 
 #[tauri::command]
+pub async fn disconnect_server(app: State<'_, Arc<App>>) -> Answer<()> {
+    app.disconnect().await?;
+    Ok(())
+}
+
+#[tauri::command]
 pub async fn needs_attention(app: State<'_, Arc<App>>) -> Answer<Vec<Attention>> {
     app.needs_attention().await
 }
@@ -205,4 +301,15 @@ pub async fn needs_attention(app: State<'_, Arc<App>>) -> Answer<Vec<Attention>>
 #[tauri::command]
 pub async fn dismiss_attention(app: State<'_, Arc<App>>, command_id: CommandId) -> Answer<()> {
     app.dismiss_attention(command_id).await
+}
+
+// ----- payment ---------------------------------------------------------------------------
+
+/// The UI opens the link in the system browser (the opener plugin).
+#[tauri::command]
+pub async fn payment_link(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+) -> Answer<so_core::PaymentLinkView> {
+    app.payment_link(case_id).await
 }

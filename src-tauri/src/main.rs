@@ -9,7 +9,7 @@ mod commands;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// `SO_DATA_DIR` overrides where the local store lives (tests, several demo desktops
 /// side by side); otherwise the OS's app-data directory.
@@ -19,6 +19,21 @@ fn data_dir(handle: &tauri::AppHandle) -> Result<PathBuf, Box<dyn std::error::Er
         _ => Ok(handle.path().app_data_dir()?),
     }
 }
+
+/// After every sync, tells the UI to refresh what it shows (`ui/src/api/events.ts`).
+fn tell_ui_about_syncs(handle: tauri::AppHandle, core: &so_core::App) {
+    let mut synced = core.watch_synced();
+    tauri::async_runtime::spawn(async move {
+        while synced.changed().await.is_ok() {
+            if let Err(e) = handle.emit(DATA_CHANGED, ()) {
+                tracing::warn!(error = %e, "could not tell the UI about a sync");
+            }
+        }
+    });
+}
+
+/// The event's name, as `ui/src/api/events.ts` listens for it.
+const DATA_CHANGED: &str = "data-changed";
 
 fn main() {
     // stderr: WebKitWebDriver (e2e tests) discards the app's stdout.
@@ -31,6 +46,8 @@ fn main() {
         .init();
 
     tauri::Builder::default()
+        // Opens the payment page in the system browser; the capability allows http(s) only.
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             // A failed start must end the process: returning the error from here makes
             // Tauri panic on the main thread while GTK keeps the process alive.
@@ -46,6 +63,7 @@ fn main() {
                     // The background sync (idle while standalone); it needs the runtime's
                     // context to spawn on, and ends when the app is dropped.
                     tauri::async_runtime::block_on(async { drop(core.start_sync()) });
+                    tell_ui_about_syncs(app.handle().clone(), &core);
                     app.manage(core);
                     Ok(())
                 }
@@ -76,12 +94,24 @@ fn main() {
             commands::assign_coordinator,
             commands::reject_case,
             commands::cancel_case,
+            commands::assign_providers,
+            commands::respond_to_assignment,
+            commands::start_review,
+            commands::request_documents,
+            commands::return_case,
+            commands::resolve_return,
+            commands::submit_opinion,
+            commands::submit_final_summary,
+            commands::save_opinion_draft,
+            commands::opinion_draft,
             commands::connect_server,
             commands::server_sign_in,
             commands::sync_status,
             commands::sync_now,
+            commands::disconnect_server,
             commands::needs_attention,
             commands::dismiss_attention,
+            commands::payment_link,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the app");

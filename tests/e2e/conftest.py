@@ -106,3 +106,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("e2e artifacts")
         for path in harness.SAVED_ARTIFACTS:
             terminalreporter.write_line(str(path))
+
+
+@pytest.fixture(scope="module")
+def server(request: pytest.FixtureRequest):
+    """The real central server (so-server) on a fresh database, with the demo accounts."""
+    artifacts = harness.artifacts_dir() / harness._slug(request.node.name)
+    artifacts.mkdir(parents=True, exist_ok=True)
+    try:
+        running = harness.start_server(artifacts / "so-server.log")
+    except Exception as e:
+        pytest.fail(str(e), pytrace=False)
+    try:
+        yield running
+    finally:
+        harness.stop_server(running)

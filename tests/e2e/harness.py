@@ -21,6 +21,7 @@ Environment variables:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -28,6 +29,8 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -469,3 +472,85 @@ def _new_session(port: int, application: Path, args: list[str] | None) -> WebDri
     # of uploading the file (an endpoint tauri-driver does not have).
     return webdriver.Remote(command_executor=url, options=options, client_config=config,
                             file_detector=UselessFileDetector())
+
+
+# ---------------------------------------------------------------------------
+# the central server, for tests of the app in server mode
+# ---------------------------------------------------------------------------
+
+def server_binary() -> Path:
+    """The built server: $SO_SERVER_BINARY, else the debug build in the target dir."""
+    explicit = os.environ.get("SO_SERVER_BINARY")
+    return Path(explicit) if explicit else target_dir() / "debug" / "so-server"
+
+
+@dataclass
+class ServerProcess:
+    """so-server on its own database of the project's throw-away cluster."""
+
+    url: str
+    database_url: str
+    admin_url: str
+    database: str
+    proc: subprocess.Popen
+    log: Path
+
+    def call(self, method: str, path: str, body: object | None = None,
+             token: str | None = None) -> object:
+        """One JSON request; returns the decoded answer (raises on HTTP errors)."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        request.add_header("content-type", "application/json")
+        if token:
+            request.add_header("authorization", f"Bearer {token}")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            raw = answer.read()
+        return json.loads(raw) if raw else None
+
+    def sign_in(self, email: str, password: str) -> str:
+        answer = self.call("POST", "/v1/auth/sign-in", {"email": email, "password": password})
+        return answer["token"]
+
+
+def start_server(log: Path) -> ServerProcess:
+    """Starts the cluster (scripts/pg.sh, in the target dir like the Rust tests'), a
+    fresh database on it and so-server with the demo accounts."""
+    binary = server_binary()
+    if not (binary.is_file() and os.access(binary, os.X_OK)):
+        raise RuntimeError(f"server binary not found at {binary}: build it with "
+                           "`cargo build -p server --bin so-server` (or set SO_SERVER_BINARY)")
+    cluster = target_dir() / "pg-e2e"
+    database = f"so_e2e_{uuid.uuid4().hex[:12]}"
+    env = dict(os.environ, SO_PG_DB=database, SO_PG_FAST="1")
+    started = subprocess.run(
+        ["bash", str(REPO_ROOT / "scripts" / "pg.sh"), "start", str(cluster),
+         os.environ.get("SO_E2E_PG_PORT", "55434")],
+        env=env, capture_output=True, text=True, timeout=180)
+    if started.returncode != 0:
+        raise RuntimeError(f"could not start PostgreSQL: {started.stderr[-2000:]}")
+    database_url = started.stdout.strip()
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    port = free_port()
+    server_env = dict(os.environ, DATABASE_URL=database_url,
+                      SO_SERVER_ADDR=f"127.0.0.1:{port}", SO_SERVER_DEMO="1",
+                      SO_LOG="info,sqlx=warn")
+    out = open(log, "wb")
+    proc = subprocess.Popen([str(binary)], env=server_env, stdout=out,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    out.close()
+    try:
+        wait_for_port(port, 60, proc, log)
+    except Exception:
+        stop_process_group(proc)
+        raise
+    return ServerProcess(url=f"http://127.0.0.1:{port}", database_url=database_url,
+                         admin_url=admin_url, database=database, proc=proc, log=log)
+
+
+def stop_server(server: ServerProcess) -> None:
+    stop_process_group(server.proc)
+    dropped = subprocess.run(
+        ["psql", server.admin_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{server.database}"'],
+        capture_output=True, text=True, timeout=60)
+    if dropped.returncode != 0:
+        print(f"[e2e] could not drop {server.database}: {dropped.stderr.strip()}")

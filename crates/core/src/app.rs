@@ -130,6 +130,7 @@ impl App {
 
     pub(crate) fn set_authority(&self, authority: Authority) {
         *self.authority.write().unwrap_or_else(|e| e.into_inner()) = authority;
+        self.sync.session_changed();
     }
 
     pub(crate) fn tokens(&self) -> &TokenStore {
@@ -153,6 +154,7 @@ impl App {
 
     pub(crate) fn set_session(&self, actor: Option<Actor>) {
         *self.session.lock().unwrap_or_else(|e| e.into_inner()) = actor;
+        self.sync.session_changed();
     }
 
     async fn catalog(&self) -> Result<Catalog> {
@@ -408,6 +410,7 @@ impl App {
             timeline,
             cancel_reason: case.cancel_reason.clone(),
             reject_reason: case.reject_reason.clone(),
+            review: crate::review::review_detail(&case, actor, &catalog),
         })
     }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
 
+use crate::payment::PaymentLinkView;
 use crate::sync::{Attention, SyncStatus};
 use crate::views::{
     ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
@@ -35,6 +36,7 @@ fn export_all(dir: &Path) {
         ErrorCode,
         SyncStatus,
         Attention,
+        PaymentLinkView,
         domain::PatientInput,
         domain::CaseFields,
         domain::DocumentInput,

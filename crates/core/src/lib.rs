@@ -9,9 +9,13 @@ pub mod app;
 pub mod authority;
 pub mod clock;
 pub mod error;
+pub mod live;
+pub mod payment;
+mod review;
 pub mod seed;
 pub mod sync;
 pub mod tokens;
+mod transfer;
 pub mod views;
 
 #[cfg(test)]
@@ -21,6 +25,7 @@ pub use app::{actions, App, AppOptions, DATABASE_FILE};
 pub use authority::{Authority, ServerLink};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiError, ErrorCode, Result};
+pub use payment::PaymentLinkView;
 pub use sync::{Attention, SyncError, SyncErrorCode, SyncReport, SyncStatus};
 pub use tokens::{Credentials, MemoryTokens, TokenStore};
 pub use views::{

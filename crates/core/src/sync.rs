@@ -18,14 +18,15 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use tokio::sync::watch;
+
 use chrono::{DateTime, Utc};
 use domain::{Actor, CaseId, Command, CommandId, PatientId, Role, UserId};
 use protocol::{
-    CaseSnapshot, ErrorBody, Outcome, PullResponse, PushRequest, PushResponse, PushedCommand,
-    MAX_PUSH_COMMANDS,
+    ErrorBody, Outcome, PullResponse, PushRequest, PushResponse, PushedCommand, MAX_PUSH_COMMANDS,
 };
 use serde::{Deserialize, Serialize};
-use store::{blobs, catalog, confirmed, meta, outbox, Conn};
+use store::{catalog, confirmed, meta, outbox, Conn};
 use ts_rs::TS;
 
 use crate::app::App;
@@ -139,6 +140,8 @@ pub struct SyncStatus {
     pub signed_in: bool,
     /// Whether the last attempt reached the server; `false` before any attempt.
     pub online: bool,
+    /// Whether the server's live channel is open: changes arrive as they happen.
+    pub live: bool,
     /// Commands not yet answered by the server.
     #[ts(type = "number")]
     pub pending: i64,
@@ -176,6 +179,9 @@ pub struct SyncReport {
     pub refused: usize,
     pub cases_pulled: usize,
     pub cases_removed: usize,
+    /// Downloaded documents whose content did not match their SHA-256 (or size): nothing
+    /// of them was stored (they are fetched again when their case next changes).
+    pub documents_rejected: usize,
 }
 
 #[derive(Deserialize)]
@@ -198,7 +204,16 @@ pub(crate) struct SyncRuntime {
     online: std::sync::Mutex<bool>,
     /// Wakes the background loop: a new command waits to be pushed.
     pub(crate) wake: Arc<tokio::sync::Notify>,
-    http: reqwest::Client,
+    /// Bumped whenever the server or the signed-in session changes: the live listener
+    /// drops its connection and starts again with the new one.
+    pub(crate) session: watch::Sender<u64>,
+    /// Bumped after every successful sync, for whoever shows the data (the shell tells the
+    /// UI to refresh) and for tests that wait for the background sync.
+    synced: watch::Sender<u64>,
+    /// Whether the live channel to the server is open now.
+    pub(crate) live: watch::Sender<bool>,
+    pub(crate) http: reqwest::Client,
+    pub(crate) transfer: crate::transfer::TransferSettings,
 }
 
 impl SyncRuntime {
@@ -215,8 +230,22 @@ impl SyncRuntime {
             lock: tokio::sync::Mutex::new(()),
             online: std::sync::Mutex::new(false),
             wake: Arc::new(tokio::sync::Notify::new()),
+            session: watch::Sender::new(0),
+            synced: watch::Sender::new(0),
+            live: watch::Sender::new(false),
             http,
+            transfer: Default::default(),
         }
+    }
+
+    pub(crate) fn session_changed(&self) {
+        self.session.send_modify(|n| *n += 1);
+    }
+
+    /// The data changed outside a sync (standalone, a payment callback recorded in-process):
+    /// the same signal as after a sync, so the shell tells the UI to refresh.
+    pub(crate) fn data_changed(&self) {
+        self.synced.send_modify(|n| *n += 1);
     }
 
     fn set_online(&self, online: bool) {
@@ -289,6 +318,39 @@ impl App {
         self.set_session(None);
         self.sync_runtime().set_online(false);
         Ok(())
+    }
+
+    /// Leaves the server and goes back to working standalone. Refused (`conflict`) while
+    /// commands wait to be sent: they would be lost. The server's data leaves this
+    /// computer with the session (it is not the standalone user's to keep), and the
+    /// standalone demo comes back.
+    pub async fn disconnect(&self) -> Result<(), SyncError> {
+        let server = self.server_or_err()?;
+        let _one_at_a_time = self.sync_runtime().lock.lock().await;
+        let mut tx = self.store().begin().await?;
+        if outbox::pending_count(&mut tx).await? > 0 {
+            return Err(SyncError::new(
+                SyncErrorCode::Conflict,
+                "Some of your work has not reached the server yet; sync before working \
+                 standalone.",
+            ));
+        }
+        confirmed::clear_replica(&mut tx).await?;
+        tx.commit().await.map_err(store::StoreError::from)?;
+        if let Err(e) = self.tokens().delete(&server.url) {
+            tracing::warn!(error = %e, "could not forget the server's session");
+        }
+        self.set_authority(Authority::Standalone);
+        self.set_session(None);
+        self.sync_runtime().set_online(false);
+        crate::seed::demo(self).await?;
+        Ok(())
+    }
+
+    /// Follows successful syncs: the value grows by one after each (for the shell, which
+    /// tells the UI to refresh, and for tests waiting on the background sync).
+    pub fn watch_synced(&self) -> watch::Receiver<u64> {
+        self.sync_runtime().synced.subscribe()
     }
 
     /// Signs in to the server; the session token goes to the OS keyring (or the test's
@@ -379,6 +441,7 @@ impl App {
                 self.sync_runtime().set_online(true);
                 let mut conn = self.store().read().await?;
                 meta::set(&mut conn, LAST_SYNC, &self.now().to_rfc3339()).await?;
+                self.sync_runtime().synced.send_modify(|n| *n += 1);
             }
             Err(e) if e.code == SyncErrorCode::Offline => self.sync_runtime().set_online(false),
             Err(_) => {}
@@ -427,54 +490,13 @@ impl App {
             let pull: PullResponse = response.json().await?;
             report.cases_pulled += pull.cases.len();
             report.cases_removed += pull.removed_cases.len();
-            self.fetch_documents(server, token, &pull.cases).await?;
+            report.documents_rejected += self.fetch_documents(server, token, &pull.cases).await?;
             self.store_pull(&pull).await?;
             if !pull.more {
                 break;
             }
         }
         Ok(report)
-    }
-
-    /// Uploads the content of every document a pending command attaches that the server
-    /// may not have yet. `PUT` of a known hash is harmless, so a cut-off upload is simply
-    /// repeated.
-    async fn upload_documents(
-        &self,
-        server: &ServerLink,
-        token: &str,
-        batch: &[outbox::Entry],
-    ) -> Result<(), SyncError> {
-        let mut hashes = BTreeSet::new();
-        for entry in batch {
-            if let Command::Case(c) = &entry.command {
-                hashes.extend(c.documents().into_iter().map(|d| d.sha256.clone()));
-            }
-        }
-        for sha in hashes {
-            let content = {
-                let mut conn = self.store().read().await?;
-                if blobs::is_on_server(&mut conn, &sha).await? {
-                    continue;
-                }
-                blobs::get(&mut conn, &sha).await?
-            };
-            // Missing content: the server refuses the command with its reason.
-            let Some(content) = content else { continue };
-            let response = self
-                .sync_runtime()
-                .http
-                .put(format!("{}/v1/blobs/{sha}", server.url))
-                .bearer_auth(token)
-                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(content)
-                .send()
-                .await?;
-            check(response).await?;
-            let mut conn = self.store().read().await?;
-            blobs::mark_on_server(&mut conn, &sha).await?;
-        }
-        Ok(())
     }
 
     async fn push(
@@ -538,46 +560,6 @@ impl App {
         Ok((accepted, refused))
     }
 
-    /// Downloads the content of pulled documents this desktop does not have, checking
-    /// each against its hash.
-    async fn fetch_documents(
-        &self,
-        server: &ServerLink,
-        token: &str,
-        cases: &[CaseSnapshot],
-    ) -> Result<(), SyncError> {
-        for snapshot in cases {
-            for doc in &snapshot.case.documents {
-                {
-                    let mut conn = self.store().read().await?;
-                    if blobs::size(&mut conn, &doc.sha256).await?.is_some() {
-                        continue;
-                    }
-                }
-                let response = self
-                    .sync_runtime()
-                    .http
-                    .get(format!("{}/v1/blobs/{}", server.url, doc.sha256))
-                    .bearer_auth(token)
-                    .send()
-                    .await?;
-                if response.status() == reqwest::StatusCode::NOT_FOUND {
-                    tracing::warn!("a document's content is not on the server");
-                    continue;
-                }
-                let bytes = check(response).await?.bytes().await?;
-                if blobs::sha256_hex(&bytes) != doc.sha256 {
-                    tracing::warn!("a downloaded document does not match its hash; dropped");
-                    continue;
-                }
-                let mut conn = self.store().read().await?;
-                blobs::put(&mut conn, &bytes, self.now()).await?;
-                blobs::mark_on_server(&mut conn, &doc.sha256).await?;
-            }
-        }
-        Ok(())
-    }
-
     /// Stores one pull page: configuration, confirmed snapshots, removals, cursor — and
     /// rebuilds the displayed state of what changed, in one transaction.
     async fn store_pull(&self, pull: &PullResponse) -> Result<(), SyncError> {
@@ -628,6 +610,7 @@ impl App {
         Ok(SyncStatus {
             signed_in: server.is_some() && self.current_actor().is_some(),
             online: server.is_some() && self.sync_runtime().is_online(),
+            live: server.is_some() && self.live_connected(),
             server_url: server.map(|s| s.url),
             pending: outbox::pending_count(&mut conn).await?,
             last_sync_at,
@@ -672,10 +655,12 @@ impl App {
     }
 
     /// Starts the background sync: syncs now, then every `POLL_EVERY`, at once when a
-    /// new command is queued, and with exponential back-off (1 s … 5 min) while the
+    /// new command is queued or the server's live channel (`crate::live`, started here
+    /// too) announces a change, and with exponential back-off (1 s … 5 min) while the
     /// server cannot be reached. Ends when the app is dropped. Nothing is lost if it is
     /// stopped at any point: the state is in SQLite.
     pub fn start_sync(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        self.start_live();
         let app: Weak<App> = Arc::downgrade(self);
         let wake = self.sync_runtime().wake.clone();
         tokio::spawn(async move {
@@ -772,7 +757,7 @@ async fn meta_i64(conn: &mut Conn, key: &str) -> Result<i64, SyncError> {
 }
 
 /// Passes a success through; turns the server's error answers into a `SyncError`.
-async fn check(response: reqwest::Response) -> Result<reqwest::Response, SyncError> {
+pub(crate) async fn check(response: reqwest::Response) -> Result<reqwest::Response, SyncError> {
     if response.status().is_success() {
         Ok(response)
     } else {
@@ -780,7 +765,7 @@ async fn check(response: reqwest::Response) -> Result<reqwest::Response, SyncErr
     }
 }
 
-async fn server_error(response: reqwest::Response) -> SyncError {
+pub(crate) async fn server_error(response: reqwest::Response) -> SyncError {
     let status = response.status();
     if status == reqwest::StatusCode::UNAUTHORIZED {
         return SyncError::new(

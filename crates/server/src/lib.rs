@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod payments;
 pub mod routes;
 pub mod sync;
 pub mod telemetry;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub(crate) sign_in_limits: Arc<auth::limits::SignInLimits>,
     pub(crate) passwords: auth::password::Passwords,
     pub(crate) live: sync::live::Live,
+    /// The payment provider (the sandbox today); tests set their own secret.
+    pub payments: payments::Payments,
 }
 
 impl AppState {
@@ -62,6 +65,7 @@ impl AppState {
             sign_in_limits: Arc::new(auth::limits::SignInLimits::new()),
             passwords: auth::password::Passwords::new(),
             live: sync::live::Live::default(),
+            payments: payments::Payments::from_env(),
         }
     }
 }
@@ -77,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/users", post(routes::admin::create_user))
         .layer(DefaultBodyLimit::max(MAX_ACCOUNT_BODY_BYTES))
         .merge(sync::routes())
+        .merge(payments::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_session,
@@ -89,7 +94,9 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/auth/sign-in",
             post(routes::auth::sign_in).layer(DefaultBodyLimit::max(MAX_ACCOUNT_BODY_BYTES)),
-        );
+        )
+        .merge(payments::public_routes());
+    let (sandbox_prefix, sandbox_pages) = state.payments.pages();
 
     // Layers: the last added runs first. A request gets its id, is traced, then limited;
     // whatever answers an error without our JSON shape (the body limit, an unknown method,
@@ -97,6 +104,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(public)
         .merge(authenticated)
+        .nest_service(sandbox_prefix, sandbox_pages)
         .fallback(routes::health::not_found)
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
@@ -114,6 +122,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    state.payments.listening_on(listener.local_addr()?);
     let relay = state.live.clone().start(state.pool.clone()).await;
     let limits = state.sign_in_limits.clone();
     let housekeeping = tokio::spawn(async move {

@@ -30,7 +30,12 @@ use crate::routes;
         crate::sync::pull::pull,
         crate::sync::blobs::put,
         crate::sync::blobs::get,
+        crate::sync::uploads::status,
+        crate::sync::uploads::put_chunk,
+        crate::sync::uploads::abandon,
         crate::sync::live::live,
+        crate::payments::payment,
+        crate::payments::callback,
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&BearerToken),
@@ -39,6 +44,7 @@ use crate::routes;
         (name = "admin", description = "Administration (admins only)"),
         (name = "ops", description = "Health, readiness and this document"),
         (name = "sync", description = "Push commands, pull changes, document content"),
+        (name = "payments", description = "A case's payment link, and the payment provider's signed callbacks"),
     )
 )]
 pub struct ApiDoc;

@@ -174,6 +174,9 @@ pub async fn clear_replica(conn: &mut Conn) -> Result<()> {
         "users",
         "specialties",
         "meta",
+        // Half-fetched documents and opinion drafts are the previous replica's too.
+        "partial_downloads",
+        "opinion_drafts",
     ] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *conn)

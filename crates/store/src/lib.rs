@@ -10,6 +10,7 @@ pub mod cases;
 pub mod catalog;
 pub mod confirmed;
 pub mod counters;
+pub mod drafts;
 pub mod events;
 pub mod meta;
 pub mod outbox;

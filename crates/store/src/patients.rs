@@ -53,6 +53,7 @@ pub async fn save(conn: &mut Conn, p: &Patient) -> Result<()> {
          ON CONFLICT (id) DO UPDATE SET full_name = excluded.full_name,
            date_of_birth = excluded.date_of_birth, sex = excluded.sex,
            medical_record_number = excluded.medical_record_number, phone = excluded.phone,
+           owner_id = excluded.owner_id, created_at = excluded.created_at,
            updated_at = excluded.updated_at"
     ))
     .bind(p.id.to_string())

@@ -2,6 +2,8 @@
 // in camelCase, as Tauri expects. Every rejection is normalised to a
 // CommandError, which has the ApiError shape { code, message, field }.
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
+import { openUrl } from "@tauri-apps/plugin-opener";
+import type { PaymentLinkView } from "../bindings/PaymentLinkView";
 import type {
   ApiError,
   Attention,
@@ -13,6 +15,7 @@ import type {
   Catalog,
   DocumentInput,
   ErrorCode,
+  OpinionInput,
   Patient,
   PatientInput,
   StagedDocument,
@@ -176,13 +179,44 @@ export const api = {
   rejectCase: (caseId: string, reason: string) => call<CaseDetail>("reject_case", { caseId, reason }),
   cancelCase: (caseId: string, reason: string | null) => call<CaseDetail>("cancel_case", { caseId, reason }),
 
+  // The review (providers, opinions, final summary).
+  assignProviders: (caseId: string, providerIds: string[]) =>
+    call<CaseDetail>("assign_providers", { caseId, providerIds }),
+  /** Resolves to null after declining: the case is no longer the provider's to see. */
+  respondToAssignment: (caseId: string, accept: boolean, reason: string | null) =>
+    call<CaseDetail | null>("respond_to_assignment", { caseId, accept, reason }),
+  startReview: (caseId: string) => call<CaseDetail>("start_review", { caseId }),
+  requestDocuments: (caseId: string, note: string) => call<CaseDetail>("request_documents", { caseId, note }),
+  returnCase: (caseId: string, reason: string) => call<CaseDetail>("return_case", { caseId, reason }),
+  resolveReturn: (caseId: string, issueId: string) => call<CaseDetail>("resolve_return", { caseId, issueId }),
+  submitOpinion: (caseId: string, opinion: OpinionInput) => call<CaseDetail>("submit_opinion", { caseId, opinion }),
+  submitFinalSummary: (caseId: string, summary: string) =>
+    call<CaseDetail>("submit_final_summary", { caseId, summary }),
+  /** Kept on this computer only (never synced); deleted when the opinion is submitted. */
+  saveOpinionDraft: (caseId: string, draft: OpinionInput) => call<null>("save_opinion_draft", { caseId, draft }),
+  opinionDraft: (caseId: string) => call<OpinionInput | null>("opinion_draft", { caseId }),
+
   // Server mode (docs/sync.md).
   connectServer: (url: string) => call<null>("connect_server", { url }),
   serverSignIn: (email: string, password: string) => call<null>("server_sign_in", { email, password }),
   syncStatus: () => call<SyncStatus>("sync_status"),
   syncNow: () => call<null>("sync_now"),
+  /** Back to standalone; `conflict` while work waits to be sent. */
+  disconnectServer: () => call<null>("disconnect_server"),
   needsAttention: () => call<Attention[]>("needs_attention"),
   dismissAttention: (commandId: string) => call<null>("dismiss_attention", { commandId }),
+
+  // Payment (issue 4).
+  /** The case's payment: its status and, while pending, the page to pay on. */
+  paymentLink: (caseId: string) => call<PaymentLinkView>("payment_link", { caseId }),
+  /** Opens a page in the system browser (the opener plugin; http and https only). */
+  openInBrowser: async (url: string): Promise<void> => {
+    try {
+      await openUrl(url);
+    } catch (raw) {
+      throw normaliseError(raw);
+    }
+  },
 };
 
 export type Api = typeof api;

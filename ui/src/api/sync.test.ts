@@ -9,6 +9,7 @@ const status: SyncStatus = {
   serverUrl: "https://so.example.org",
   signedIn: true,
   online: true,
+  live: true,
   pending: 2,
   lastSyncAt: "2025-03-01T10:00:00Z",
   needsAttention: 1,
@@ -27,6 +28,7 @@ describe("server-mode client functions", () => {
       sync_now: () => null,
       needs_attention: () => [],
       dismiss_attention: () => null,
+      disconnect_server: () => null,
     });
     await api.connectServer("https://so.example.org");
     await api.serverSignIn("a@example.org", "secret");
@@ -34,10 +36,12 @@ describe("server-mode client functions", () => {
     await api.syncNow();
     await expect(api.needsAttention()).resolves.toEqual([]);
     await api.dismissAttention("cmd-1");
+    await api.disconnectServer();
     expect(callsOf("connect_server")[0]?.[0]).toEqual({ url: "https://so.example.org" });
     expect(callsOf("server_sign_in")[0]?.[0]).toEqual({ email: "a@example.org", password: "secret" });
     expect(callsOf("dismiss_attention")[0]?.[0]).toEqual({ commandId: "cmd-1" });
     expect(callsOf("sync_now")).toHaveLength(1);
+    expect(callsOf("disconnect_server")).toHaveLength(1);
   });
 
   it("keeps the new sync error codes", async () => {

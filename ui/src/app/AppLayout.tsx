@@ -2,6 +2,7 @@ import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Title } from "@ma
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api } from "../api/client";
+import { onDataChanged } from "../api/events";
 import { userChanged, useSyncStatus } from "../api/queries";
 import type { UserSummary } from "../api/types";
 import { SyncIndicator } from "../components/SyncIndicator";
@@ -49,6 +50,9 @@ export function AppLayout({ user }: { user: UserSummary }) {
     onSuccess: () => userChanged(client, null),
     onError: (error) => notifyError(error, "Could not switch user"),
   });
+
+  // The background sync brought something: refresh what is on screen.
+  useEffect(() => onDataChanged(() => void client.invalidateQueries()), [client]);
 
   // A new screen starts at its top (the document keeps its scroll position otherwise).
   const routeKey = routeHref(route);

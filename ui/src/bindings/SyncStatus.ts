@@ -13,6 +13,10 @@ serverUrl: string | null, signedIn: boolean,
  */
 online: boolean, 
 /**
+ * Whether the server's live channel is open: changes arrive as they happen.
+ */
+live: boolean, 
+/**
  * Commands not yet answered by the server.
  */
 pending: number, lastSyncAt: string | null, 

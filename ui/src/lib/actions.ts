@@ -25,3 +25,13 @@ export function presentAction(actions: readonly ActionAvailability[], kind: Acti
 export function isAllowed(actions: readonly ActionAvailability[], kind: ActionKind): boolean {
   return actions.some((a) => a.action === kind && a.allowed);
 }
+
+/**
+ * An action on one item of the case (resolving one return issue): as the case's action
+ * says, but hidden on an item the rules say is not the user's to act on (`itemAllowed`,
+ * computed by the core per item).
+ */
+export function presentItemAction(case_: ActionPresentation, itemAllowed: boolean): ActionPresentation {
+  if (!case_.visible || !itemAllowed) return { visible: false };
+  return case_;
+}

@@ -2,6 +2,7 @@ import {
   ActionIcon,
   Alert,
   Anchor,
+  Button,
   Center,
   Grid,
   Group,
@@ -17,23 +18,35 @@ import {
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { api, MAX_DOCUMENT_SIZE_TEXT, type CommandError } from "../api/client";
-import { caseChanged, useCase, useCatalog, usePatients } from "../api/queries";
+import { caseChanged, queryKeys, useCase, useCatalog, usePatients } from "../api/queries";
 import type { CaseDetail, CaseDocument, Catalog, DocumentKind, UserSummary } from "../api/types";
 import { ActionButton } from "../components/ActionButton";
 import { AssignCoordinatorModal } from "../components/AssignCoordinatorModal";
 import { CaseForm } from "../components/CaseForm";
 import { CaseTimeline } from "../components/CaseTimeline";
 import { DocumentPicker } from "../components/DocumentPicker";
+import { PayNow } from "../components/PayNow";
 import { ArrowLeftIcon, CrossIcon } from "../components/icons";
 import { ReasonModal } from "../components/ReasonModal";
+import { AssignProvidersModal } from "../components/review/AssignProvidersModal";
+import { OpinionForm } from "../components/review/OpinionForm";
+import {
+  AssignmentsPanel,
+  DocumentRequestsPanel,
+  FinalSummaryPanel,
+  OpinionsPanel,
+  ReturnIssuesPanel,
+} from "../components/review/ReviewPanels";
+import { TextModal } from "../components/review/TextModal";
 import { StatusBadge } from "../components/StatusBadge";
 import { toDocumentInput, useDocumentStaging } from "../hooks/useDocumentStaging";
 import { presentAction, type ActionPresentation } from "../lib/actions";
 import { specialtyName } from "../lib/catalog";
 import { formatBytes, formatDateTime, formatMoney, pluralDays } from "../lib/format";
+import { LIMITS } from "../lib/validation";
 import { DOCUMENT_KINDS, documentKindLabel, sexLabel } from "../lib/labels";
 import { notifyError, notifySuccess } from "../lib/notify";
-import { routeHref } from "../lib/router";
+import { navigate, routeHref } from "../lib/router";
 
 export function CaseDetailPage({ caseId, user }: { caseId: string; user: UserSummary }) {
   const query = useCase(caseId);
@@ -67,9 +80,18 @@ type CaseCommand =
   | { kind: "assign"; coordinatorId: string }
   | { kind: "reject"; reason: string }
   | { kind: "cancel"; reason: string | null }
-  | { kind: "remove-document"; document: CaseDocument };
+  | { kind: "remove-document"; document: CaseDocument }
+  | { kind: "assign-providers"; providerIds: string[] }
+  | { kind: "accept" }
+  | { kind: "decline"; reason: string }
+  | { kind: "start-review" }
+  | { kind: "request-documents"; note: string }
+  | { kind: "return"; reason: string }
+  | { kind: "resolve-return"; issueId: string }
+  | { kind: "final-summary"; summary: string };
 
-function runCommand(caseId: string, c: CaseCommand): Promise<CaseDetail> {
+/** The case as it now is; `null` when it is no longer the user's to see (after declining). */
+function runCommand(caseId: string, c: CaseCommand): Promise<CaseDetail | null> {
   switch (c.kind) {
     case "submit":
       return api.submitCase(caseId);
@@ -81,6 +103,22 @@ function runCommand(caseId: string, c: CaseCommand): Promise<CaseDetail> {
       return api.cancelCase(caseId, c.reason);
     case "remove-document":
       return api.removeDocument(caseId, c.document.id);
+    case "assign-providers":
+      return api.assignProviders(caseId, c.providerIds);
+    case "accept":
+      return api.respondToAssignment(caseId, true, null);
+    case "decline":
+      return api.respondToAssignment(caseId, false, c.reason);
+    case "start-review":
+      return api.startReview(caseId);
+    case "request-documents":
+      return api.requestDocuments(caseId, c.note);
+    case "return":
+      return api.returnCase(caseId, c.reason);
+    case "resolve-return":
+      return api.resolveReturn(caseId, c.issueId);
+    case "final-summary":
+      return api.submitFinalSummary(caseId, c.summary);
   }
 }
 
@@ -90,6 +128,14 @@ const SUCCESS: Record<CaseCommand["kind"], string> = {
   reject: "The case was rejected.",
   cancel: "The case was cancelled.",
   "remove-document": "The document was removed.",
+  "assign-providers": "The providers were assigned.",
+  accept: "You accepted the case.",
+  decline: "You declined the case; it is no longer on your list.",
+  "start-review": "Your review has started.",
+  "request-documents": "The requester was asked for the documents.",
+  return: "The case was returned with your issue.",
+  "resolve-return": "The return issue was resolved.",
+  "final-summary": "The final summary was submitted; the case is completed.",
 };
 
 const FAILURE: Record<CaseCommand["kind"], string> = {
@@ -98,9 +144,26 @@ const FAILURE: Record<CaseCommand["kind"], string> = {
   reject: "Could not reject the case",
   cancel: "Could not cancel the case",
   "remove-document": "Could not remove the document",
+  "assign-providers": "Could not assign the providers",
+  accept: "Could not accept the case",
+  decline: "Could not decline the case",
+  "start-review": "Could not start the review",
+  "request-documents": "Could not request the documents",
+  return: "Could not return the case",
+  "resolve-return": "Could not resolve the return issue",
+  "final-summary": "Could not submit the final summary",
 };
 
-type Modal = "assign" | "reject" | "cancel" | null;
+type Modal =
+  | "assign"
+  | "reject"
+  | "cancel"
+  | "assign-providers"
+  | "decline"
+  | "return"
+  | "request-documents"
+  | "final-summary"
+  | null;
 
 function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: UserSummary; catalog: Catalog | undefined }) {
   const client = useQueryClient();
@@ -110,7 +173,14 @@ function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: U
     mutationFn: (c: CaseCommand) => runCommand(detail.id, c),
     onSuccess: async (updated, c) => {
       setModal(null);
-      await caseChanged(client, updated);
+      if (updated) {
+        await caseChanged(client, updated);
+      } else {
+        // Declined: the case has left this user's desk.
+        navigate({ name: "cases" });
+        client.removeQueries({ queryKey: queryKeys.case(detail.id) });
+        await client.invalidateQueries({ queryKey: queryKeys.cases });
+      }
       notifySuccess(SUCCESS[c.kind]);
     },
     onError: (error, c) => notifyError(error, FAILURE[c.kind]),
@@ -124,6 +194,13 @@ function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: U
 
   const present = (kind: Parameters<typeof presentAction>[1]) => presentAction(detail.actions, kind);
   const editDraft = present("update_draft");
+  const pending = (kind: CaseCommand["kind"]) => command.isPending && command.variables.kind === kind;
+  const respond = present("respond_to_assignment");
+  const submitOpinion = present("submit_opinion");
+  const mine = detail.assignments.find((a) => a.provider.id === user.id);
+  // The opinion form is open while the provider may submit, and while their review waits
+  // on a return (they keep writing the draft meanwhile).
+  const writing = submitOpinion.visible && (submitOpinion.enabled || mine?.status === "returned");
 
   return (
     <Stack gap="lg">
@@ -170,6 +247,69 @@ function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: U
             Reject case
           </ActionButton>
           <ActionButton
+            presentation={present("assign_providers")}
+            onClick={() => open("assign-providers")}
+            data-testid="action-assign-providers"
+          >
+            {detail.assignments.length === 0 ? "Assign providers" : "Add providers"}
+          </ActionButton>
+          <ActionButton
+            presentation={respond}
+            onClick={() => command.mutate({ kind: "accept" })}
+            loading={pending("accept")}
+            data-testid="action-accept-assignment"
+          >
+            Accept
+          </ActionButton>
+          {respond.visible &&
+            (respond.enabled ? (
+              <Button variant="default" color="red" onClick={() => open("decline")} data-testid="action-decline-assignment">
+                Decline
+              </Button>
+            ) : (
+              // The reason is already under "Accept": the same action refused for the same reason.
+              <Button variant="default" disabled data-reason={respond.reason} data-testid="action-decline-assignment">
+                Decline
+              </Button>
+            ))}
+          <ActionButton
+            presentation={present("start_review")}
+            onClick={() => command.mutate({ kind: "start-review" })}
+            loading={pending("start-review")}
+            data-testid="action-start-review"
+          >
+            Start review
+          </ActionButton>
+          <ActionButton
+            presentation={present("request_documents")}
+            variant="light"
+            onClick={() => open("request-documents")}
+            data-testid="action-request-documents"
+          >
+            Request documents
+          </ActionButton>
+          <ActionButton
+            presentation={present("return_case")}
+            variant="light"
+            color="orange"
+            onClick={() => open("return")}
+            data-testid="action-return-case"
+          >
+            Return case
+          </ActionButton>
+          {!writing && (
+            <ActionButton presentation={submitOpinion} onClick={() => {}} data-testid="action-submit-opinion">
+              Submit opinion
+            </ActionButton>
+          )}
+          <ActionButton
+            presentation={present("submit_final_summary")}
+            onClick={() => open("final-summary")}
+            data-testid="action-submit-final-summary"
+          >
+            Submit final summary
+          </ActionButton>
+          <ActionButton
             presentation={present("cancel")}
             color="red"
             variant="default"
@@ -180,6 +320,15 @@ function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: U
           </ActionButton>
         </Group>
       </Group>
+
+      {respond.visible && respond.enabled && (
+        <Alert color="blue" title="You are asked to review this case" data-testid="respond-prompt">
+          Read the question and the records, then accept or decline. Declining needs a reason; the coordinator will
+          choose another specialist.
+        </Alert>
+      )}
+
+      <PayNow detail={detail} user={user} />
 
       {detail.status === "cancelled" && detail.cancelReason && (
         <Alert color="gray" title="Cancelled" data-testid="case-cancel-reason">
@@ -201,6 +350,18 @@ function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: U
       ) : (
         <CaseFacts detail={detail} catalog={catalog} />
       )}
+
+      <FinalSummaryPanel detail={detail} />
+      <AssignmentsPanel detail={detail} assign={present("assign_providers")} onAssign={() => open("assign-providers")} />
+      <RequestedDocuments detail={detail} add={present("add_document")} />
+      <ReturnIssuesPanel
+        detail={detail}
+        resolve={present("resolve_return")}
+        resolving={command.isPending && command.variables.kind === "resolve-return" ? command.variables.issueId : null}
+        onResolve={(issueId) => command.mutate({ kind: "resolve-return", issueId })}
+      />
+      {writing && <OpinionForm detail={detail} submit={submitOpinion} />}
+      <OpinionsPanel detail={detail} />
 
       <CaseDocuments
         detail={detail}
@@ -256,7 +417,92 @@ function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: U
         onConfirm={(reason) => command.mutate({ kind: "cancel", reason })}
         onClose={() => setModal(null)}
       />
+      <AssignProvidersModal
+        opened={modal === "assign-providers"}
+        detail={detail}
+        loading={command.isPending}
+        error={modalError("assign-providers")}
+        onConfirm={(providerIds) => command.mutate({ kind: "assign-providers", providerIds })}
+        onClose={() => setModal(null)}
+      />
+      <ReasonModal
+        opened={modal === "decline"}
+        title="Decline the case"
+        description="The coordinator sees your reason and chooses another specialist. The case leaves your list."
+        label="Reason for declining"
+        required
+        confirmLabel="Decline"
+        confirmColor="red"
+        loading={command.isPending}
+        error={modalError("decline")}
+        onConfirm={(reason) => command.mutate({ kind: "decline", reason: reason ?? "" })}
+        onClose={() => setModal(null)}
+      />
+      <ReasonModal
+        opened={modal === "return"}
+        title="Return the case"
+        description="Your review waits until the issue is resolved. To ask the requester for documents, use Request documents instead: your review continues."
+        label="What is wrong"
+        required
+        confirmLabel="Return case"
+        confirmColor="orange"
+        loading={command.isPending}
+        error={modalError("return")}
+        onConfirm={(reason) => command.mutate({ kind: "return", reason: reason ?? "" })}
+        onClose={() => setModal(null)}
+      />
+      <TextModal
+        opened={modal === "request-documents"}
+        title="Request documents"
+        description="The requester is asked to upload them; you are told when they arrive."
+        label="Which documents do you need?"
+        requiredMessage="Say which documents you need"
+        maxLength={LIMITS.reason}
+        field="note"
+        confirmLabel="Request"
+        loading={command.isPending}
+        error={modalError("request-documents")}
+        minRows={3}
+        testId="request-note"
+        onConfirm={(note) => command.mutate({ kind: "request-documents", note })}
+        onClose={() => setModal(null)}
+      />
+      <TextModal
+        opened={modal === "final-summary"}
+        title="Final summary"
+        description="Summarise the specialists' opinions for the requester. Submitting completes the case."
+        label="Final summary"
+        requiredMessage="The final summary is required"
+        maxLength={LIMITS.longText}
+        field="summary"
+        confirmLabel="Submit and complete"
+        loading={command.isPending}
+        error={modalError("final-summary")}
+        minRows={8}
+        testId="final-summary"
+        onConfirm={(summary) => command.mutate({ kind: "final-summary", summary })}
+        onClose={() => setModal(null)}
+      />
     </Stack>
+  );
+}
+
+/** Open document requests, and the requester's upload that answers them. */
+function RequestedDocuments({ detail, add }: { detail: CaseDetail; add: ActionPresentation }) {
+  const client = useQueryClient();
+  const staging = useDocumentStaging(async (item) => {
+    const updated = await api.addDocument(detail.id, toDocumentInput(item));
+    await caseChanged(client, updated);
+    notifySuccess(`"${item.name}" was added; the specialists are told.`);
+  });
+  return (
+    <DocumentRequestsPanel
+      detail={detail}
+      add={add}
+      uploadError={staging.error}
+      uploading={staging.busy}
+      onFiles={(files) => void staging.stageFiles(files)}
+    />
   );
 }
 
@@ -444,6 +690,7 @@ const AUTO_KIND = "";
 function CaseDocuments({ detail, add, remove, removing, onRemove }: DocumentsProps) {
   const client = useQueryClient();
   const [kind, setKind] = useState<DocumentKind | typeof AUTO_KIND>(AUTO_KIND);
+  const answering = detail.documentRequests.some((r) => r.open);
   const staging = useDocumentStaging(async (item) => {
     const updated = await api.addDocument(detail.id, toDocumentInput({ ...item, kind: kind === AUTO_KIND ? item.kind : kind }));
     await caseChanged(client, updated);
@@ -519,7 +766,12 @@ function CaseDocuments({ detail, add, remove, removing, onRemove }: DocumentsPro
           Adding documents: {add.reason}
         </Text>
       )}
-      {add.visible && add.enabled && (
+      {add.visible && add.enabled && answering && (
+        <Text size="sm" c="dimmed" mt="sm" data-testid="add-document-answering">
+          Upload the requested documents under Document requests.
+        </Text>
+      )}
+      {add.visible && add.enabled && !answering && (
         <Group align="flex-start" mt="sm" gap="md">
           <NativeSelect
             label="Kind"

@@ -12,6 +12,7 @@ const standalone: SyncStatus = {
   serverUrl: null,
   signedIn: false,
   online: false,
+  live: false,
   pending: 0,
   lastSyncAt: null,
   needsAttention: 0,
@@ -62,5 +63,25 @@ describe("ServerPage", () => {
     await userEvent.type(screen.getByTestId("server-password"), "pw");
     await userEvent.click(screen.getByTestId("server-sign-in"));
     await waitFor(() => expect(screen.getByTestId("server-error")).toHaveTextContent("The server cannot be reached."));
+  });
+
+  it("goes back to standalone only when the core agrees, and says why not", async () => {
+    let pending = 2;
+    routeInvoke({
+      sync_status: () => ({ ...standalone, serverUrl: "https://so.example.org", signedIn: true, online: true, pending }),
+      disconnect_server: () => {
+        if (pending > 0) fail("conflict", "Some of your work has not reached the server yet; sync before working standalone.");
+        return null;
+      },
+    });
+    renderWithProviders(<ServerPage />);
+    await userEvent.click(await screen.findByTestId("server-disconnect"));
+    await userEvent.click(screen.getByTestId("server-disconnect-confirm"));
+    await waitFor(() => expect(screen.getByTestId("server-error")).toHaveTextContent("sync before working standalone"));
+
+    pending = 0;
+    await userEvent.click(screen.getByTestId("server-disconnect-confirm"));
+    await waitFor(() => expect(callsOf("disconnect_server")).toHaveLength(2));
+    expect(window.location.hash).toBe("#/cases");
   });
 });

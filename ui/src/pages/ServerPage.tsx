@@ -1,6 +1,6 @@
-import { Alert, Anchor, Button, Container, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Container, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, fieldKey, normaliseError } from "../api/client";
 import { queryKeys, userChanged, useSyncStatus } from "../api/queries";
@@ -100,6 +100,48 @@ function SignInForm() {
   );
 }
 
+/** Back to working on this computer alone: refused while work waits to be sent. */
+function LeaveServer() {
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const leave = useMutation({
+    mutationFn: api.disconnectServer,
+    onSuccess: () => {
+      navigate(DEFAULT_ROUTE);
+      userChanged(client, null);
+    },
+  });
+  const problem = leave.error ? normaliseError(leave.error) : null;
+  if (!confirming) {
+    return (
+      <Button variant="default" onClick={() => setConfirming(true)} data-testid="server-disconnect">
+        Work standalone…
+      </Button>
+    );
+  }
+  return (
+    <Stack gap="sm">
+      <Text>
+        This computer leaves the server: the server&apos;s cases are removed from it (they stay on the server) and the
+        demo data comes back. Work not yet sent is never dropped — you will be asked to sync first.
+      </Text>
+      {problem && (
+        <Alert color="red" title={errorTitle(problem.code)} data-testid="server-error">
+          {problem.message}
+        </Alert>
+      )}
+      <Group gap="sm">
+        <Button color="red" onClick={() => leave.mutate()} loading={leave.isPending} data-testid="server-disconnect-confirm">
+          Leave the server
+        </Button>
+        <Button variant="default" onClick={() => setConfirming(false)}>
+          Stay connected
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
 /** Server settings: connect this desktop to a central server, then sign in to it. */
 export function ServerPage({ standalonePage = false }: { standalonePage?: boolean }) {
   const status = useSyncStatus();
@@ -123,6 +165,11 @@ export function ServerPage({ standalonePage = false }: { standalonePage?: boolea
           ) : (
             <SignInForm />
           )}
+        </Paper>
+      )}
+      {serverUrl !== null && (
+        <Paper withBorder p="md" radius="md">
+          <LeaveServer />
         </Paper>
       )}
       {standalonePage && serverUrl === null && (

@@ -141,6 +141,13 @@ export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
     actions: [],
     cancelReason: null,
     rejectReason: null,
+    assignments: [],
+    opinions: [],
+    documentRequests: [],
+    returnIssues: [],
+    finalSummary: null,
+    completedAt: null,
+    eligibleProviders: [],
     ...overrides,
   };
 }

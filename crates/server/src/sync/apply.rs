@@ -1,18 +1,27 @@
-//! The server as the authority: one pushed command decided by the `domain` rules on the
-//! authoritative state, and its events applied — inside the push's transaction.
+//! The server as the authority: pushed commands decided by the `domain` rules on the
+//! authoritative state, and their events applied — inside the push's transaction.
+//!
+//! A push is decided as a [`Batch`]: the aggregates its commands name are read once, every
+//! command is decided in memory in order (each one sees what the earlier ones did), and the
+//! result is written with a few multi-row statements. The outcome is exactly that of
+//! deciding and writing the commands one by one — the push lock keeps everyone else out —
+//! at a handful of database round trips per push instead of several per command.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Utc};
 use domain::{
-    decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseView, Catalog, Command,
-    CommandId, Refusal, RefusalCode,
+    decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseId, CaseView, Catalog,
+    Command, CommandId, Patient, PatientId, Refusal, RefusalCode, UserId,
 };
 use protocol::{Event, Outcome, SequencedEvent};
 use sqlx::PgConnection;
 
-use super::db;
+use super::db::{self, Access, NewEvent, NewTimelineLine};
 
-/// Decides `command` as `actor` at `now`. A refusal writes nothing; an acceptance appends
-/// the events to the log and updates the aggregates, timeline and access lists.
+/// Decides one `command` as `actor` at `now` and writes what it changed: a [`Batch`] of one.
+/// The caller holds the push lock (`db::lock_log`) and records the command's answer.
 pub async fn apply(
     conn: &mut PgConnection,
     catalog: &Catalog,
@@ -21,60 +30,38 @@ pub async fn apply(
     command: &Command,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Outcome> {
-    let decided = match command {
-        Command::Patient(c) => {
-            let existing = db::get_patient(conn, c.patient_id()).await?;
-            decide_patient(existing.as_ref(), actor, c, now).map(Decided::Patient)
-        }
-        Command::Case(c) => decide(conn, catalog, actor, c, now).await?,
-    };
-    let decided = match decided {
-        Ok(d) => d,
-        Err(refusal) => return Ok(Outcome::Refused { refusal }),
-    };
-    let mut events = Vec::new();
-    match decided {
-        Decided::Patient(list) => {
-            for event in list {
-                let patient = event.evolve();
-                let wire = Event::Patient {
-                    patient_id: patient.id,
-                    event,
-                };
-                let seq = db::append_event(conn, command_id, now, actor, &wire).await?;
-                db::save_patient(conn, &patient, seq).await?;
-                events.push(sequenced(seq, now, actor, wire));
-            }
-        }
-        Decided::Case { before, list } => {
-            let mut state = before.map(|b| *b);
-            let mut lines = Vec::new();
-            let mut last = 0;
-            for event in list {
-                state = event.evolve(state, now, actor);
-                let Some(case_id) = state.as_ref().map(|c| c.id) else {
-                    return Err(sqlx::Error::Protocol(
-                        "an event did not fold into a case".into(),
-                    ));
-                };
-                if let Some(line) = event.timeline_line(catalog) {
-                    lines.push(line);
-                }
-                let wire = Event::Case { case_id, event };
-                last = db::append_event(conn, command_id, now, actor, &wire).await?;
-                events.push(sequenced(last, now, actor, wire));
-            }
-            let Some(case) = state else {
-                return Err(sqlx::Error::Protocol("a command produced no case".into()));
-            };
-            db::save_case(conn, &case, last).await?;
-            for line in &lines {
-                db::append_timeline(conn, case.id, last, now, actor, line, command_id).await?;
-            }
-            db::update_access(conn, case.id, &domain::decide::viewers(&case), last).await?;
-        }
-    }
-    Ok(Outcome::Accepted { events })
+    let mut batch = Batch::load(conn, catalog, actor, now, [command]).await?;
+    let outcome = batch.decide(conn, command_id, command).await?;
+    batch.save(conn).await?;
+    Ok(outcome)
+}
+
+/// The authoritative state a push works on, and what its accepted commands changed, until
+/// [`Batch::save`] writes it. Only valid under the push lock: nobody else may change the
+/// aggregates, the log or the counters meanwhile.
+pub struct Batch<'a> {
+    catalog: &'a Catalog,
+    actor: Actor,
+    now: DateTime<Utc>,
+    /// Every patient and case looked at so far; `None`: it does not exist (yet).
+    patients: HashMap<PatientId, Option<Patient>>,
+    cases: HashMap<CaseId, Option<Case>>,
+    /// `case_access` rows of the cases looked at so far.
+    access: HashMap<CaseId, BTreeMap<UserId, Access>>,
+    /// Stored content sizes by hash, asked once per push.
+    blobs: HashMap<String, Option<i64>>,
+    /// The last event number handed out (`counters('events')`), and its value when loaded.
+    seq: i64,
+    loaded_seq: i64,
+    /// Case-reference counters a new case needed: name -> (value now, value when loaded).
+    references: BTreeMap<String, (i64, i64)>,
+    // What to write: the changed aggregates with their latest event, the log, the
+    // timelines and the access rows.
+    changed_patients: BTreeMap<PatientId, i64>,
+    changed_cases: BTreeMap<CaseId, i64>,
+    changed_access: BTreeSet<(CaseId, UserId)>,
+    events: Vec<NewEvent>,
+    timeline: Vec<NewTimelineLine>,
 }
 
 enum Decided {
@@ -85,49 +72,308 @@ enum Decided {
     },
 }
 
-async fn decide(
-    conn: &mut PgConnection,
-    catalog: &Catalog,
-    actor: Actor,
-    command: &CaseCommand,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Result<Decided, Refusal>> {
-    let case = db::get_case(conn, command.case_id()).await?;
-    let patient = match command.patient_id() {
-        Some(id) => db::get_patient(conn, id).await?,
-        None => None,
-    };
-    let view = CaseView {
-        case: case.as_ref(),
-        patient: patient.as_ref(),
-        catalog,
-    };
-    let mut list = match decide_case(view, actor, command, now) {
-        Ok(list) => list,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    // The content must be on the server before a document may point at it.
-    for doc in command.documents() {
-        if db::blob_size(conn, &doc.sha256).await? != Some(i64::from(doc.size_bytes)) {
-            return Ok(Err(Refusal::field(
-                RefusalCode::InvalidInput,
-                "documents",
-                format!(
-                    "The content of \u{201c}{}\u{201d} has not been uploaded.",
-                    doc.name
-                ),
-            )));
+impl<'a> Batch<'a> {
+    /// Reads, in a few queries, everything `commands` will look at: their patients and
+    /// cases, those cases' access rows, and the event counter. (Anything a command looks
+    /// at that was not named here is read when it is needed.)
+    pub async fn load<'c>(
+        conn: &mut PgConnection,
+        catalog: &'a Catalog,
+        actor: Actor,
+        now: DateTime<Utc>,
+        commands: impl IntoIterator<Item = &'c Command>,
+    ) -> sqlx::Result<Batch<'a>> {
+        let mut patient_ids = BTreeSet::new();
+        let mut case_ids = BTreeSet::new();
+        for command in commands {
+            match command {
+                Command::Patient(c) => {
+                    patient_ids.insert(c.patient_id());
+                }
+                Command::Case(c) => {
+                    case_ids.insert(c.case_id());
+                    patient_ids.extend(c.patient_id());
+                }
+            }
+        }
+        let patient_ids: Vec<PatientId> = patient_ids.into_iter().collect();
+        let case_ids: Vec<CaseId> = case_ids.into_iter().collect();
+        let seq = db::current(conn, "events").await?;
+        let mut batch = Batch {
+            catalog,
+            actor,
+            now,
+            patients: patient_ids.iter().map(|id| (*id, None)).collect(),
+            cases: case_ids.iter().map(|id| (*id, None)).collect(),
+            access: case_ids.iter().map(|id| (*id, BTreeMap::new())).collect(),
+            blobs: HashMap::new(),
+            seq,
+            loaded_seq: seq,
+            references: BTreeMap::new(),
+            changed_patients: BTreeMap::new(),
+            changed_cases: BTreeMap::new(),
+            changed_access: BTreeSet::new(),
+            events: Vec::new(),
+            timeline: Vec::new(),
+        };
+        for patient in db::get_patients(conn, &patient_ids).await? {
+            batch.patients.insert(patient.id, Some(patient));
+        }
+        for case in db::get_cases(conn, &case_ids).await? {
+            batch.cases.insert(case.id, Some(case));
+        }
+        for (case_id, user, access) in db::case_access(conn, &case_ids).await? {
+            batch
+                .access
+                .entry(case_id)
+                .or_default()
+                .insert(user, access);
+        }
+        Ok(batch)
+    }
+
+    /// Decides `command` on the state as the batch's earlier commands left it. A refusal
+    /// changes nothing; an acceptance numbers its events and applies them in memory.
+    pub async fn decide(
+        &mut self,
+        conn: &mut PgConnection,
+        command_id: CommandId,
+        command: &Command,
+    ) -> sqlx::Result<Outcome> {
+        let decided = match command {
+            Command::Patient(c) => {
+                self.look_at_patient(conn, c.patient_id()).await?;
+                let existing = self.patient(c.patient_id());
+                decide_patient(existing, self.actor, c, self.now).map(Decided::Patient)
+            }
+            Command::Case(c) => self.decide_case(conn, c).await?,
+        };
+        let decided = match decided {
+            Ok(d) => d,
+            Err(refusal) => return Ok(Outcome::Refused { refusal }),
+        };
+        let (now, actor) = (self.now, self.actor);
+        let mut events = Vec::new();
+        match decided {
+            Decided::Patient(list) => {
+                for event in list {
+                    let patient = event.evolve();
+                    let wire = Event::Patient {
+                        patient_id: patient.id,
+                        event,
+                    };
+                    let seq = self.append(command_id, &wire);
+                    self.changed_patients.insert(patient.id, seq);
+                    self.patients.insert(patient.id, Some(patient));
+                    events.push(sequenced(seq, now, actor, wire));
+                }
+            }
+            Decided::Case { before, list } => {
+                let mut state = before.map(|b| *b);
+                let mut lines = Vec::new();
+                let mut last = 0;
+                for event in list {
+                    state = event.evolve(state, now, actor);
+                    let Some(case_id) = state.as_ref().map(|c| c.id) else {
+                        return Err(sqlx::Error::Protocol(
+                            "an event did not fold into a case".into(),
+                        ));
+                    };
+                    if let Some(line) = event.timeline_line(self.catalog) {
+                        lines.push(line);
+                    }
+                    let wire = Event::Case { case_id, event };
+                    last = self.append(command_id, &wire);
+                    events.push(sequenced(last, now, actor, wire));
+                }
+                let Some(case) = state else {
+                    return Err(sqlx::Error::Protocol("a command produced no case".into()));
+                };
+                self.timeline
+                    .extend(lines.into_iter().map(|line| NewTimelineLine {
+                        case_id: case.id,
+                        seq: last,
+                        command_id,
+                        line,
+                    }));
+                self.look_at_access(conn, case.id).await?;
+                let viewers = domain::decide::viewers(&case);
+                let rows = self.access.entry(case.id).or_default();
+                for user in update_access(rows, &viewers, last) {
+                    self.changed_access.insert((case.id, user));
+                }
+                self.changed_cases.insert(case.id, last);
+                self.cases.insert(case.id, Some(case));
+            }
+        }
+        Ok(Outcome::Accepted { events })
+    }
+
+    /// Writes everything the accepted commands changed, in a few statements (in the order
+    /// the foreign keys need: patients, cases, then what points at cases).
+    pub async fn save(self, conn: &mut PgConnection) -> db::Db {
+        let patients: Vec<(&Patient, i64)> = self
+            .changed_patients
+            .iter()
+            .filter_map(|(id, seq)| Some((self.patients.get(id)?.as_ref()?, *seq)))
+            .collect();
+        db::save_patients(conn, &patients).await?;
+        let cases: Vec<(&Case, i64)> = self
+            .changed_cases
+            .iter()
+            .filter_map(|(id, seq)| Some((self.cases.get(id)?.as_ref()?, *seq)))
+            .collect();
+        db::save_cases(conn, &cases).await?;
+        db::append_events(conn, self.now, self.actor, &self.events).await?;
+        db::append_timeline(conn, self.now, self.actor, &self.timeline).await?;
+        let access: Vec<(CaseId, UserId, Access)> = self
+            .changed_access
+            .iter()
+            .filter_map(|(case, user)| Some((*case, *user, *self.access.get(case)?.get(user)?)))
+            .collect();
+        db::save_access(conn, &access).await?;
+        let mut counters = Vec::new();
+        if self.seq != self.loaded_seq {
+            counters.push(("events", self.seq));
+        }
+        for (name, (value, loaded)) in &self.references {
+            if value != loaded {
+                counters.push((name.as_str(), *value));
+            }
+        }
+        db::set_counters(conn, &counters).await
+    }
+
+    async fn decide_case(
+        &mut self,
+        conn: &mut PgConnection,
+        command: &CaseCommand,
+    ) -> sqlx::Result<Result<Decided, Refusal>> {
+        let case_id = command.case_id();
+        self.look_at_case(conn, case_id).await?;
+        if let Some(id) = command.patient_id() {
+            self.look_at_patient(conn, id).await?;
+        }
+        let case = self.cases.get(&case_id).and_then(Option::as_ref);
+        let view = CaseView {
+            case,
+            patient: command.patient_id().and_then(|id| self.patient(id)),
+            catalog: self.catalog,
+        };
+        let mut list = match decide_case(view, self.actor, command, self.now) {
+            Ok(list) => list,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let before = case.cloned().map(Box::new);
+        // The content must be on the server before a document may point at it.
+        for doc in command.documents() {
+            if self.blob_size(conn, &doc.sha256).await? != Some(i64::from(doc.size_bytes)) {
+                return Ok(Err(Refusal::field(
+                    RefusalCode::InvalidInput,
+                    "documents",
+                    format!(
+                        "The content of \u{201c}{}\u{201d} has not been uploaded.",
+                        doc.name
+                    ),
+                )));
+            }
+        }
+        if before.is_none() {
+            let year = self.now.year();
+            let n = self.next_reference(conn, year).await?;
+            domain::number_new_case(&mut list, year, n);
+        }
+        Ok(Ok(Decided::Case { before, list }))
+    }
+
+    fn patient(&self, id: PatientId) -> Option<&Patient> {
+        self.patients.get(&id).and_then(Option::as_ref)
+    }
+
+    async fn look_at_patient(&mut self, conn: &mut PgConnection, id: PatientId) -> db::Db {
+        if let Entry::Vacant(slot) = self.patients.entry(id) {
+            slot.insert(db::get_patients(conn, &[id]).await?.pop());
+        }
+        Ok(())
+    }
+
+    async fn look_at_case(&mut self, conn: &mut PgConnection, id: CaseId) -> db::Db {
+        if let Entry::Vacant(slot) = self.cases.entry(id) {
+            slot.insert(db::get_cases(conn, &[id]).await?.pop());
+        }
+        Ok(())
+    }
+
+    async fn look_at_access(&mut self, conn: &mut PgConnection, id: CaseId) -> db::Db {
+        if let Entry::Vacant(slot) = self.access.entry(id) {
+            let rows = db::case_access(conn, &[id]).await?;
+            slot.insert(rows.into_iter().map(|(_, user, a)| (user, a)).collect());
+        }
+        Ok(())
+    }
+
+    async fn blob_size(
+        &mut self,
+        conn: &mut PgConnection,
+        sha256: &str,
+    ) -> sqlx::Result<Option<i64>> {
+        if let Some(size) = self.blobs.get(sha256) {
+            return Ok(*size);
+        }
+        let size = db::blob_size(conn, sha256).await?;
+        self.blobs.insert(sha256.to_string(), size);
+        Ok(size)
+    }
+
+    /// The next case reference number of `year` (gap-free: only accepted new cases take one).
+    async fn next_reference(&mut self, conn: &mut PgConnection, year: i32) -> sqlx::Result<i64> {
+        let name = domain::case_reference_counter(year);
+        if !self.references.contains_key(&name) {
+            let value = db::current(conn, &name).await?;
+            self.references.insert(name.clone(), (value, value));
+        }
+        let counter = self.references.entry(name).or_insert((0, 0));
+        counter.0 += 1;
+        Ok(counter.0)
+    }
+
+    /// Hands out the next event number and queues the event for the log.
+    fn append(&mut self, command_id: CommandId, event: &Event) -> i64 {
+        self.seq += 1;
+        self.events.push(NewEvent {
+            seq: self.seq,
+            command_id,
+            event: event.clone(),
+        });
+        self.seq
+    }
+}
+
+/// Brings a case's access rows in line with who may see it after event `seq`: those who
+/// lost it are marked (their next pull drops the case), new viewers are granted. Returns
+/// the users whose rows changed.
+fn update_access(
+    rows: &mut BTreeMap<UserId, Access>,
+    viewers: &BTreeSet<UserId>,
+    seq: i64,
+) -> Vec<UserId> {
+    let mut changed = Vec::new();
+    for (user, access) in rows.iter_mut() {
+        if access.granted && !viewers.contains(user) {
+            *access = Access {
+                granted: false,
+                seq,
+            };
+            changed.push(*user);
         }
     }
-    if case.is_none() {
-        let year = now.year();
-        let n = db::next(conn, &domain::case_reference_counter(year)).await?;
-        domain::number_new_case(&mut list, year, n);
+    for viewer in viewers {
+        if !rows.get(viewer).is_some_and(|a| a.granted) {
+            rows.insert(*viewer, Access { granted: true, seq });
+            changed.push(*viewer);
+        }
     }
-    Ok(Ok(Decided::Case {
-        before: case.map(Box::new),
-        list,
-    }))
+    changed
 }
 
 fn sequenced(seq: i64, at: DateTime<Utc>, actor: Actor, event: Event) -> SequencedEvent {

@@ -1,14 +1,15 @@
 //! The authoritative state's queries (PostgreSQL). Nothing else in the sync module
 //! writes SQL; nothing here decides anything.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use domain::{
     Actor, Case, CaseId, Catalog, CommandId, DiseaseCategory, Patient, PatientId, ReviewType, Role,
     Specialty, TimelineLabel, User, UserId,
 };
-use protocol::{CaseSnapshot, Outcome, TimelineLine};
+use protocol::{Outcome, TimelineLine};
+use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
@@ -20,10 +21,6 @@ fn corrupt(e: impl std::fmt::Display) -> sqlx::Error {
 
 fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> sqlx::Result<T> {
     serde_json::from_value(value).map_err(corrupt)
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> sqlx::Result<serde_json::Value> {
-    serde_json::to_value(value).map_err(corrupt)
 }
 
 fn role(text: &str) -> sqlx::Result<Role> {
@@ -212,18 +209,65 @@ pub async fn config_changed(conn: &mut PgConnection) -> Db {
     Ok(())
 }
 
-pub async fn command_outcome(
+/// The first answers to any of `ids` already answered, with who gave each command.
+pub async fn command_outcomes(
     conn: &mut PgConnection,
-    command_id: CommandId,
-) -> sqlx::Result<Option<(UserId, Outcome)>> {
-    let row = sqlx::query("SELECT user_id, outcome FROM commands WHERE command_id = $1")
-        .bind(command_id.as_uuid())
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| Ok((UserId(r.get("user_id")), from_json(r.get("outcome"))?)))
-        .transpose()
+    ids: &[CommandId],
+) -> sqlx::Result<HashMap<CommandId, (UserId, Outcome)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<Uuid> = ids.iter().map(CommandId::as_uuid).collect();
+    let rows =
+        sqlx::query("SELECT command_id, user_id, outcome FROM commands WHERE command_id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.into_iter()
+        .map(|r| {
+            let Json(outcome) = r.try_get("outcome")?;
+            let answer = (UserId(r.get("user_id")), outcome);
+            Ok((CommandId(r.get("command_id")), answer))
+        })
+        .collect()
 }
 
+/// Stores `commands` with their answers, given by `actor`, in one statement.
+pub async fn record_commands(
+    conn: &mut PgConnection,
+    actor: Actor,
+    received_at: DateTime<Utc>,
+    commands: &[(&protocol::PushedCommand, &Outcome)],
+) -> Db {
+    if commands.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = commands
+        .iter()
+        .map(|(p, _)| p.command_id.as_uuid())
+        .collect();
+    let issued: Vec<DateTime<Utc>> = commands.iter().map(|(p, _)| p.issued_at).collect();
+    let bodies: Vec<Json<&domain::Command>> =
+        commands.iter().map(|(p, _)| Json(&p.command)).collect();
+    let outcomes: Vec<Json<&Outcome>> = commands.iter().map(|(_, o)| Json(*o)).collect();
+    sqlx::query(
+        "INSERT INTO commands (command_id, user_id, issued_at, received_at, command, outcome)
+         SELECT c.command_id, $2, c.issued_at, $3, c.command, c.outcome
+         FROM UNNEST($1::uuid[], $4::timestamptz[], $5::jsonb[], $6::jsonb[])
+           AS c (command_id, issued_at, command, outcome)",
+    )
+    .bind(&ids)
+    .bind(actor.id.as_uuid())
+    .bind(received_at)
+    .bind(&issued)
+    .bind(&bodies)
+    .bind(&outcomes)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Stores one command with its answer (`record_commands` of one).
 pub async fn record_command(
     conn: &mut PgConnection,
     actor: Actor,
@@ -231,171 +275,288 @@ pub async fn record_command(
     received_at: DateTime<Utc>,
     outcome: &Outcome,
 ) -> Db {
-    sqlx::query(
-        "INSERT INTO commands (command_id, user_id, issued_at, received_at, command, outcome)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(pushed.command_id.as_uuid())
-    .bind(actor.id.as_uuid())
-    .bind(pushed.issued_at)
-    .bind(received_at)
-    .bind(to_json(&pushed.command)?)
-    .bind(to_json(outcome)?)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    record_commands(conn, actor, received_at, &[(pushed, outcome)]).await
 }
 
-/// Appends an event to the global log and returns its sequence number.
-pub async fn append_event(
+/// An event for the global log; its `seq` was handed out under the push lock.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub seq: i64,
+    pub command_id: CommandId,
+    pub event: protocol::Event,
+}
+
+/// Appends `events`, all given by `actor` at `at`, to the global log in one statement.
+pub async fn append_events(
     conn: &mut PgConnection,
-    command_id: CommandId,
     at: DateTime<Utc>,
     actor: Actor,
-    event: &protocol::Event,
-) -> sqlx::Result<i64> {
-    let seq = next(conn, "events").await?;
-    let (aggregate, id) = match event {
-        protocol::Event::Case { case_id, .. } => ("case", case_id.as_uuid()),
-        protocol::Event::Patient { patient_id, .. } => ("patient", patient_id.as_uuid()),
-    };
+    events: &[NewEvent],
+) -> Db {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut seqs = Vec::with_capacity(events.len());
+    let mut command_ids = Vec::with_capacity(events.len());
+    let mut aggregates = Vec::with_capacity(events.len());
+    let mut aggregate_ids = Vec::with_capacity(events.len());
+    let mut bodies = Vec::with_capacity(events.len());
+    for e in events {
+        let (aggregate, id) = match &e.event {
+            protocol::Event::Case { case_id, .. } => ("case", case_id.as_uuid()),
+            protocol::Event::Patient { patient_id, .. } => ("patient", patient_id.as_uuid()),
+        };
+        seqs.push(e.seq);
+        command_ids.push(e.command_id.as_uuid());
+        aggregates.push(aggregate);
+        aggregate_ids.push(id);
+        bodies.push(Json(&e.event));
+    }
     sqlx::query(
         "INSERT INTO events (seq, command_id, aggregate, aggregate_id, at, actor_id, actor_role,
            event)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         SELECT e.seq, e.command_id, e.aggregate, e.aggregate_id, $6, $7, $8, e.event
+         FROM UNNEST($1::int8[], $2::uuid[], $3::text[], $4::uuid[], $5::jsonb[])
+           AS e (seq, command_id, aggregate, aggregate_id, event)",
     )
-    .bind(seq)
-    .bind(command_id.as_uuid())
-    .bind(aggregate)
-    .bind(id)
+    .bind(&seqs)
+    .bind(&command_ids)
+    .bind(&aggregates)
+    .bind(&aggregate_ids)
+    .bind(&bodies)
     .bind(at)
     .bind(actor.id.as_uuid())
     .bind(actor.role.as_str())
-    .bind(to_json(event)?)
-    .execute(&mut *conn)
-    .await?;
-    Ok(seq)
-}
-
-pub async fn get_patient(conn: &mut PgConnection, id: PatientId) -> sqlx::Result<Option<Patient>> {
-    let state: Option<serde_json::Value> =
-        sqlx::query_scalar("SELECT state FROM patients WHERE id = $1")
-            .bind(id.as_uuid())
-            .fetch_optional(&mut *conn)
-            .await?;
-    state.map(from_json).transpose()
-}
-
-pub async fn save_patient(conn: &mut PgConnection, p: &Patient, seq: i64) -> Db {
-    sqlx::query(
-        "INSERT INTO patients (id, owner_id, state, seq) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state, seq = excluded.seq",
-    )
-    .bind(p.id.as_uuid())
-    .bind(p.owner_id.as_uuid())
-    .bind(to_json(p)?)
-    .bind(seq)
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-pub async fn get_case(conn: &mut PgConnection, id: CaseId) -> sqlx::Result<Option<Case>> {
-    let state: Option<serde_json::Value> =
-        sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
-            .bind(id.as_uuid())
-            .fetch_optional(&mut *conn)
-            .await?;
-    state.map(from_json).transpose()
+/// Sets counters to the values handed out in memory under the push lock.
+pub async fn set_counters(conn: &mut PgConnection, counters: &[(&str, i64)]) -> Db {
+    if counters.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = counters.iter().map(|(n, _)| *n).collect();
+    let values: Vec<i64> = counters.iter().map(|(_, v)| *v).collect();
+    sqlx::query(
+        "INSERT INTO counters (name, value) SELECT * FROM UNNEST($1::text[], $2::int8[])
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    )
+    .bind(&names)
+    .bind(&values)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
-pub async fn save_case(conn: &mut PgConnection, case: &Case, seq: i64) -> Db {
+/// The patients of `ids` that exist (in no particular order).
+pub async fn get_patients(
+    conn: &mut PgConnection,
+    ids: &[PatientId],
+) -> sqlx::Result<Vec<Patient>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = ids.iter().map(PatientId::as_uuid).collect();
+    let states: Vec<Json<Patient>> =
+        sqlx::query_scalar("SELECT state FROM patients WHERE id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(states.into_iter().map(|Json(p)| p).collect())
+}
+
+/// Writes each patient's state and the number of the latest event that changed it; an id
+/// may appear once.
+pub async fn save_patients(conn: &mut PgConnection, patients: &[(&Patient, i64)]) -> Db {
+    if patients.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = patients.iter().map(|(p, _)| p.id.as_uuid()).collect();
+    let owners: Vec<Uuid> = patients.iter().map(|(p, _)| p.owner_id.as_uuid()).collect();
+    let states: Vec<Json<&Patient>> = patients.iter().map(|(p, _)| Json(*p)).collect();
+    let seqs: Vec<i64> = patients.iter().map(|(_, s)| *s).collect();
+    sqlx::query(
+        "INSERT INTO patients (id, owner_id, state, seq)
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::jsonb[], $4::int8[])
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, seq = excluded.seq",
+    )
+    .bind(&ids)
+    .bind(&owners)
+    .bind(&states)
+    .bind(&seqs)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The cases of `ids` that exist (in no particular order).
+pub async fn get_cases(conn: &mut PgConnection, ids: &[CaseId]) -> sqlx::Result<Vec<Case>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = ids.iter().map(CaseId::as_uuid).collect();
+    let states: Vec<Json<Case>> = sqlx::query_scalar("SELECT state FROM cases WHERE id = ANY($1)")
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(states.into_iter().map(|Json(c)| c).collect())
+}
+
+/// Writes each case's state and the number of the latest event that changed it; an id
+/// may appear once. The patients they name must be saved already.
+pub async fn save_cases(conn: &mut PgConnection, cases: &[(&Case, i64)]) -> Db {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let n = cases.len();
+    let (mut ids, mut references, mut requesters, mut patients) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut coordinators, mut statuses, mut states, mut seqs) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (case, seq) in cases {
+        ids.push(case.id.as_uuid());
+        references.push(case.reference.as_deref());
+        requesters.push(case.requester_id.as_uuid());
+        patients.push(case.patient_id.as_uuid());
+        coordinators.push(case.coordinator().map(|c| c.as_uuid()));
+        statuses.push(case.status.as_str());
+        states.push(Json(*case));
+        seqs.push(*seq);
+    }
     sqlx::query(
         "INSERT INTO cases (id, reference, requester_id, patient_id, coordinator_id, status, state,
            seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[],
+           $6::text[], $7::jsonb[], $8::int8[])
          ON CONFLICT (id) DO UPDATE SET reference = excluded.reference,
            patient_id = excluded.patient_id, coordinator_id = excluded.coordinator_id,
            status = excluded.status, state = excluded.state, seq = excluded.seq",
     )
-    .bind(case.id.as_uuid())
-    .bind(&case.reference)
-    .bind(case.requester_id.as_uuid())
-    .bind(case.patient_id.as_uuid())
-    .bind(case.coordinator().map(|c| c.as_uuid()))
-    .bind(case.status.as_str())
-    .bind(to_json(case)?)
-    .bind(seq)
+    .bind(&ids)
+    .bind(&references)
+    .bind(&requesters)
+    .bind(&patients)
+    .bind(&coordinators)
+    .bind(&statuses)
+    .bind(&states)
+    .bind(&seqs)
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
+/// A line for a case's timeline: `seq` is the last event of the command that wrote it.
+#[derive(Clone, Debug)]
+pub struct NewTimelineLine {
+    pub case_id: CaseId,
+    pub seq: i64,
+    pub command_id: CommandId,
+    pub line: TimelineLabel,
+}
+
+/// Appends `lines`, all written by `actor` at `at`, in one statement and in their order
+/// (a timeline reads in `id` order).
 pub async fn append_timeline(
     conn: &mut PgConnection,
-    case_id: CaseId,
-    seq: i64,
     at: DateTime<Utc>,
     actor: Actor,
-    line: &TimelineLabel,
-    command_id: CommandId,
+    lines: &[NewTimelineLine],
 ) -> Db {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let case_ids: Vec<Uuid> = lines.iter().map(|l| l.case_id.as_uuid()).collect();
+    let seqs: Vec<i64> = lines.iter().map(|l| l.seq).collect();
+    let labels: Vec<&str> = lines.iter().map(|l| l.line.label).collect();
+    let details: Vec<Option<&str>> = lines.iter().map(|l| l.line.detail.as_deref()).collect();
+    let command_ids: Vec<Uuid> = lines.iter().map(|l| l.command_id.as_uuid()).collect();
+    // `ORDER BY n`: rows are inserted, and take their `id`s, in the order given.
     sqlx::query(
         "INSERT INTO timeline (case_id, seq, at, actor_id, actor_role, label, detail, command_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         SELECT t.case_id, t.seq, $6, $7, $8, t.label, t.detail, t.command_id
+         FROM UNNEST($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::uuid[])
+           WITH ORDINALITY AS t (case_id, seq, label, detail, command_id, n)
+         ORDER BY t.n",
     )
-    .bind(case_id.as_uuid())
-    .bind(seq)
+    .bind(&case_ids)
+    .bind(&seqs)
+    .bind(&labels)
+    .bind(&details)
+    .bind(&command_ids)
     .bind(at)
     .bind(actor.id.as_uuid())
     .bind(actor.role.as_str())
-    .bind(line.label)
-    .bind(&line.detail)
-    .bind(command_id.as_uuid())
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-/// Records who (besides admins) may see the case after `seq`: new viewers are granted,
-/// those who lost it are marked so their next pull drops it.
-pub async fn update_access(
+/// One row of `case_access`: whether the user may see the case, and since which event
+/// that holds (granted, or lost).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Access {
+    pub granted: bool,
+    pub seq: i64,
+}
+
+/// The access rows of `cases`.
+pub async fn case_access(
     conn: &mut PgConnection,
-    case_id: CaseId,
-    viewers: &BTreeSet<UserId>,
-    seq: i64,
-) -> Db {
-    let rows: Vec<(Uuid, bool)> =
-        sqlx::query_as("SELECT user_id, granted FROM case_access WHERE case_id = $1")
-            .bind(case_id.as_uuid())
-            .fetch_all(&mut *conn)
-            .await?;
-    for (user, granted) in &rows {
-        if *granted && !viewers.contains(&UserId(*user)) {
-            sqlx::query(
-                "UPDATE case_access SET granted = false, seq = $3 WHERE case_id = $1 AND user_id = $2",
-            )
-            .bind(case_id.as_uuid())
-            .bind(user)
-            .bind(seq)
-            .execute(&mut *conn)
-            .await?;
-        }
+    cases: &[CaseId],
+) -> sqlx::Result<Vec<(CaseId, UserId, Access)>> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
     }
-    for viewer in viewers {
-        let had = rows.iter().any(|(u, g)| *u == viewer.as_uuid() && *g);
-        if !had {
-            sqlx::query(
-                "INSERT INTO case_access (case_id, user_id, granted, seq) VALUES ($1, $2, true, $3)
-                 ON CONFLICT (case_id, user_id) DO UPDATE SET granted = true, seq = excluded.seq",
-            )
-            .bind(case_id.as_uuid())
-            .bind(viewer.as_uuid())
-            .bind(seq)
-            .execute(&mut *conn)
-            .await?;
-        }
+    let ids: Vec<Uuid> = cases.iter().map(CaseId::as_uuid).collect();
+    let rows = sqlx::query(
+        "SELECT case_id, user_id, granted, seq FROM case_access WHERE case_id = ANY($1)",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let access = Access {
+                granted: r.get("granted"),
+                seq: r.get("seq"),
+            };
+            (CaseId(r.get("case_id")), UserId(r.get("user_id")), access)
+        })
+        .collect())
+}
+
+/// Writes access rows (new or changed); a (case, user) pair may appear once.
+pub async fn save_access(conn: &mut PgConnection, rows: &[(CaseId, UserId, Access)]) -> Db {
+    if rows.is_empty() {
+        return Ok(());
     }
+    let cases: Vec<Uuid> = rows.iter().map(|(c, _, _)| c.as_uuid()).collect();
+    let users: Vec<Uuid> = rows.iter().map(|(_, u, _)| u.as_uuid()).collect();
+    let granted: Vec<bool> = rows.iter().map(|(_, _, a)| a.granted).collect();
+    let seqs: Vec<i64> = rows.iter().map(|(_, _, a)| a.seq).collect();
+    sqlx::query(
+        "INSERT INTO case_access (case_id, user_id, granted, seq)
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::bool[], $4::int8[])
+         ON CONFLICT (case_id, user_id) DO UPDATE SET granted = excluded.granted,
+           seq = excluded.seq",
+    )
+    .bind(&cases)
+    .bind(&users)
+    .bind(&granted)
+    .bind(&seqs)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -412,14 +573,16 @@ pub async fn cases_after(
     cursor: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<(i64, Case)>> {
-    let rows = sqlx::query("SELECT seq, state FROM cases WHERE seq > $1 ORDER BY seq LIMIT $2")
-        .bind(cursor)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.into_iter()
-        .map(|r| Ok((r.get("seq"), from_json(r.get("state"))?)))
-        .collect()
+    let rows: Vec<(i64, Json<Case>)> =
+        sqlx::query_as("SELECT seq, state FROM cases WHERE seq > $1 ORDER BY seq LIMIT $2")
+            .bind(cursor)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, Json(state))| (seq, state))
+        .collect())
 }
 
 /// Patients changed after `cursor`, oldest change first, at most `limit`.
@@ -428,45 +591,48 @@ pub async fn patients_after(
     cursor: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<(i64, Patient)>> {
-    let rows = sqlx::query("SELECT seq, state FROM patients WHERE seq > $1 ORDER BY seq LIMIT $2")
-        .bind(cursor)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.into_iter()
-        .map(|r| Ok((r.get("seq"), from_json(r.get("state"))?)))
-        .collect()
+    let rows: Vec<(i64, Json<Patient>)> =
+        sqlx::query_as("SELECT seq, state FROM patients WHERE seq > $1 ORDER BY seq LIMIT $2")
+            .bind(cursor)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, Json(state))| (seq, state))
+        .collect())
 }
 
-pub async fn timeline(conn: &mut PgConnection, case_id: CaseId) -> sqlx::Result<Vec<TimelineLine>> {
+/// The timelines of `cases`, each in order, in one query.
+pub async fn timelines(
+    conn: &mut PgConnection,
+    cases: &[CaseId],
+) -> sqlx::Result<HashMap<CaseId, Vec<TimelineLine>>> {
+    let mut out: HashMap<CaseId, Vec<TimelineLine>> = HashMap::with_capacity(cases.len());
+    if cases.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<Uuid> = cases.iter().map(CaseId::as_uuid).collect();
     let rows = sqlx::query(
-        "SELECT at, actor_id, actor_role, label, detail, command_id FROM timeline
-         WHERE case_id = $1 ORDER BY id",
+        "SELECT case_id, at, actor_id, actor_role, label, detail, command_id FROM timeline
+         WHERE case_id = ANY($1) ORDER BY case_id, id",
     )
-    .bind(case_id.as_uuid())
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(TimelineLine {
+    for r in rows {
+        out.entry(CaseId(r.get("case_id")))
+            .or_default()
+            .push(TimelineLine {
                 at: r.get("at"),
                 actor_id: UserId(r.get("actor_id")),
                 actor_role: role(r.get("actor_role"))?,
                 label: r.get("label"),
                 detail: r.get("detail"),
                 command_id: CommandId(r.get("command_id")),
-            })
-        })
-        .collect()
-}
-
-pub async fn snapshot(conn: &mut PgConnection, seq: i64, case: Case) -> sqlx::Result<CaseSnapshot> {
-    let timeline = timeline(conn, case.id).await?;
-    Ok(CaseSnapshot {
-        seq,
-        case,
-        timeline,
-    })
+            });
+    }
+    Ok(out)
 }
 
 /// Cases `user` lost access to after `cursor`, up to `upto`.

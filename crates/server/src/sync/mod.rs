@@ -2,11 +2,13 @@
 //! The model is in `docs/sync.md`; the wire types in the `protocol` crate.
 
 pub mod apply;
+pub mod blob_db;
 pub mod blobs;
 pub mod db;
 pub mod live;
 pub mod pull;
 pub mod push;
+pub mod uploads;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
@@ -33,5 +35,13 @@ pub fn routes() -> Router<AppState> {
             put(blobs::put)
                 .layer(DefaultBodyLimit::max(MAX_BLOB_BYTES))
                 .get(blobs::get),
+        )
+        .route(
+            "/v1/blobs/{sha256}/upload",
+            get(uploads::status).delete(uploads::abandon),
+        )
+        .route(
+            "/v1/blobs/{sha256}/upload/{offset}",
+            put(uploads::put_chunk).layer(DefaultBodyLimit::max(uploads::MAX_CHUNK_BYTES)),
         )
 }

@@ -1,11 +1,11 @@
 //! `GET /v1/pull`: what changed after the client's cursor that this user may see now.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::extract::{Query, State};
 use domain::decide::{can_see, can_see_patient};
-use domain::{Actor, Patient, Role};
-use protocol::{PullQuery, PullResponse, MAX_PULL_ITEMS};
+use domain::{Actor, CaseId, Patient, PatientId, Role};
+use protocol::{CaseSnapshot, PullQuery, PullResponse, MAX_PULL_ITEMS};
 
 use super::db;
 use crate::{ApiError, AppState, AuthUser};
@@ -60,19 +60,26 @@ pub async fn pull(
     cases.retain(|(seq, _)| *seq <= upto);
     patients.retain(|(seq, _)| *seq <= upto);
 
-    let mut sent_patients: BTreeMap<domain::PatientId, Patient> = BTreeMap::new();
-    let mut snapshots = Vec::new();
-    for (seq, case) in cases {
-        if !can_see(&case, actor) {
-            continue;
-        }
-        if !sent_patients.contains_key(&case.patient_id) {
-            if let Some(p) = db::get_patient(&mut tx, case.patient_id).await? {
-                sent_patients.insert(p.id, p);
-            }
-        }
-        snapshots.push(db::snapshot(&mut tx, seq, case).await?);
-    }
+    // The visible cases' patients and timelines are read in one query each.
+    cases.retain(|(_, case)| can_see(case, actor));
+    let case_ids: Vec<CaseId> = cases.iter().map(|(_, c)| c.id).collect();
+    let their_patients: BTreeSet<PatientId> = cases.iter().map(|(_, c)| c.patient_id).collect();
+    let their_patients: Vec<PatientId> = their_patients.into_iter().collect();
+    let mut sent_patients: BTreeMap<PatientId, Patient> =
+        db::get_patients(&mut tx, &their_patients)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+    let mut timelines = db::timelines(&mut tx, &case_ids).await?;
+    let snapshots: Vec<CaseSnapshot> = cases
+        .into_iter()
+        .map(|(seq, case)| CaseSnapshot {
+            seq,
+            timeline: timelines.remove(&case.id).unwrap_or_default(),
+            case,
+        })
+        .collect();
     // Others' patients are visible through a case; that set is read once, and only when
     // a changed patient is not the user's own.
     let mut through_cases = None;

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use chrono::Utc;
-use domain::{Actor, Refusal, RefusalCode};
+use domain::{Actor, CommandId, Refusal, RefusalCode};
 use protocol::{CommandResult, Outcome, PushRequest, PushResponse, MAX_PUSH_COMMANDS};
 
 use super::{apply, db};
@@ -39,10 +39,25 @@ pub async fn push(
     let mut tx = state.pool.begin().await?;
     db::lock_log(&mut tx).await?;
     let catalog = db::load_catalog(&mut tx).await?;
+    let ids: Vec<CommandId> = request.commands.iter().map(|c| c.command_id).collect();
+    let mut answered = db::command_outcomes(&mut tx, &ids).await?;
+    let fresh = request
+        .commands
+        .iter()
+        .filter(|c| !answered.contains_key(&c.command_id))
+        .map(|c| &c.command);
+    // One batch for the push: what its commands name is read once, each command is decided
+    // in order on the state the earlier ones left, and the changes, events and answers are
+    // written with a few multi-row statements — a constant number of round trips per push
+    // rather than several per command.
+    let mut batch = apply::Batch::load(&mut tx, &catalog, actor, now, fresh).await?;
     let mut results = Vec::with_capacity(request.commands.len());
-    for pushed in &request.commands {
-        let outcome = match db::command_outcome(&mut tx, pushed.command_id).await? {
-            Some((owner, first)) if owner == user.id => first,
+    // The commands decided now (not answered before), by their index in the push.
+    let mut decided = Vec::new();
+    for (i, pushed) in request.commands.iter().enumerate() {
+        let outcome = match answered.get(&pushed.command_id) {
+            // Answered before, or earlier in this push: the first answer again.
+            Some((owner, first)) if *owner == user.id => first.clone(),
             // Someone else's command id: never reveal its answer, never apply it.
             Some(_) => Outcome::Refused {
                 refusal: Refusal::new(
@@ -51,16 +66,11 @@ pub async fn push(
                 ),
             },
             None => {
-                let outcome = apply::apply(
-                    &mut tx,
-                    &catalog,
-                    actor,
-                    pushed.command_id,
-                    &pushed.command,
-                    now,
-                )
-                .await?;
-                db::record_command(&mut tx, actor, pushed, now, &outcome).await?;
+                let outcome = batch
+                    .decide(&mut tx, pushed.command_id, &pushed.command)
+                    .await?;
+                answered.insert(pushed.command_id, (user.id, outcome.clone()));
+                decided.push(i);
                 outcome
             }
         };
@@ -69,6 +79,12 @@ pub async fn push(
             outcome,
         });
     }
+    batch.save(&mut tx).await?;
+    let records: Vec<_> = decided
+        .iter()
+        .map(|&i| (&request.commands[i], &results[i].outcome))
+        .collect();
+    db::record_commands(&mut tx, actor, now, &records).await?;
     let newest = results.iter().rev().find_map(|r| match &r.outcome {
         Outcome::Accepted { events } => events.last().map(|e| e.seq),
         Outcome::Refused { .. } => None,

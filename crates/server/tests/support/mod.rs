@@ -16,6 +16,8 @@
 
 #![allow(dead_code)]
 
+pub mod desktop;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -286,5 +288,63 @@ async fn drop_leftovers(admin: &mut PgConnection, now: u64) {
                 .execute(&mut *admin)
                 .await;
         }
+    }
+}
+
+// --- several desktops, a switchable network, the server as a process ----------------
+
+pub mod desk;
+pub mod net;
+pub mod process;
+
+/// A fresh database on the test cluster with no server in front of it (for the real
+/// `so-server` process); dropped like a [`TestApp`]'s.
+pub struct TestDb {
+    pub name: String,
+    /// Its `postgres://` URL, for `DATABASE_URL`.
+    pub url: String,
+    /// A pool on it, for looking behind the server.
+    pub pool: PgPool,
+}
+
+/// A fresh, empty database (the server migrates and seeds it itself).
+pub async fn fresh_test_database() -> TestDb {
+    let (name, pool) = fresh_database().await;
+    let mut url = reqwest::Url::parse(&admin_url()).expect("the admin URL is a URL");
+    url.set_path(&format!("/{name}"));
+    TestDb {
+        name,
+        url: url.to_string(),
+        pool,
+    }
+}
+
+/// The admin URL [`admin_options`] is made from.
+fn admin_url() -> String {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        std::env::var("SO_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(start_test_cluster)
+    })
+    .clone()
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if std::env::var_os("SO_TEST_KEEP_DB").is_some() {
+            eprintln!("kept test database {}", self.name);
+            return;
+        }
+        let name = self.name.clone();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(drop_database(&name));
+        })
+        .join();
     }
 }

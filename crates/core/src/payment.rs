@@ -1,0 +1,313 @@
+//! Paying for a case: the link the requester opens in the system browser.
+//!
+//! With a server, the server makes the link and records the provider's callback
+//! (`GET /v1/cases/{id}/payment`); the status then arrives with the next sync, at once while
+//! the live channel is open.
+//!
+//! Standalone there is no server, so the same sandbox provider (`payments::Sandbox`) runs in
+//! this process: on first need it starts serving the same hosted page on a localhost
+//! listener (127.0.0.1, a free port), and its signed callback comes back in-process, is
+//! verified exactly as the server verifies it, and is recorded as `RecordPayment` by the
+//! system user through the standalone authority. Then the UI is told the data changed, as
+//! after a sync.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, Weak};
+
+use domain::{Actor, CaseCommand, CaseId, Command, Role};
+use payments::sandbox::{CallbackRequest, CallbackTarget, DeliveryError, Retries, Sandbox};
+use payments::{Amount, LinkRequest, PaymentInfo, PaymentProvider, PaymentStatus, Secret};
+use serde::Serialize;
+use store::{cases, catalog};
+use ts_rs::TS;
+
+use crate::app::App;
+use crate::authority::{Authority, ServerLink};
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::sync::SyncError;
+
+/// A case's payment, for the requester's "Pay now".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentLinkView {
+    /// The page to pay on (open it in the system browser); `null` unless pending.
+    pub url: Option<String>,
+    pub amount_minor: u32,
+    pub currency: String,
+    pub status: PaymentStatus,
+}
+
+impl From<PaymentInfo> for PaymentLinkView {
+    fn from(info: PaymentInfo) -> Self {
+        PaymentLinkView {
+            url: info.url,
+            amount_minor: info.amount_minor,
+            currency: info.currency,
+            status: info.status,
+        }
+    }
+}
+
+/// The standalone sandbox of one app: the provider, the task serving its page, and the
+/// callback events already recorded (a retried delivery is applied once).
+struct LocalSandbox {
+    app: Weak<App>,
+    sandbox: Arc<Sandbox>,
+    pages: tokio::task::JoinHandle<()>,
+    seen: Mutex<HashSet<String>>,
+}
+
+/// The local sandboxes of the apps open in this process (one in the desktop; tests open
+/// many). Kept here, beside the rest of the payment code, rather than as a field of `App`;
+/// an entry whose app is gone is dropped, and its page stops, on the next look.
+static LOCAL: Mutex<Vec<Arc<LocalSandbox>>> = Mutex::new(Vec::new());
+
+fn no_payment_yet() -> ApiError {
+    ApiError::new(
+        ErrorCode::Conflict,
+        "No payment has been asked for on this case yet.",
+    )
+}
+
+impl App {
+    /// The payment of a case: its state and, while pending, the link to pay on — the same
+    /// link on every ask. Only the case's requester and admins; anyone else gets
+    /// `not_found`, as for a case that does not exist.
+    pub async fn payment_link(self: &Arc<Self>, case_id: CaseId) -> Result<PaymentLinkView> {
+        let actor = self.current_actor().ok_or_else(ApiError::not_signed_in)?;
+        match self.authority() {
+            Authority::Server(server) => self.server_payment_link(&server, case_id).await,
+            Authority::Standalone => self.local_payment_link(actor, case_id).await,
+        }
+    }
+
+    async fn server_payment_link(
+        &self,
+        server: &ServerLink,
+        case_id: CaseId,
+    ) -> Result<PaymentLinkView> {
+        let credentials = self
+            .tokens()
+            .load(&server.url)
+            .await
+            .map_err(SyncError::from)?
+            .ok_or_else(ApiError::not_signed_in)?;
+        let response = self
+            .sync_runtime()
+            .http
+            .get(format!("{}/v1/cases/{case_id}/payment", server.url))
+            .bearer_auth(&credentials.token)
+            .send()
+            .await
+            .map_err(SyncError::from)?;
+        match response.status() {
+            reqwest::StatusCode::NOT_FOUND => return Err(ApiError::not_found("Case")),
+            reqwest::StatusCode::CONFLICT => return Err(no_payment_yet()),
+            _ => {}
+        }
+        let response = crate::sync::check(response).await?;
+        let info: PaymentInfo = response.json().await.map_err(SyncError::from)?;
+        Ok(info.into())
+    }
+
+    async fn local_payment_link(
+        self: &Arc<Self>,
+        actor: Actor,
+        case_id: CaseId,
+    ) -> Result<PaymentLinkView> {
+        let case = {
+            let mut conn = self.store().read().await?;
+            cases::get(&mut conn, case_id).await?
+        }
+        .filter(|c| match actor.role {
+            Role::Admin => true,
+            Role::Requester => c.requester_id == actor.id,
+            Role::Coordinator | Role::Provider | Role::System => false,
+        })
+        .ok_or_else(|| ApiError::not_found("Case"))?;
+        let (Some(status), Some(asked)) = (PaymentStatus::of(&case), case.payment.as_ref()) else {
+            return Err(no_payment_yet());
+        };
+        let url = match status {
+            PaymentStatus::Pending => {
+                let sandbox = self.local_sandbox()?;
+                let link = sandbox
+                    .create_link(&LinkRequest {
+                        case_id,
+                        case_reference: case.reference.clone().unwrap_or_default(),
+                        amount: Amount {
+                            minor: asked.amount_minor,
+                            currency: asked.currency.clone(),
+                        },
+                        existing: None,
+                    })
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "the local payment sandbox made no link");
+                        ApiError::internal()
+                    })?;
+                Some(link.url)
+            }
+            PaymentStatus::Paid | PaymentStatus::Failed | PaymentStatus::Cancelled => None,
+        };
+        Ok(PaymentLinkView {
+            url,
+            amount_minor: asked.amount_minor,
+            currency: asked.currency.clone(),
+            status,
+        })
+    }
+
+    /// This app's local sandbox, started on first need.
+    fn local_sandbox(self: &Arc<Self>) -> Result<Arc<Sandbox>> {
+        let mut local = LOCAL.lock().unwrap_or_else(|e| e.into_inner());
+        local.retain(|l| {
+            let open = l.app.strong_count() > 0;
+            if !open {
+                l.pages.abort();
+            }
+            open
+        });
+        let me = Arc::downgrade(self);
+        if let Some(l) = local.iter().find(|l| Weak::ptr_eq(&l.app, &me)) {
+            return Ok(l.sandbox.clone());
+        }
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .and_then(tokio::net::TcpListener::from_std)
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot listen on localhost for the payment page");
+                ApiError::internal()
+            })?;
+        let addr = listener.local_addr().map_err(|e| {
+            tracing::error!(error = %e, "the payment page's listener has no address");
+            ApiError::internal()
+        })?;
+        // Signed and verified on this app's clock; a secret of this process only.
+        let clock_app = me.clone();
+        let sandbox = Arc::new(Sandbox::with_clock(
+            Secret::generate(),
+            Arc::new(move || {
+                clock_app
+                    .upgrade()
+                    .map_or_else(chrono::Utc::now, |app| app.now())
+            }),
+            Retries::default(),
+        ));
+        sandbox.set_site(&format!("http://{addr}"));
+        let (app, verifier) = (me.clone(), Arc::downgrade(&sandbox));
+        sandbox.set_callback(CallbackTarget::InProcess(Arc::new(move |request| {
+            let (app, verifier) = (app.clone(), verifier.clone());
+            Box::pin(async move {
+                match (app.upgrade(), verifier.upgrade()) {
+                    (Some(app), Some(sandbox)) => app.receive_payment(&sandbox, request).await,
+                    _ => Err(DeliveryError {
+                        retry: false,
+                        message: "the app has closed".into(),
+                    }),
+                }
+            })
+        })));
+        let pages = sandbox.serve(listener);
+        tracing::info!(%addr, "payment sandbox serving its page on localhost");
+        local.push(Arc::new(LocalSandbox {
+            app: me,
+            sandbox: sandbox.clone(),
+            pages,
+            seen: Mutex::new(HashSet::new()),
+        }));
+        Ok(sandbox)
+    }
+
+    /// The sandbox's callback, in-process: verified like the server verifies it, then
+    /// recorded once as the system user's `RecordPayment`.
+    async fn receive_payment(
+        self: &Arc<Self>,
+        sandbox: &Sandbox,
+        request: CallbackRequest,
+    ) -> Result<(), DeliveryError> {
+        let refused = |message: String| DeliveryError {
+            retry: false,
+            message,
+        };
+        let event = sandbox
+            .verify_callback(&request.headers, &request.body, self.now())
+            .map_err(|e| refused(format!("{}: {e}", e.code())))?;
+        let local = LOCAL
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|l| std::ptr::eq(l.app.as_ptr(), Arc::as_ptr(self)))
+            .cloned()
+            .ok_or_else(|| refused("no local sandbox".into()))?;
+        if local
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&event.event_id)
+        {
+            return Ok(());
+        }
+        if self.authority() != Authority::Standalone {
+            // Connected to a server meanwhile: the demo case this was for is gone.
+            return Err(refused(
+                "this desktop works with a server now; the payment was not recorded".into(),
+            ));
+        }
+        let (system, case) = {
+            let mut conn = self.store().read().await.map_err(|e| DeliveryError {
+                retry: true,
+                message: e.to_string(),
+            })?;
+            let system = catalog::load(&mut conn).await.ok().and_then(|c| {
+                c.users
+                    .iter()
+                    .find(|u| u.role == Role::System)
+                    .map(|u| u.id)
+            });
+            let case = cases::get(&mut conn, event.case_id).await.ok().flatten();
+            (system, case)
+        };
+        let system = system.ok_or_else(|| refused("no system user".into()))?;
+        let asked = case
+            .as_ref()
+            .and_then(|c| c.payment.as_ref())
+            .map(|p| (p.amount_minor, p.currency.as_str()));
+        if asked != Some((event.amount.minor, event.amount.currency.as_str())) {
+            tracing::warn!("a sandbox payment of another amount than the case asks; not recorded");
+            return Err(refused("the amount is not the case's".into()));
+        }
+        let command = Command::Case(CaseCommand::RecordPayment {
+            case_id: event.case_id,
+            outcome: event.outcome.clone(),
+        });
+        let result = self
+            .execute_at(Actor::new(system, Role::System), command, self.now())
+            .await;
+        match result {
+            Ok(_) => {
+                local
+                    .seen
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(event.event_id);
+                self.sync_runtime().data_changed();
+                Ok(())
+            }
+            Err(e) if e.code == ErrorCode::Internal => Err(DeliveryError {
+                retry: true,
+                message: e.message,
+            }),
+            Err(e) => {
+                // The rules refused it (the case was cancelled meanwhile): final.
+                local
+                    .seen
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(event.event_id);
+                tracing::warn!(code = ?e.code, "a sandbox payment the rules refused (a refund may be owed)");
+                Err(refused(e.message))
+            }
+        }
+    }
+}

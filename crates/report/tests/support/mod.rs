@@ -1,0 +1,3 @@
+//! Shared fixtures of the tests, the benchmark and the example.
+
+pub mod sample;

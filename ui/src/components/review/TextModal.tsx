@@ -1,0 +1,95 @@
+import { Alert, Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { fieldKey, type CommandError } from "../../api/client";
+import { charCount } from "../../lib/validation";
+
+type Props = {
+  opened: boolean;
+  title: string;
+  description?: string;
+  label: string;
+  /** Said when the text is left empty. */
+  requiredMessage: string;
+  maxLength: number;
+  /** The field name the core uses for this text ("note", "summary"): its refusals land on the field. */
+  field: string;
+  confirmLabel: string;
+  loading: boolean;
+  error: CommandError | null;
+  minRows?: number;
+  /** `${testId}-input` and `${testId}-confirm`. */
+  testId: string;
+  onConfirm: (text: string) => void;
+  onClose: () => void;
+};
+
+/** Asks for one required text (a document request's note, the final summary) before a command. */
+export function TextModal(props: Props) {
+  return (
+    <Modal opened={props.opened} onClose={props.onClose} title={props.title} centered size="lg">
+      {props.opened && <TextForm {...props} />}
+    </Modal>
+  );
+}
+
+function TextForm({
+  description,
+  label,
+  requiredMessage,
+  maxLength,
+  field,
+  confirmLabel,
+  loading,
+  error,
+  minRows = 4,
+  testId,
+  onConfirm,
+  onClose,
+}: Props) {
+  const form = useForm({
+    mode: "controlled",
+    initialValues: { text: "" },
+    validate: {
+      text: (value) => {
+        const v = value.trim();
+        if (v === "") return requiredMessage;
+        if (charCount(v) > maxLength) return `At most ${maxLength.toLocaleString("en")} characters`;
+        return null;
+      },
+    },
+  });
+  const serverOnField = error !== null && fieldKey(error.field) === field;
+  const length = charCount(form.getValues().text.trim());
+  return (
+    <form onSubmit={form.onSubmit((values) => onConfirm(values.text.trim()))}>
+      <Stack>
+        {description && <Text size="sm">{description}</Text>}
+        <Textarea
+          label={label}
+          withAsterisk
+          autosize
+          minRows={minRows}
+          maxRows={16}
+          description={`${length.toLocaleString("en")} / ${maxLength.toLocaleString("en")}`}
+          data-testid={`${testId}-input`}
+          data-autofocus
+          {...form.getInputProps("text")}
+          error={form.errors.text ?? (serverOnField ? error.message : undefined)}
+        />
+        {error && !serverOnField && (
+          <Alert color="red" variant="light">
+            {error.message}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} disabled={loading}>
+            Back
+          </Button>
+          <Button type="submit" loading={loading} data-testid={`${testId}-confirm`}>
+            {confirmLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
