@@ -12,9 +12,8 @@
 #           then the doc tests
 #   keyring the OS-keyring test of the sync client's token store, inside a
 #           D-Bus session with an unlocked gnome-keyring (so_headless)
-#   app     cargo build -p so-desktop --locked
-  # The e2e tests of server mode run the real server too.
-  cargo build -p server --bin so-server --locked
+#   app     cargo build --workspace --bins --locked: the app (so-desktop), and the
+#           server (so-server) the e2e tests of server mode run
 #   e2e     the real app driven through tauri-driver on a virtual screen
 #           (pytest tests/e2e; screenshots in tests/e2e/artifacts)
 #
@@ -114,7 +113,9 @@ stage_keyring() {
 
 stage_app() {
   need_ui_dist
-  cargo build -p so-desktop --locked
+  # The whole workspace, as the rust stage builds it: the same features, so nothing of
+  # the Tauri crate is built twice; the e2e tests need both binaries.
+  cargo build --workspace --bins --locked
   [[ -x "$SO_APP_BINARY" ]] || {
     echo "the build did not produce $SO_APP_BINARY" >&2
     return 1
