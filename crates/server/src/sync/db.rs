@@ -19,10 +19,6 @@ fn corrupt(e: impl std::fmt::Display) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored data could not be read: {e}").into())
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> sqlx::Result<T> {
-    serde_json::from_value(value).map_err(corrupt)
-}
-
 fn role(text: &str) -> sqlx::Result<Role> {
     Role::parse(text).ok_or_else(|| corrupt(format!("role {text}")))
 }
@@ -689,35 +685,4 @@ pub async fn put_blob(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// The content, if `actor` uploaded it or may see a case with a document of this hash.
-pub async fn readable_blob(
-    conn: &mut PgConnection,
-    sha256: &str,
-    actor: Actor,
-) -> sqlx::Result<Option<Vec<u8>>> {
-    let row = sqlx::query("SELECT content, uploaded_by FROM blobs WHERE sha256 = $1")
-        .bind(sha256)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let mut allowed = UserId(row.get("uploaded_by")) == actor.id;
-    if !allowed {
-        let states: Vec<serde_json::Value> = sqlx::query_scalar(
-            "SELECT state FROM cases
-             WHERE state->'documents' @> jsonb_build_array(jsonb_build_object('sha256', $1::text))",
-        )
-        .bind(sha256)
-        .fetch_all(&mut *conn)
-        .await?;
-        for state in states {
-            let case: Case = from_json(state)?;
-            if domain::decide::can_see(&case, actor) {
-                allowed = true;
-                break;
-            }
-        }
-    }
-    Ok(allowed.then(|| row.get("content")))
 }
