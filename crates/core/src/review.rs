@@ -8,11 +8,11 @@
 //! the domain has no separate command for it (`CaseCommand::AddDocument` is allowed while
 //! doctors are assigned only when a request is open, and the upload closes the open ones).
 
-use domain::decide::can_see;
+use domain::decide::{can_read_opinion, can_see};
 use domain::{
     check_action, decide_case, ActionKind, Actor, AssignmentStatus, Case, CaseCommand, CaseId,
     CaseStatus, CaseView, Catalog, Command, IssueId, OpinionInput, Refusal, RefusalCode, RequestId,
-    Role, UserId,
+    UserId,
 };
 use store::{cases, drafts};
 use uuid::Uuid;
@@ -200,17 +200,6 @@ fn check_draft(draft: &OpinionInput) -> Result<(), Refusal> {
 
 // ----- what the case screen shows of the review ----------------------------------------
 
-/// Who may read a submitted opinion: the coordinator and admins always; a provider only
-/// their own, so that every second opinion stays independent until the summary; the
-/// requester once the case is completed (with the final summary). [docs/decisions.md]
-fn may_read_opinion(case: &Case, actor: Actor, author: UserId) -> bool {
-    match actor.role {
-        Role::Coordinator | Role::Admin | Role::System => true,
-        Role::Provider => author == actor.id,
-        Role::Requester => case.status == CaseStatus::Completed,
-    }
-}
-
 fn provider_summary(catalog: &Catalog, id: UserId) -> ProviderSummary {
     let user = catalog.user(id);
     ProviderSummary {
@@ -264,7 +253,7 @@ pub(crate) fn review_detail(case: &Case, actor: Actor, catalog: &Catalog) -> Rev
         opinions: case
             .assignments
             .iter()
-            .filter(|a| may_read_opinion(case, actor, a.provider_id))
+            .filter(|a| can_read_opinion(case, actor, a.provider_id))
             .filter_map(|a| {
                 a.opinion.as_ref().map(|o| OpinionView {
                     provider: provider(a.provider_id),

@@ -33,6 +33,18 @@ pub struct CaseView<'a> {
     pub catalog: &'a Catalog,
 }
 
+/// Who may read a submitted opinion on a case they see: the coordinator and admins
+/// always; a provider only their own, so that every second opinion stays independent
+/// until the summary; the requester once the case is completed (with the final summary).
+/// [docs/decisions.md]
+pub fn can_read_opinion(case: &Case, actor: Actor, author: UserId) -> bool {
+    match actor.role {
+        Role::Coordinator | Role::Admin | Role::System => true,
+        Role::Provider => author == actor.id,
+        Role::Requester => case.status == CaseStatus::Completed,
+    }
+}
+
 /// Whether `actor` may see `case` at all. A provider who declined no longer sees the case.
 pub fn can_see(case: &Case, actor: Actor) -> bool {
     match actor.role {
