@@ -451,22 +451,10 @@ async fn run(script: &Script, batched: bool) -> (TestApp, Vec<Outcome>) {
 
 /// The payment callback's way in: one command decided by `apply::apply` as the system.
 async fn record_payment(app: &TestApp, payment: &PushedCommand) {
-    let now = Utc::now();
     let system = Actor::new(demo::SYSTEM, Role::System);
     let mut tx = app.pool.begin().await.unwrap();
     server::sync::db::lock_log(&mut tx).await.unwrap();
-    let catalog = server::sync::db::load_catalog(&mut tx).await.unwrap();
-    let outcome = server::sync::apply::apply(
-        &mut tx,
-        &catalog,
-        system,
-        payment.command_id,
-        &payment.command,
-        now,
-    )
-    .await
-    .unwrap();
-    server::sync::db::record_command(&mut tx, system, payment, now, &outcome)
+    let outcome = server::sync::apply::apply_and_record(&mut tx, system, payment, Utc::now())
         .await
         .unwrap();
     tx.commit().await.unwrap();

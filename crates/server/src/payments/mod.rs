@@ -44,7 +44,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::sync::{apply, db as sync_db, live};
+use crate::sync::{apply, db as sync_db};
 use crate::{ApiError, AppState, AuthUser};
 
 /// The provider's name in the tables.
@@ -346,24 +346,9 @@ async fn record(
             outcome: event.outcome.clone(),
         }),
     };
-    let catalog = sync_db::load_catalog(&mut tx).await?;
-    let outcome = apply::apply(
-        &mut tx,
-        &catalog,
-        system,
-        pushed.command_id,
-        &pushed.command,
-        now,
-    )
-    .await?;
-    sync_db::record_command(&mut tx, system, &pushed, now, &outcome).await?;
+    let outcome = apply::apply_and_record(&mut tx, system, &pushed, now).await?;
     let (result, refusal) = match &outcome {
-        Outcome::Accepted { events } => {
-            if let Some(last) = events.last() {
-                live::announce(&mut tx, last.seq).await?;
-            }
-            (db::EventResult::Applied, None)
-        }
+        Outcome::Accepted { .. } => (db::EventResult::Applied, None),
         Outcome::Refused { refusal } => {
             tracing::warn!(event = %event.event_id, code = ?refusal.code, "a payment the rules refused (a refund may be owed)");
             (db::EventResult::Refused, Some(refusal.code.as_str()))

@@ -15,7 +15,7 @@ use domain::{
     decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseId, CaseView, Catalog,
     Command, CommandId, Patient, PatientId, Refusal, RefusalCode, UserId,
 };
-use protocol::{Event, Outcome, SequencedEvent};
+use protocol::{Event, Outcome, PushedCommand, SequencedEvent};
 use sqlx::PgConnection;
 
 use super::db::{self, Access, NewEvent, NewTimelineLine};
@@ -33,6 +33,34 @@ pub async fn apply(
     let mut batch = Batch::load(conn, catalog, actor, now, [command]).await?;
     let outcome = batch.decide(conn, command_id, command).await?;
     batch.save(conn).await?;
+    Ok(outcome)
+}
+
+/// One command the server itself gives (the system's: a payment result), taken the way a
+/// push takes one: decided on the catalog, its answer recorded under its id, and the live
+/// channel told. The caller holds the push lock in `conn`'s transaction and commits.
+pub async fn apply_and_record(
+    conn: &mut PgConnection,
+    actor: Actor,
+    pushed: &PushedCommand,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Outcome> {
+    let catalog = db::load_catalog(conn).await?;
+    let outcome = apply(
+        conn,
+        &catalog,
+        actor,
+        pushed.command_id,
+        &pushed.command,
+        now,
+    )
+    .await?;
+    db::record_command(conn, actor, pushed, now, &outcome).await?;
+    if let Outcome::Accepted { events } = &outcome {
+        if let Some(last) = events.last() {
+            super::live::announce(conn, last.seq).await?;
+        }
+    }
     Ok(outcome)
 }
 

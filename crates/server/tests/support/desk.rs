@@ -3,17 +3,17 @@
 //! sends that user from scratch, and the server's log against its own state.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::decide::can_see_patient;
 use domain::{Actor, Case, CaseEvent, CaseId, CommandId, Patient, Role, UserId};
 use protocol::{CaseSnapshot, Event, Outcome, PullResponse};
 use serde_json::Value;
-use so_core::{App, AppOptions, CaseFilter, MemoryTokens, SystemClock, TokenStore};
+use so_core::{App, CaseFilter, MemoryTokens, TokenStore};
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
+use super::desktop::open;
 use super::DEMO_PASSWORD;
 
 pub struct Desk {
@@ -23,18 +23,6 @@ pub struct Desk {
     /// Who is signed in on it.
     pub actor: Actor,
     pub email: String,
-}
-
-async fn open(dir: &std::path::Path, tokens: &MemoryTokens) -> App {
-    App::open_with(
-        dir,
-        AppOptions {
-            clock: Arc::new(SystemClock),
-            tokens: TokenStore::Memory(tokens.clone()),
-        },
-    )
-    .await
-    .expect("open the desktop")
 }
 
 /// The demo person with this e-mail address.
@@ -389,8 +377,6 @@ fn micros(value: Value) -> Value {
 /// cancelled meanwhile); the outcome says.
 pub async fn record_payment(pool: &PgPool, case_id: CaseId, succeeded: bool) -> Outcome {
     use domain::{CaseCommand, Command, PaymentOutcome};
-    use protocol::PushedCommand;
-    let now = Utc::now();
     let outcome = if succeeded {
         PaymentOutcome::Succeeded {
             reference: "SANDBOX-0001".into(),
@@ -400,30 +386,9 @@ pub async fn record_payment(pool: &PgPool, case_id: CaseId, succeeded: bool) -> 
             reason: "Card declined".into(),
         }
     };
-    let pushed = PushedCommand {
-        command_id: CommandId(Uuid::now_v7()),
-        issued_at: now,
-        command: Command::Case(CaseCommand::RecordPayment { case_id, outcome }),
-    };
-    let system = Actor::new(domain::demo::SYSTEM, Role::System);
-    let mut tx = pool.begin().await.expect("begin");
-    server::sync::db::lock_log(&mut tx).await.expect("lock");
-    let catalog = server::sync::db::load_catalog(&mut tx)
-        .await
-        .expect("catalog");
-    let outcome = server::sync::apply::apply(
-        &mut tx,
-        &catalog,
-        system,
-        pushed.command_id,
-        &pushed.command,
-        now,
+    super::record_system(
+        pool,
+        Command::Case(CaseCommand::RecordPayment { case_id, outcome }),
     )
     .await
-    .expect("apply the payment");
-    server::sync::db::record_command(&mut tx, system, &pushed, now, &outcome)
-        .await
-        .expect("record the payment");
-    tx.commit().await.expect("commit");
-    outcome
 }

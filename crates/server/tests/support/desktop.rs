@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use domain::{demo, CaseId, DocumentKind, PatientInput, Sex};
-use protocol::PushedCommand;
 use so_core::{App, AppOptions, CaseInput, MemoryTokens, SystemClock, TokenStore};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -243,38 +242,9 @@ pub async fn displayed_case(desk: &Desk, id: CaseId) -> Option<domain::Case> {
 /// Records a successful payment as the system user, the way the payment callback (issue
 /// 4) will: decided by the same rules, inside the push lock.
 pub async fn pay(server: &TestApp, case_id: CaseId) {
-    use domain::{Actor, CaseCommand, Command, CommandId, PaymentOutcome, Role};
-    let now = chrono::Utc::now();
-    let pushed = PushedCommand {
-        command_id: CommandId(uuid::Uuid::now_v7()),
-        issued_at: now,
-        command: Command::Case(CaseCommand::RecordPayment {
-            case_id,
-            outcome: PaymentOutcome::Succeeded {
-                reference: "SANDBOX-0001".into(),
-            },
-        }),
-    };
-    let system = Actor::new(demo::SYSTEM, Role::System);
-    let mut tx = server.pool.begin().await.unwrap();
-    server::sync::db::lock_log(&mut tx).await.unwrap();
-    let catalog = server::sync::db::load_catalog(&mut tx).await.unwrap();
-    let outcome = server::sync::apply::apply(
-        &mut tx,
-        &catalog,
-        system,
-        pushed.command_id,
-        &pushed.command,
-        now,
-    )
-    .await
-    .unwrap();
+    let outcome = super::desk::record_payment(&server.pool, case_id, true).await;
     assert!(
         matches!(outcome, protocol::Outcome::Accepted { .. }),
         "payment recorded: {outcome:?}"
     );
-    server::sync::db::record_command(&mut tx, system, &pushed, now, &outcome)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
 }

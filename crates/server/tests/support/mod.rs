@@ -348,3 +348,23 @@ impl Drop for TestDb {
         .join();
     }
 }
+
+/// Decides and records `command` as the system user, the way the payment callback does
+/// (`server::sync::apply::apply_and_record`, under the push lock); the outcome says
+/// whether the rules accepted it.
+pub async fn record_system(pool: &PgPool, command: domain::Command) -> protocol::Outcome {
+    let now = chrono::Utc::now();
+    let pushed = protocol::PushedCommand {
+        command_id: domain::CommandId(uuid::Uuid::now_v7()),
+        issued_at: now,
+        command,
+    };
+    let system = domain::Actor::new(domain::demo::SYSTEM, domain::Role::System);
+    let mut tx = pool.begin().await.expect("begin");
+    server::sync::db::lock_log(&mut tx).await.expect("lock");
+    let outcome = server::sync::apply::apply_and_record(&mut tx, system, &pushed, now)
+        .await
+        .expect("apply the system's command");
+    tx.commit().await.expect("commit");
+    outcome
+}
