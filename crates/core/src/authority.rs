@@ -136,6 +136,13 @@ async fn apply_case(
         let n = counters::next(conn, &domain::case_reference_counter(year)).await?;
         domain::number_new_case(&mut decided, year, n);
     }
+    if landing == Landing::Authoritative && domain::completes(&decided) {
+        if let Some(before) = case.as_ref() {
+            let year = now.year();
+            let n = counters::next(conn, &domain::invoice_counter(year)).await?;
+            domain::invoice_completed_case(&mut decided, before, year, n);
+        }
+    }
     let mut state = case;
     let mut lines = Vec::new();
     for event in &decided {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use domain::{
     ActionKind, Actor, AssignmentStatus, CaseCommand, CaseId, CaseStatus, Command, CommandId,
     OpinionInput, PaymentOutcome, RefusalCode, Role, User, UserId,
@@ -709,7 +709,17 @@ async fn a_case_is_reviewed_by_every_role_in_turn_and_completed() {
         Some("Both cardiologists recommend bypass surgery.")
     );
     assert_eq!(d.review.completed_at, Some(t.app.now()));
-    assert_timeline_ends(&t, &d, &[("Case completed", "Dr. Layla Mansour", None)]);
+    // The authority (here the in-process one) invoices the completed case, numbered per
+    // year with no gap: the demo's own completed case took number 1.
+    let number = format!("INV-{}-00002", t.app.now().year());
+    assert_timeline_ends(
+        &t,
+        &d,
+        &[
+            ("Case completed", "Dr. Layla Mansour", None),
+            ("Invoice issued", "Dr. Layla Mansour", Some(number.as_str())),
+        ],
+    );
 
     next(&t, seed::REQUESTER).await;
     let d = t.app.get_case(id).await.unwrap();
@@ -752,6 +762,7 @@ async fn a_case_is_reviewed_by_every_role_in_turn_and_completed() {
             "Opinion submitted",
             "Opinion submitted",
             "Case completed",
+            "Invoice issued",
         ],
         "every step is on the timeline, in order"
     );

@@ -194,6 +194,75 @@ pub struct Payment {
     pub paid_at: Option<DateTime<Utc>>,
 }
 
+/// An invoice: issued by the authority when a case completes, numbered `INV-YYYY-NNNNN`
+/// gap-free per year ([`crate::invoice_number`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    pub number: String,
+    pub amount_minor: u32,
+    pub currency: String,
+    /// The payment provider's reference of the payment the invoice is for.
+    pub payment_reference: Option<String>,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// Where a refund stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundStatus {
+    /// Owed; not tried yet.
+    Pending,
+    /// The last try failed; it will be tried again ([`Refund::next_attempt_at`]).
+    Failed,
+    /// The provider refunded it.
+    Refunded,
+}
+
+/// The refund owed when a paid case is cancelled. It is never lost: until the provider
+/// refunds it, the authority keeps trying, and each failure is on the case for people to see.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    pub amount_minor: u32,
+    pub currency: String,
+    /// The payment being refunded (the provider's reference).
+    pub payment_reference: Option<String>,
+    pub status: RefundStatus,
+    /// Failed tries so far.
+    pub failures: u32,
+    pub last_error: Option<String>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// The provider's reference of the refund, once refunded.
+    pub reference: Option<String>,
+    pub refunded_at: Option<DateTime<Utc>>,
+    /// When it became owed (the cancellation).
+    pub due_since: DateTime<Utc>,
+}
+
+impl Refund {
+    /// The longest wait between two tries.
+    pub const MAX_BACKOFF_MINUTES: i64 = 60;
+
+    /// When the authority should try next: at once when it has never been tried, then after
+    /// 1, 2, 4, … minutes (at most an hour) following each failure; `None` once refunded.
+    pub fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            RefundStatus::Refunded => None,
+            RefundStatus::Pending => Some(self.due_since),
+            RefundStatus::Failed => {
+                let exp = self.failures.saturating_sub(1).min(6);
+                let minutes = (1_i64 << exp).min(Self::MAX_BACKOFF_MINUTES);
+                let last = self.last_attempt_at.unwrap_or(self.due_since);
+                Some(last + chrono::Duration::minutes(minutes))
+            }
+        }
+    }
+
+    /// Whether it is still owed.
+    pub fn is_open(&self) -> bool {
+        self.status != RefundStatus::Refunded
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
     pub id: CaseId,
@@ -217,6 +286,12 @@ pub struct Case {
     pub reject_reason: Option<String>,
     /// A refund is owed (the case was cancelled after payment).
     pub refund_due: bool,
+    /// The refund of a paid case that was cancelled: owed, tried, done.
+    #[serde(default)]
+    pub refund: Option<Refund>,
+    /// The invoice, issued by the authority when the case completes.
+    #[serde(default)]
+    pub invoice: Option<Invoice>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,

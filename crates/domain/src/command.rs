@@ -92,6 +92,14 @@ pub enum PaymentOutcome {
     Failed { reason: String },
 }
 
+/// What the payment provider answered to a refund.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RefundOutcome {
+    Succeeded { reference: String },
+    Failed { reason: String },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CaseCommand {
@@ -130,6 +138,11 @@ pub enum CaseCommand {
     RecordPayment {
         case_id: CaseId,
         outcome: PaymentOutcome,
+    },
+    /// The system records what the payment provider answered to a cancelled case's refund.
+    RecordRefund {
+        case_id: CaseId,
+        outcome: RefundOutcome,
     },
     AssignProviders {
         case_id: CaseId,
@@ -185,6 +198,7 @@ pub enum ActionKind {
     Submit,
     AssignCoordinator,
     RecordPayment,
+    RecordRefund,
     AssignProviders,
     RespondToAssignment,
     StartReview,
@@ -198,13 +212,14 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 16] = [
+    pub const ALL: [ActionKind; 17] = [
         ActionKind::UpdateDraft,
         ActionKind::AddDocument,
         ActionKind::RemoveDocument,
         ActionKind::Submit,
         ActionKind::AssignCoordinator,
         ActionKind::RecordPayment,
+        ActionKind::RecordRefund,
         ActionKind::AssignProviders,
         ActionKind::RespondToAssignment,
         ActionKind::StartReview,
@@ -228,6 +243,7 @@ impl CaseCommand {
             | CaseCommand::Submit { case_id }
             | CaseCommand::AssignCoordinator { case_id, .. }
             | CaseCommand::RecordPayment { case_id, .. }
+            | CaseCommand::RecordRefund { case_id, .. }
             | CaseCommand::AssignProviders { case_id, .. }
             | CaseCommand::RespondToAssignment { case_id, .. }
             | CaseCommand::StartReview { case_id }
@@ -251,6 +267,7 @@ impl CaseCommand {
             CaseCommand::Submit { .. } => ActionKind::Submit,
             CaseCommand::AssignCoordinator { .. } => ActionKind::AssignCoordinator,
             CaseCommand::RecordPayment { .. } => ActionKind::RecordPayment,
+            CaseCommand::RecordRefund { .. } => ActionKind::RecordRefund,
             CaseCommand::AssignProviders { .. } => ActionKind::AssignProviders,
             CaseCommand::RespondToAssignment { .. } => ActionKind::RespondToAssignment,
             CaseCommand::StartReview { .. } => ActionKind::StartReview,

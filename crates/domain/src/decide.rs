@@ -15,7 +15,7 @@ use crate::case::{AssignmentStatus, Case, CaseStatus, Document, Opinion};
 use crate::catalog::Catalog;
 use crate::command::{
     ActionKind, CaseCommand, CaseFields, DocumentInput, OpinionInput, PatientCommand, PatientInput,
-    PaymentOutcome,
+    PaymentOutcome, RefundOutcome,
 };
 use crate::event::{CaseEvent, PatientEvent};
 use crate::ids::{DocumentId, UserId};
@@ -43,6 +43,38 @@ pub fn can_read_opinion(case: &Case, actor: Actor, author: UserId) -> bool {
         Role::Provider => author == actor.id,
         Role::Requester => case.status == CaseStatus::Completed,
     }
+}
+
+/// Who may see a case's money papers — its invoice and refund: the requester who pays,
+/// and admins. Coordinators and providers do the medical work and see neither (a provider
+/// sees a service record of its own work instead).
+pub fn can_see_billing(case: &Case, actor: Actor) -> bool {
+    match actor.role {
+        Role::Admin | Role::System => true,
+        Role::Requester => case.requester_id == actor.id,
+        Role::Coordinator | Role::Provider => false,
+    }
+}
+
+/// The case as `actor` may hold it on their computer: the opinions they may not read
+/// ([`can_read_opinion`]) and the billing they may not see ([`can_see_billing`]) taken
+/// out. The server sends only this; the desktop never stores more.
+pub fn redact_for(mut case: Case, actor: Actor) -> Case {
+    let readable: Vec<bool> = case
+        .assignments
+        .iter()
+        .map(|a| can_read_opinion(&case, actor, a.provider_id))
+        .collect();
+    for (a, ok) in case.assignments.iter_mut().zip(readable) {
+        if !ok {
+            a.opinion = None;
+        }
+    }
+    if !can_see_billing(&case, actor) {
+        case.invoice = None;
+        case.refund = None;
+    }
+    case
 }
 
 /// Whether `actor` may see `case` at all. A provider who declined no longer sees the case.
@@ -89,7 +121,7 @@ fn roles_for(action: ActionKind) -> &'static [Role] {
         | ActionKind::RemoveDocument
         | ActionKind::Submit => &[Role::Requester],
         ActionKind::AssignCoordinator | ActionKind::Reject => &[Role::Admin],
-        ActionKind::RecordPayment => &[Role::System],
+        ActionKind::RecordPayment | ActionKind::RecordRefund => &[Role::System],
         ActionKind::AssignProviders | ActionKind::SubmitFinalSummary => &[Role::Coordinator],
         ActionKind::RespondToAssignment
         | ActionKind::StartReview
@@ -109,6 +141,7 @@ fn verb(action: ActionKind) -> &'static str {
         ActionKind::Submit => "submit the case",
         ActionKind::AssignCoordinator => "assign a coordinator",
         ActionKind::RecordPayment => "record a payment",
+        ActionKind::RecordRefund => "record a refund",
         ActionKind::AssignProviders => "assign providers",
         ActionKind::RespondToAssignment => "accept or decline the assignment",
         ActionKind::StartReview => "start the review",
@@ -131,6 +164,7 @@ fn statuses_for(action: ActionKind) -> &'static [CaseStatus] {
         ActionKind::AssignCoordinator => &[Submitted, AwaitingPayment],
         ActionKind::Reject => &[Submitted],
         ActionKind::RecordPayment => &[AwaitingPayment],
+        ActionKind::RecordRefund => &[Cancelled],
         ActionKind::AssignProviders => &[PaymentSuccessful, DoctorsAssigned],
         ActionKind::RespondToAssignment
         | ActionKind::StartReview
@@ -164,6 +198,7 @@ fn assignment_status_for(action: ActionKind) -> Option<AssignmentStatus> {
         | ActionKind::Submit
         | ActionKind::AssignCoordinator
         | ActionKind::RecordPayment
+        | ActionKind::RecordRefund
         | ActionKind::AssignProviders
         | ActionKind::SubmitFinalSummary
         | ActionKind::Cancel
@@ -209,7 +244,8 @@ pub fn check_action(
             verb(action)
         )));
     }
-    if case.status.is_terminal() {
+    // A terminal case changes no more, except that a cancelled one's refund is recorded.
+    if case.status.is_terminal() && action != ActionKind::RecordRefund {
         return Err(Refusal::invalid_status(format!(
             "This case is {}; it can no longer change.",
             case.status.label().to_lowercase()
@@ -249,6 +285,14 @@ pub fn check_action(
                 Ok(case)
             }
         }
+        ActionKind::RecordRefund => match &case.refund {
+            Some(r) if r.is_open() => Ok(case),
+            Some(_) => Err(Refusal::new(
+                RefusalCode::Conflict,
+                "This case's refund has already been made.",
+            )),
+            None => Err(Refusal::invalid_status("No refund is owed on this case.")),
+        },
         ActionKind::ResolveReturn if actor.role != Role::Provider => {
             if case.return_issues.iter().any(|i| !i.resolved) {
                 Ok(case)
@@ -557,6 +601,19 @@ pub fn decide_case(
                 reason: required_reason(Some(reason))?,
             }]
         }
+        CaseCommand::RecordRefund { outcome, .. } => match outcome {
+            RefundOutcome::Succeeded { reference } => vec![CaseEvent::RefundSucceeded {
+                reference: text::required(
+                    "reference",
+                    "The refund reference",
+                    reference,
+                    limits::PAYMENT_REFERENCE,
+                )?,
+            }],
+            RefundOutcome::Failed { reason } => vec![CaseEvent::RefundFailed {
+                reason: text::required("reason", "The reason", reason, limits::REASON)?,
+            }],
+        },
         CaseCommand::ResolveReturn { issue_id, .. } => {
             let issue = case
                 .return_issues

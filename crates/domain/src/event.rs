@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
 use crate::case::{
-    AssignmentStatus, Case, CaseStatus, CoordinatorAssignment, Document, DocumentRequest, Opinion,
-    Payment, ProviderAssignment, ReturnIssue,
+    AssignmentStatus, Case, CaseStatus, CoordinatorAssignment, Document, DocumentRequest, Invoice,
+    Opinion, Payment, ProviderAssignment, Refund, RefundStatus, ReturnIssue,
 };
 use crate::ids::{
     CaseId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId, ReviewTypeId, UserId,
@@ -120,6 +120,19 @@ pub enum CaseEvent {
     Rejected {
         reason: String,
     },
+    /// Only the authority emits this, right after `Completed`.
+    InvoiceIssued {
+        number: String,
+        amount_minor: u32,
+        currency: String,
+        payment_reference: Option<String>,
+    },
+    RefundSucceeded {
+        reference: String,
+    },
+    RefundFailed {
+        reason: String,
+    },
 }
 
 /// A timeline line: the label people read and an optional detail (a reason, a file name).
@@ -161,6 +174,11 @@ impl CaseEvent {
             CaseEvent::Completed { .. } => ("Case completed", None),
             CaseEvent::Cancelled { reason, .. } => ("Case cancelled", reason.clone()),
             CaseEvent::Rejected { reason } => ("Case rejected", Some(reason.clone())),
+            CaseEvent::InvoiceIssued { number, .. } => ("Invoice issued", Some(number.clone())),
+            CaseEvent::RefundSucceeded { .. } => ("Refund issued", None),
+            CaseEvent::RefundFailed { reason } => {
+                ("Refund failed, will retry", Some(reason.clone()))
+            }
         };
         Some(TimelineLabel { label, detail })
     }
@@ -230,6 +248,8 @@ impl CaseEvent {
                 cancel_reason: None,
                 reject_reason: None,
                 refund_due: false,
+                refund: None,
+                invoice: None,
                 created_at: at,
                 updated_at: at,
                 submitted_at: None,
@@ -401,10 +421,55 @@ impl CaseEvent {
                 c.cancel_reason = reason.clone();
                 c.refund_due = *refund_due;
                 c.status = CaseStatus::Cancelled;
+                if *refund_due {
+                    c.refund = c.payment.as_ref().map(|p| Refund {
+                        amount_minor: p.amount_minor,
+                        currency: p.currency.clone(),
+                        payment_reference: p.reference.clone(),
+                        status: RefundStatus::Pending,
+                        failures: 0,
+                        last_error: None,
+                        last_attempt_at: None,
+                        reference: None,
+                        refunded_at: None,
+                        due_since: at,
+                    });
+                }
             }
             CaseEvent::Rejected { reason } => {
                 c.reject_reason = Some(reason.clone());
                 c.status = CaseStatus::Rejected;
+            }
+            CaseEvent::InvoiceIssued {
+                number,
+                amount_minor,
+                currency,
+                payment_reference,
+            } => {
+                c.invoice = Some(Invoice {
+                    number: number.clone(),
+                    amount_minor: *amount_minor,
+                    currency: currency.clone(),
+                    payment_reference: payment_reference.clone(),
+                    issued_at: at,
+                })
+            }
+            CaseEvent::RefundSucceeded { reference } => {
+                if let Some(r) = c.refund.as_mut() {
+                    r.status = RefundStatus::Refunded;
+                    r.reference = Some(reference.clone());
+                    r.refunded_at = Some(at);
+                    r.last_attempt_at = Some(at);
+                }
+                c.refund_due = false;
+            }
+            CaseEvent::RefundFailed { reason } => {
+                if let Some(r) = c.refund.as_mut() {
+                    r.status = RefundStatus::Failed;
+                    r.failures += 1;
+                    r.last_error = Some(reason.clone());
+                    r.last_attempt_at = Some(at);
+                }
             }
         }
         Some(c)

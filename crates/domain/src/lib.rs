@@ -26,12 +26,12 @@ pub mod text;
 pub use actor::{Actor, Role};
 pub use case::{
     AssignmentStatus, Case, CaseStatus, CoordinatorAssignment, Document, DocumentKind,
-    DocumentRequest, Opinion, ProviderAssignment, ReturnIssue,
+    DocumentRequest, Invoice, Opinion, ProviderAssignment, Refund, RefundStatus, ReturnIssue,
 };
 pub use catalog::{Catalog, DiseaseCategory, ReviewType, Specialty, User};
 pub use command::{
     ActionKind, CaseCommand, CaseFields, Command, DocumentInput, OpinionInput, PatientCommand,
-    PatientInput, PaymentOutcome,
+    PatientInput, PaymentOutcome, RefundOutcome,
 };
 pub use decide::{check_action, decide_case, decide_patient, CaseView};
 pub use event::{CaseEvent, PatientEvent, TimelineLabel};
@@ -64,6 +64,48 @@ pub fn number_new_case(events: &mut Vec<CaseEvent>, year: i32, n: i64) {
         at,
         CaseEvent::ReferenceAssigned {
             reference: case_reference(year, n),
+        },
+    );
+}
+
+/// An invoice's number: `INV-2026-00042`. Only the authority hands out `n`, gap-free per
+/// year of issue.
+pub fn invoice_number(year: i32, n: i64) -> String {
+    format!("INV-{year}-{n:05}")
+}
+
+/// The name of the authority's counter that numbers the invoices issued in `year`.
+pub fn invoice_counter(year: i32) -> String {
+    format!("invoice-{year}")
+}
+
+/// Whether `events` complete the case: the authority then issues its invoice.
+pub fn completes(events: &[CaseEvent]) -> bool {
+    events
+        .iter()
+        .any(|e| matches!(e, CaseEvent::Completed { .. }))
+}
+
+/// Issues the invoice of a case that `events` complete: the authority's event, right after
+/// `Completed`, for what was paid. `case` is the case before `events`.
+pub fn invoice_completed_case(events: &mut Vec<CaseEvent>, case: &Case, year: i32, n: i64) {
+    let Some(at) = events
+        .iter()
+        .position(|e| matches!(e, CaseEvent::Completed { .. }))
+    else {
+        return;
+    };
+    let (amount_minor, currency, payment_reference) = match &case.payment {
+        Some(p) => (p.amount_minor, p.currency.clone(), p.reference.clone()),
+        None => (0, String::new(), None),
+    };
+    events.insert(
+        at + 1,
+        CaseEvent::InvoiceIssued {
+            number: invoice_number(year, n),
+            amount_minor,
+            currency,
+            payment_reference,
         },
     );
 }

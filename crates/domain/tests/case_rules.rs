@@ -1161,6 +1161,15 @@ fn terminal_cases_refuse_every_command() {
         for probe in Probe::ALL {
             for who in personas {
                 let command = probe.command(CASE, who);
+                // The one change a terminal case takes: the system records the refund of
+                // a paid case that was cancelled (tested in `refunds_*`).
+                if name == "cancelled"
+                    && who == SYSTEM
+                    && matches!(probe, Probe::RefundSucceeded | Probe::RefundFailed)
+                {
+                    assert!(story.decide(who, &command).is_ok(), "{probe:?}");
+                    continue;
+                }
                 let r = story.refusal(who, &command);
                 // An admin sees every case: it is told the case is final, or that the
                 // action is not an admin's.
@@ -1189,7 +1198,7 @@ fn terminal_cases_refuse_every_command() {
             );
         }
     }
-    assert_eq!(refused, 4 * 20 * 14, "every terminal cell was tried");
+    assert_eq!(refused, 4 * 22 * 14 - 2, "every terminal cell was tried");
 }
 
 #[test]
@@ -1256,4 +1265,146 @@ fn a_coordinator_change_made_meanwhile_is_not_overridden() {
     // Changing what one actually sees is fine.
     s.step(ADMIN, &change_coordinator(COORD, OTHER_COORD));
     assert_eq!(s.case().coordinator(), Some(OTHER_COORD.id));
+}
+
+#[test]
+fn refunds_are_owed_tried_again_after_a_failure_and_made_once() {
+    use domain::{RefundOutcome, RefundStatus};
+    let mut s = cancelled();
+    let paid = s.case().payment.clone().expect("the case was paid");
+    let refund = s.case().refund.clone().expect("cancelling a paid case owes a refund");
+    assert_eq!(refund.status, RefundStatus::Pending);
+    assert_eq!(refund.amount_minor, paid.amount_minor);
+    assert_eq!(refund.payment_reference, paid.reference);
+    assert_eq!(refund.next_attempt_at(), Some(refund.due_since), "tried at once");
+
+    // Two failures: visible, counted, and the next try waits longer each time.
+    let failed = refund_cmd(RefundOutcome::Failed {
+        reason: "Provider unreachable".into(),
+    });
+    s.step(SYSTEM, &failed);
+    let first = s.case().refund.clone().unwrap();
+    assert_eq!(first.status, RefundStatus::Failed);
+    assert_eq!(first.failures, 1);
+    assert_eq!(first.last_error.as_deref(), Some("Provider unreachable"));
+    let wait1 = first.next_attempt_at().unwrap() - first.last_attempt_at.unwrap();
+    s.step(SYSTEM, &failed);
+    let second = s.case().refund.clone().unwrap();
+    let wait2 = second.next_attempt_at().unwrap() - second.last_attempt_at.unwrap();
+    assert_eq!(second.failures, 2);
+    assert!(wait2 > wait1, "back-off grows: {wait1} then {wait2}");
+    assert_eq!(s.case().status, CaseStatus::Cancelled);
+
+    s.step(
+        SYSTEM,
+        &refund_cmd(RefundOutcome::Succeeded {
+            reference: "RF-1".into(),
+        }),
+    );
+    let done = s.case().refund.clone().unwrap();
+    assert_eq!(done.status, RefundStatus::Refunded);
+    assert_eq!(done.reference.as_deref(), Some("RF-1"));
+    assert_eq!(done.next_attempt_at(), None);
+    assert!(!s.case().refund_due);
+
+    // Made once: a second answer is a conflict, and nobody else may record one.
+    let again = s.refusal(
+        SYSTEM,
+        &refund_cmd(RefundOutcome::Succeeded {
+            reference: "RF-2".into(),
+        }),
+    );
+    assert_refused(&again, RefusalCode::Conflict, None, "second refund");
+    let by_admin = s.refusal(ADMIN, &failed);
+    assert_refused(&by_admin, RefusalCode::Forbidden, None, "admin records refund");
+    let empty = refund_cmd(RefundOutcome::Succeeded {
+        reference: " ".into(),
+    });
+    let mut owed = cancelled();
+    let r = owed.refusal(SYSTEM, &empty);
+    assert_refused(&r, RefusalCode::InvalidInput, Some("reference"), "blank ref");
+    owed.step(SYSTEM, &failed);
+}
+
+#[test]
+fn a_case_cancelled_before_payment_owes_no_refund() {
+    let mut s = submitted();
+    s.step(OWNER, &cancel(None));
+    assert!(s.case().refund.is_none());
+    let r = s.refusal(
+        SYSTEM,
+        &refund_cmd(domain::RefundOutcome::Succeeded {
+            reference: "RF-1".into(),
+        }),
+    );
+    assert_refused(&r, RefusalCode::InvalidStatus, None, "nothing owed");
+}
+
+#[test]
+fn the_authority_invoices_a_completed_case_for_what_was_paid() {
+    let mut s = opinions_in();
+    let before = s.case().clone();
+    let mut events = s
+        .decide(COORD, &final_summary("Refer for CABG."))
+        .expect("allowed");
+    assert!(domain::completes(&events));
+    domain::invoice_completed_case(&mut events, &before, 2026, 7);
+    assert!(matches!(events[0], CaseEvent::Completed { .. }));
+    assert!(matches!(
+        &events[1],
+        CaseEvent::InvoiceIssued { number, .. } if number == "INV-2026-00007"
+    ));
+    s.apply(COORD, &events);
+    let invoice = s.case().invoice.clone().expect("invoiced");
+    let paid = before.payment.unwrap();
+    assert_eq!(invoice.amount_minor, paid.amount_minor);
+    assert_eq!(invoice.currency, paid.currency);
+    assert_eq!(invoice.payment_reference, paid.reference);
+    assert_eq!(domain::invoice_counter(2026), "invoice-2026");
+    // Other commands are not invoiced.
+    let mut other = s.decide(OWNER, &cancel(None)).unwrap_or_default();
+    assert!(!domain::completes(&other));
+    domain::invoice_completed_case(&mut other, s.case(), 2026, 8);
+    assert!(other.is_empty());
+}
+
+#[test]
+fn each_reader_holds_only_what_they_may_read() {
+    use domain::decide::redact_for;
+    let s = completed();
+    let mut case = s.case().clone();
+    case.invoice = Some(domain::Invoice {
+        number: "INV-2026-00001".into(),
+        amount_minor: 1,
+        currency: "SAR".into(),
+        payment_reference: None,
+        issued_at: s.now(),
+    });
+    let opinions = |c: &domain::Case| {
+        c.assignments
+            .iter()
+            .filter(|a| a.opinion.is_some())
+            .map(|a| a.provider_id)
+            .collect::<Vec<_>>()
+    };
+    // A provider: its own opinion only, no invoice.
+    let mine = redact_for(case.clone(), P_DONE);
+    assert_eq!(opinions(&mine), vec![P_DONE.id]);
+    assert!(mine.invoice.is_none());
+    // The coordinator reads every opinion, sees no invoice.
+    let coord = redact_for(case.clone(), COORD);
+    assert_eq!(opinions(&coord), opinions(&case));
+    assert!(coord.invoice.is_none());
+    // The requester, once completed: opinions and invoice; before: no opinion.
+    let owner = redact_for(case.clone(), OWNER);
+    assert_eq!(opinions(&owner), opinions(&case));
+    assert!(owner.invoice.is_some());
+    let early = redact_for(opinions_in().case().clone(), OWNER);
+    assert!(opinions(&early).is_empty());
+    // Admins hold all of it.
+    assert_eq!(redact_for(case.clone(), ADMIN), case);
+}
+
+fn refund_cmd(outcome: domain::RefundOutcome) -> CaseCommand {
+    refund(outcome)
 }

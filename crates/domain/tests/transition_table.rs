@@ -33,6 +33,8 @@ enum Also {
     /// "every non-declined provider assignment is `done`" (and there is at least one: a
     /// case whose every provider declined has no opinion to summarise).
     EveryLiveAssignmentDone,
+    /// A refund is owed: the case was cancelled after it was paid, and not refunded yet.
+    RefundOwed,
     /// Coordinators and admins resolve issues; there must be one open. (A provider resolves
     /// only its own, which its `returned` status already says exists.)
     OpenReturnIssue,
@@ -57,7 +59,7 @@ const BEFORE_CLOSE: &[CaseStatus] = &[
     S::DoctorsAssigned,
 ];
 
-const RULES: [Rule; 16] = [
+const RULES: [Rule; 17] = [
     Rule {
         action: ActionKind::UpdateDraft,
         roles: &[Role::Requester],
@@ -101,6 +103,15 @@ const RULES: [Rule; 16] = [
         statuses: &[S::AwaitingPayment],
         provider_needs: None,
         also: Also::Nothing,
+    },
+    Rule {
+        // "refund created automatically when paid": the authority records what the
+        // payment provider answered — the only change a terminal case takes.
+        action: ActionKind::RecordRefund,
+        roles: &[Role::System],
+        statuses: &[S::Cancelled],
+        provider_needs: None,
+        also: Also::RefundOwed,
     },
     Rule {
         // After payment; and later, to replace a provider who declined.
@@ -195,6 +206,7 @@ fn action_of(probe: Probe) -> Option<ActionKind> {
         Probe::Submit => ActionKind::Submit,
         Probe::AssignCoordinator => ActionKind::AssignCoordinator,
         Probe::PaymentSucceeded | Probe::PaymentFailed => ActionKind::RecordPayment,
+        Probe::RefundSucceeded | Probe::RefundFailed => ActionKind::RecordRefund,
         Probe::AssignProviders => ActionKind::AssignProviders,
         Probe::Accept | Probe::Decline => ActionKind::RespondToAssignment,
         Probe::StartReview => ActionKind::StartReview,
@@ -232,7 +244,9 @@ fn status_after(probe: Probe, before: CaseStatus) -> CaseStatus {
         | Probe::RequestDocuments
         | Probe::ReturnCase
         | Probe::ResolveReturn
-        | Probe::SubmitOpinion => before,
+        | Probe::SubmitOpinion
+        | Probe::RefundSucceeded
+        | Probe::RefundFailed => before,
     }
 }
 
@@ -412,7 +426,9 @@ fn expected(f: &Facts, who: Actor, probe: Probe) -> Expected {
     if !rule.roles.contains(&who.role) {
         return Err(RefusalCode::Forbidden);
     }
-    if TERMINAL.contains(&f.status) || !rule.statuses.contains(&f.status) {
+    // Terminal is final, except for recording a cancelled case's refund (docs/decisions.md).
+    let finished = TERMINAL.contains(&f.status) && action != ActionKind::RecordRefund;
+    if finished || !rule.statuses.contains(&f.status) {
         return Err(RefusalCode::InvalidStatus);
     }
     if who.role == Role::Provider {
@@ -434,6 +450,8 @@ fn expected(f: &Facts, who: Actor, probe: Probe) -> Expected {
             !live.is_empty() && live.iter().all(|(_, s)| *s == A::Done)
         }
         Also::OpenReturnIssue => who.role == Role::Provider || f.open_return_issue,
+        // Every fixture is untouched by a refund, so a paid cancelled one still owes it.
+        Also::RefundOwed => f.status == S::Cancelled && f.paid,
     };
     if !holds {
         return Err(RefusalCode::InvalidStatus);
@@ -461,6 +479,7 @@ fn variant(command: &CaseCommand) -> &'static str {
         CaseCommand::Submit { .. } => "submit",
         CaseCommand::AssignCoordinator { .. } => "assign_coordinator",
         CaseCommand::RecordPayment { .. } => "record_payment",
+        CaseCommand::RecordRefund { .. } => "record_refund",
         CaseCommand::AssignProviders { .. } => "assign_providers",
         CaseCommand::RespondToAssignment { .. } => "respond_to_assignment",
         CaseCommand::StartReview { .. } => "start_review",
@@ -473,7 +492,7 @@ fn variant(command: &CaseCommand) -> &'static str {
         CaseCommand::Reject { .. } => "reject",
     }
 }
-const VARIANTS: usize = 17;
+const VARIANTS: usize = 18;
 
 /// The built case is the case `facts` describes.
 fn check_fixture(f: &Facts, case: &Case) {
@@ -661,8 +680,8 @@ fn every_status_command_and_role_cell() {
         failures.len(),
         failures.join("\n")
     );
-    // 10 fixture cases × 20 commands × 14 actors, plus 2 creates × 14 actors on no case.
-    assert_eq!(walked, 2_828, "the walk must cover every cell");
+    // 10 fixture cases × 22 commands × 14 actors, plus 2 creates × 14 actors on no case.
+    assert_eq!(walked, 3_108, "the walk must cover every cell");
     assert_eq!(
         statuses,
         CaseStatus::ALL.into_iter().collect(),

@@ -5,7 +5,7 @@
 
 mod support;
 
-use domain::{demo, CaseStatus, PatientInput, Sex};
+use domain::{demo, Actor, CaseStatus, PatientInput, Role, Sex};
 use protocol::{PushRequest, PushResponse, PushedCommand};
 use reqwest::StatusCode;
 use so_core::{App, MemoryTokens, SyncErrorCode, TokenStore};
@@ -556,13 +556,26 @@ async fn two_providers_and_a_coordinator_work_offline_and_converge_in_any_order(
         2,
         "both offline opinions reached the server"
     );
-    for desk in [&requester, &coordinator, &provider_1, &provider_2] {
+    // Each replica holds what the server shows its user: a provider only its own opinion,
+    // billing only for the requester (domain::decide::redact_for).
+    for (desk, id, role) in [
+        (&requester, demo::REQUESTER, Role::Requester),
+        (&coordinator, demo::COORDINATOR, Role::Coordinator),
+        (&provider_1, demo::PROVIDER, Role::Provider),
+        (&provider_2, demo::PROVIDER_2, Role::Provider),
+    ] {
         desk.app.sync_once().await.expect("sync");
+        let actor = Actor::new(id, role);
         assert_eq!(
             displayed_case(desk, case_id).await.unwrap(),
-            truth,
-            "every replica converges to the server's case"
+            domain::decide::redact_for(truth.clone(), actor),
+            "every replica converges to what the server's case shows its user"
         );
+        let held = displayed_case(desk, case_id).await.unwrap();
+        let opinions = held.assignments.iter().filter(|a| a.opinion.is_some()).count();
+        let expected = if role == Role::Provider { 1 } else { 2 };
+        assert_eq!(opinions, expected, "{role:?} holds {expected} opinion(s)");
+        assert_eq!(held.invoice.is_some(), role == Role::Requester);
         assert!(desk.app.needs_attention().await.unwrap().is_empty());
     }
 }

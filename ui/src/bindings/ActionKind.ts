@@ -3,4 +3,4 @@
 /**
  * The kinds of thing one can do to an existing case; what the UI asks "may I?" about.
  */
-export type ActionKind = "update_draft" | "add_document" | "remove_document" | "submit" | "assign_coordinator" | "record_payment" | "assign_providers" | "respond_to_assignment" | "start_review" | "request_documents" | "return_case" | "resolve_return" | "submit_opinion" | "submit_final_summary" | "cancel" | "reject";
+export type ActionKind = "update_draft" | "add_document" | "remove_document" | "submit" | "assign_coordinator" | "record_payment" | "record_refund" | "assign_providers" | "respond_to_assignment" | "start_review" | "request_documents" | "return_case" | "resolve_return" | "submit_opinion" | "submit_final_summary" | "cancel" | "reject";

@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use domain::{
+use domain::{RefundOutcome, 
     decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseFields, CaseId, CaseView,
     Catalog, DiseaseCategory, DiseaseCategoryId, DocumentId, DocumentInput, DocumentKind, IssueId,
     OpinionInput, Patient, PatientCommand, PatientId, PatientInput, PaymentOutcome, Refusal,
@@ -335,6 +335,13 @@ pub fn payment_failed(reason: &str) -> CaseCommand {
     }
 }
 
+pub fn refund(outcome: RefundOutcome) -> CaseCommand {
+    CaseCommand::RecordRefund {
+        case_id: CASE,
+        outcome,
+    }
+}
+
 pub fn assign_providers(providers: &[Actor]) -> CaseCommand {
     CaseCommand::AssignProviders {
         case_id: CASE,
@@ -438,6 +445,8 @@ pub enum Probe {
     AssignCoordinator,
     PaymentSucceeded,
     PaymentFailed,
+    RefundSucceeded,
+    RefundFailed,
     AssignProviders,
     Accept,
     Decline,
@@ -452,7 +461,7 @@ pub enum Probe {
 }
 
 impl Probe {
-    pub const ALL: [Probe; 20] = [
+    pub const ALL: [Probe; 22] = [
         Probe::CreateDraft,
         Probe::CreateAndSubmit,
         Probe::UpdateDraft,
@@ -462,6 +471,8 @@ impl Probe {
         Probe::AssignCoordinator,
         Probe::PaymentSucceeded,
         Probe::PaymentFailed,
+        Probe::RefundSucceeded,
+        Probe::RefundFailed,
         Probe::AssignProviders,
         Probe::Accept,
         Probe::Decline,
@@ -495,6 +506,12 @@ impl Probe {
             Probe::AssignCoordinator => assign_coordinator(OTHER_COORD),
             Probe::PaymentSucceeded => payment_succeeded("PAY-7731"),
             Probe::PaymentFailed => payment_failed("Card declined"),
+            Probe::RefundSucceeded => refund(RefundOutcome::Succeeded {
+                reference: "RF-1001".into(),
+            }),
+            Probe::RefundFailed => refund(RefundOutcome::Failed {
+                reason: "Provider unreachable".into(),
+            }),
             // Eligible, and on no fixture case.
             Probe::AssignProviders => assign_providers(&[P_OUTSIDER]),
             Probe::Accept => accept(),

@@ -82,6 +82,7 @@ pub struct Batch<'a> {
     seq: i64,
     loaded_seq: i64,
     /// Case-reference counters a new case needed: name -> (value now, value when loaded).
+    /// Gap-free counters this batch moved: name → (value now, value loaded).
     references: BTreeMap<String, (i64, i64)>,
     // What to write: the changed aggregates with their latest event, the log, the
     // timelines and the access rows.
@@ -306,10 +307,19 @@ impl<'a> Batch<'a> {
                 )));
             }
         }
-        if before.is_none() {
-            let year = self.now.year();
-            let n = self.next_reference(conn, year).await?;
-            domain::number_new_case(&mut list, year, n);
+        let year = self.now.year();
+        match &before {
+            None => {
+                let n = self
+                    .next_number(conn, domain::case_reference_counter(year))
+                    .await?;
+                domain::number_new_case(&mut list, year, n);
+            }
+            Some(case) if domain::completes(&list) => {
+                let n = self.next_number(conn, domain::invoice_counter(year)).await?;
+                domain::invoice_completed_case(&mut list, case, year, n);
+            }
+            Some(_) => {}
         }
         Ok(Ok(Decided::Case { before, list }))
     }
@@ -353,9 +363,9 @@ impl<'a> Batch<'a> {
         Ok(size)
     }
 
-    /// The next case reference number of `year` (gap-free: only accepted new cases take one).
-    async fn next_reference(&mut self, conn: &mut PgConnection, year: i32) -> sqlx::Result<i64> {
-        let name = domain::case_reference_counter(year);
+    /// The next value of the gap-free counter `name` (case references, invoice numbers of
+    /// a year): only accepted commands take one, and it is written with the batch.
+    async fn next_number(&mut self, conn: &mut PgConnection, name: String) -> sqlx::Result<i64> {
         if !self.references.contains_key(&name) {
             let value = db::current(conn, &name).await?;
             self.references.insert(name.clone(), (value, value));

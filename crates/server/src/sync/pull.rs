@@ -3,14 +3,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::extract::{Query, State};
-use domain::decide::{can_see, can_see_patient};
+use domain::decide::{can_see, can_see_patient, redact_for};
 use domain::{Actor, CaseId, Patient, PatientId, Role};
 use protocol::{CaseSnapshot, PullQuery, PullResponse, MAX_PULL_ITEMS};
 
 use super::db;
 use crate::{ApiError, AppState, AuthUser};
 
-/// Changed aggregates as snapshots, filtered by `domain::decide::can_see`. A case the
+/// Changed aggregates as snapshots, filtered by `domain::decide::can_see` and each case
+/// cut to what the user may hold (`redact_for`: others' opinions, billing). A case the
 /// user may not see leaves no trace; one they saw and lost is named in `removedCases`.
 #[utoipa::path(get, path = "/v1/pull", tag = "sync", security(("bearer" = [])),
     params(
@@ -77,7 +78,7 @@ pub async fn pull(
         .map(|(seq, case)| CaseSnapshot {
             seq,
             timeline: timelines.remove(&case.id).unwrap_or_default(),
-            case,
+            case: redact_for(case, actor),
         })
         .collect();
     // Others' patients are visible through a case; that set is read once, and only when
