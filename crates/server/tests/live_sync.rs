@@ -9,7 +9,6 @@
 mod support;
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use domain::CaseId;
@@ -54,7 +53,7 @@ async fn a_change_pushed_by_another_desktop_arrives_through_the_live_channel() {
     let server = spawn_app().await;
     // The desk keeps its data folder: only its app moves into the Arc.
     let admin_desk = desk(&server.url(""), support::ADMIN).await;
-    let admin = Arc::new(admin_desk.app);
+    let admin = admin_desk.app.clone();
     let requester = desk(&server.url(""), support::REQUESTER).await;
 
     let mut live = admin.watch_live();
@@ -86,7 +85,7 @@ async fn the_live_channel_comes_back_after_the_network_does() {
     let server = spawn_app().await;
     let proxy = Proxy::start(server.addr).await;
     let admin_desk = desk(&proxy.url(), support::ADMIN).await;
-    let admin = Arc::new(admin_desk.app);
+    let admin = admin_desk.app.clone();
     let requester = desk(&server.url(""), support::REQUESTER).await;
     let mut live = admin.watch_live();
     let _sync = admin.start_sync();
@@ -113,7 +112,7 @@ async fn going_back_to_standalone_needs_sent_work_and_leaves_nothing_of_the_serv
     let server = spawn_app().await;
     let proxy = Proxy::start(server.addr).await;
     let requester = desk(&proxy.url(), support::REQUESTER).await;
-    let app = Arc::new(requester.app);
+    let app = requester.app.clone();
     let mut live = app.watch_live();
     let _sync = app.start_sync();
     within("the live channel", wait_until(&mut live, true)).await;

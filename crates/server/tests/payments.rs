@@ -6,7 +6,6 @@
 mod support;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
@@ -217,7 +216,7 @@ async fn paying_on_the_hosted_page_pays_the_case_and_the_requesters_desktop_foll
     let server = PayServer::start().await;
     let (requester, _admin, case_id) = awaiting_payment(&server).await;
     let token = requester.token().await;
-    let app = Arc::new(requester.app);
+    let app = requester.app.clone();
     let mut live = app.watch_live();
     let _sync = app.start_sync();
     tokio::time::timeout(WAIT, live.wait_for(|open| *open))

@@ -121,7 +121,8 @@ pub async fn relay(
 // --- desktops -----------------------------------------------------------------------
 
 pub struct Desk {
-    pub app: App,
+    /// Shared, as the shell holds it: `start_sync` and `payment_link` take `&Arc<App>`.
+    pub app: Arc<App>,
     pub tokens: MemoryTokens,
     pub dir: tempfile::TempDir,
 }
@@ -142,7 +143,7 @@ pub async fn open(dir: &std::path::Path, tokens: &MemoryTokens) -> App {
 pub async fn desk(url: &str, email: &str) -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let tokens = MemoryTokens::default();
-    let app = open(dir.path(), &tokens).await;
+    let app = Arc::new(open(dir.path(), &tokens).await);
     app.connect(url).await.expect("connect");
     app.sign_in(email, DEMO_PASSWORD).await.expect("sign in");
     Desk { app, tokens, dir }
@@ -154,7 +155,7 @@ impl Desk {
         let Desk { app, tokens, dir } = self;
         app.store().close().await;
         drop(app);
-        let app = open(dir.path(), &tokens).await;
+        let app = Arc::new(open(dir.path(), &tokens).await);
         Desk { app, tokens, dir }
     }
 
