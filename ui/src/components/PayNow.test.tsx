@@ -56,6 +56,18 @@ describe("Pay now", () => {
     expect(openUrlMock).toHaveBeenCalledTimes(1);
   });
 
+  it("shows the payment page's address for when no browser opens", async () => {
+    setup();
+    expect(await screen.findByTestId("payment-url")).toHaveTextContent(pending.url ?? "");
+  });
+
+  it("shows no address once nothing is left to pay", async () => {
+    setup(awaiting, requester, () => ({ ...pending, url: null, status: "paid" }));
+    await screen.findByTestId("action-pay-now");
+    await waitFor(() => expect(callsOf("payment_link")).toHaveLength(1));
+    expect(screen.queryByTestId("payment-url")).toBeNull();
+  });
+
   it("is not offered to an admin", async () => {
     setup(awaiting, admin);
     expect(await screen.findByTestId("case-status")).toHaveTextContent(/^Awaiting payment$/);

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Text } from "@mantine/core";
+import { Alert, Button, Code, CopyButton, Group, Text } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { CaseDetail, UserSummary } from "../api/types";
@@ -51,6 +51,23 @@ export function PayNow({ detail, user }: { detail: CaseDetail; user: UserSummary
           {amount ? `Pay now · ${amount}` : "Pay now"}
         </Button>
       </Group>
+      {link.data?.url && (
+        <Group gap="xs" mt="xs" wrap="nowrap" align="center">
+          <Text size="xs" c="dimmed">
+            If no browser opens, open this address yourself:
+          </Text>
+          <Code data-testid="payment-url" style={{ wordBreak: "break-all" }}>
+            {link.data.url}
+          </Code>
+          <CopyButton value={link.data.url}>
+            {({ copied, copy }) => (
+              <Button size="compact-xs" variant="subtle" onClick={copy}>
+                {copied ? "Copied" : "Copy"}
+              </Button>
+            )}
+          </CopyButton>
+        </Group>
+      )}
       {link.isError && (
         <Text size="sm" c="red" mt="xs" data-testid="payment-error">
           {link.error.message}
