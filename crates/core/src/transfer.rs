@@ -27,12 +27,11 @@ use crate::sync::{check, server_error, SyncError, SyncErrorCode};
 
 /// The size of the pieces documents travel in, unless set otherwise.
 pub const DEFAULT_CHUNK_BYTES: usize = 1024 * 1024;
-/// The largest piece the server takes in one request (the server's
-/// `uploads::MAX_CHUNK_BYTES`).
-pub const MAX_CHUNK_BYTES: usize = 4 * 1024 * 1024;
+/// The largest piece the server takes in one request.
+pub const MAX_CHUNK_BYTES: usize = protocol::MAX_UPLOAD_CHUNK_BYTES;
 
-const UPLOAD_OFFSET: &str = "upload-offset";
-const UPLOAD_LENGTH: &str = "upload-length";
+const UPLOAD_OFFSET: &str = protocol::UPLOAD_OFFSET_HEADER;
+const UPLOAD_LENGTH: &str = protocol::UPLOAD_LENGTH_HEADER;
 const OCTETS: &str = "application/octet-stream";
 
 /// How documents travel, per running desktop.

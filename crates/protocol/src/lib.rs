@@ -17,6 +17,14 @@ pub const MAX_PUSH_COMMANDS: usize = 500;
 /// The most changed aggregates one pull returns; `more` says whether to pull again.
 pub const MAX_PULL_ITEMS: usize = 1_000;
 
+/// Resumable document uploads (`/v1/blobs/{sha256}/upload`): the largest chunk the server
+/// takes in one request (4 MiB).
+pub const MAX_UPLOAD_CHUNK_BYTES: usize = 4 * 1024 * 1024;
+/// Header of a chunk and of the answers: the whole content's size in bytes.
+pub const UPLOAD_LENGTH_HEADER: &str = "upload-length";
+/// Header of the answers: the bytes the server has; the next chunk starts there.
+pub const UPLOAD_OFFSET_HEADER: &str = "upload-offset";
+
 /// `POST /v1/push`: the client's pending commands, oldest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -28,16 +28,16 @@ use super::blobs::{not_found, parse_hash};
 use crate::{ApiError, AppState, AuthUser};
 
 /// The largest chunk the server takes in one request. Clients send 1 MiB by default.
-pub const MAX_CHUNK_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_CHUNK_BYTES: usize = protocol::MAX_UPLOAD_CHUNK_BYTES;
 
 /// An upload nothing was added to for this long is dropped (when another upload starts,
 /// and by [`drop_stale_uploads`]).
 pub const STALE_UPLOAD_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Request (chunks) and answer: the total size of the content, in bytes.
-pub const UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
+pub const UPLOAD_LENGTH: HeaderName = HeaderName::from_static(protocol::UPLOAD_LENGTH_HEADER);
 /// Answer: the bytes the server has; the next chunk starts here.
-pub const UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
+pub const UPLOAD_OFFSET: HeaderName = HeaderName::from_static(protocol::UPLOAD_OFFSET_HEADER);
 
 fn progress(offset: i64, length: i64) -> [(HeaderName, HeaderValue); 2] {
     [
