@@ -1272,11 +1272,19 @@ fn refunds_are_owed_tried_again_after_a_failure_and_made_once() {
     use domain::{RefundOutcome, RefundStatus};
     let mut s = cancelled();
     let paid = s.case().payment.clone().expect("the case was paid");
-    let refund = s.case().refund.clone().expect("cancelling a paid case owes a refund");
+    let refund = s
+        .case()
+        .refund
+        .clone()
+        .expect("cancelling a paid case owes a refund");
     assert_eq!(refund.status, RefundStatus::Pending);
     assert_eq!(refund.amount_minor, paid.amount_minor);
     assert_eq!(refund.payment_reference, paid.reference);
-    assert_eq!(refund.next_attempt_at(), Some(refund.due_since), "tried at once");
+    assert_eq!(
+        refund.next_attempt_at(),
+        Some(refund.due_since),
+        "tried at once"
+    );
 
     // Two failures: visible, counted, and the next try waits longer each time.
     let failed = refund_cmd(RefundOutcome::Failed {
@@ -1316,13 +1324,23 @@ fn refunds_are_owed_tried_again_after_a_failure_and_made_once() {
     );
     assert_refused(&again, RefusalCode::Conflict, None, "second refund");
     let by_admin = s.refusal(ADMIN, &failed);
-    assert_refused(&by_admin, RefusalCode::Forbidden, None, "admin records refund");
+    assert_refused(
+        &by_admin,
+        RefusalCode::Forbidden,
+        None,
+        "admin records refund",
+    );
     let empty = refund_cmd(RefundOutcome::Succeeded {
         reference: " ".into(),
     });
     let mut owed = cancelled();
     let r = owed.refusal(SYSTEM, &empty);
-    assert_refused(&r, RefusalCode::InvalidInput, Some("reference"), "blank ref");
+    assert_refused(
+        &r,
+        RefusalCode::InvalidInput,
+        Some("reference"),
+        "blank ref",
+    );
     owed.step(SYSTEM, &failed);
 }
 

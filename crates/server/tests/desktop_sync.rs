@@ -572,7 +572,11 @@ async fn two_providers_and_a_coordinator_work_offline_and_converge_in_any_order(
             "every replica converges to what the server's case shows its user"
         );
         let held = displayed_case(desk, case_id).await.unwrap();
-        let opinions = held.assignments.iter().filter(|a| a.opinion.is_some()).count();
+        let opinions = held
+            .assignments
+            .iter()
+            .filter(|a| a.opinion.is_some())
+            .count();
         let expected = if role == Role::Provider { 1 } else { 2 };
         assert_eq!(opinions, expected, "{role:?} holds {expected} opinion(s)");
         assert_eq!(held.invoice.is_some(), role == Role::Requester);

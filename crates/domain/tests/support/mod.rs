@@ -9,11 +9,11 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use domain::{RefundOutcome, 
+use domain::{
     decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseFields, CaseId, CaseView,
     Catalog, DiseaseCategory, DiseaseCategoryId, DocumentId, DocumentInput, DocumentKind, IssueId,
-    OpinionInput, Patient, PatientCommand, PatientId, PatientInput, PaymentOutcome, Refusal,
-    RequestId, ReviewType, ReviewTypeId, Role, Sex, Specialty, SpecialtyId, User, UserId,
+    OpinionInput, Patient, PatientCommand, PatientId, PatientInput, PaymentOutcome, RefundOutcome,
+    Refusal, RequestId, ReviewType, ReviewTypeId, Role, Sex, Specialty, SpecialtyId, User, UserId,
 };
 use uuid::Uuid;
 

@@ -316,7 +316,9 @@ impl<'a> Batch<'a> {
                 domain::number_new_case(&mut list, year, n);
             }
             Some(case) if domain::completes(&list) => {
-                let n = self.next_number(conn, domain::invoice_counter(year)).await?;
+                let n = self
+                    .next_number(conn, domain::invoice_counter(year))
+                    .await?;
                 domain::invoice_completed_case(&mut list, case, year, n);
             }
             Some(_) => {}
