@@ -183,6 +183,9 @@ impl App {
         if matches!(authority, Authority::Server(_)) {
             // A command waits to be pushed: wake the background sync.
             self.sync.wake.notify_one();
+        } else if matches!(command, Command::Case(CaseCommand::Cancel { .. })) {
+            // A paid case cancelled standalone owes a refund: the refund task tries at once.
+            self.sync.refunds.notify_one();
         }
         Ok(command_id)
     }

@@ -10,13 +10,24 @@
 //! verified exactly as the server verifies it, and is recorded as `RecordPayment` by the
 //! system user through the standalone authority. Then the UI is told the data changed, as
 //! after a sync.
+//!
+//! Refunds: with a server, the server's refund job makes them and the desktop gets them by
+//! pull; the desktop never asks a provider. Standalone, [`App::run_due_refunds`] does what
+//! the server's job does, through the in-process sandbox: every refund a cancelled case owes
+//! that is due, asked with the case's id as the idempotency key, the answer recorded as the
+//! system user's `RecordRefund` (a failure is tried again after its back-off). It runs from
+//! a background task ([`App::start_sync`] starts it): at once after a cancel, and every
+//! [`REFUND_EVERY`] while the app runs.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
-use domain::{Actor, CaseCommand, CaseId, Command, Role};
+use domain::{Actor, CaseCommand, CaseId, CaseStatus, Command, RefundOutcome, Role};
 use payments::sandbox::{CallbackRequest, CallbackTarget, DeliveryError, Retries, Sandbox};
-use payments::{Amount, LinkRequest, PaymentInfo, PaymentProvider, PaymentStatus, Secret};
+use payments::{
+    Amount, DueRefund, LinkRequest, PaymentInfo, PaymentProvider, PaymentStatus, RefundRun, Secret,
+};
 use serde::Serialize;
 use store::{cases, catalog};
 use ts_rs::TS;
@@ -55,7 +66,13 @@ struct LocalSandbox {
     sandbox: Arc<Sandbox>,
     pages: tokio::task::JoinHandle<()>,
     seen: Mutex<HashSet<String>>,
+    /// One refund run at a time (the background task and a direct call).
+    refunding: tokio::sync::Mutex<()>,
 }
+
+/// How often the standalone desktop looks for refunds that are due (besides right after a
+/// cancel).
+pub const REFUND_EVERY: Duration = Duration::from_secs(30);
 
 /// The local sandboxes of the apps open in this process (one in the desktop; tests open
 /// many). Kept here, beside the rest of the payment code, rather than as a field of `App`;
@@ -160,6 +177,17 @@ impl App {
 
     /// This app's local sandbox, started on first need.
     fn local_sandbox(self: &Arc<Self>) -> Result<Arc<Sandbox>> {
+        Ok(self.local()?.sandbox.clone())
+    }
+
+    /// The standalone payment provider (the sandbox, in this process), started on first
+    /// need: for tests and manual trials (`Sandbox::set_refund_outage`,
+    /// `Sandbox::refunds_of`).
+    pub fn payment_sandbox(self: &Arc<Self>) -> Result<Arc<Sandbox>> {
+        self.local_sandbox()
+    }
+
+    fn local(self: &Arc<Self>) -> Result<Arc<LocalSandbox>> {
         let mut local = LOCAL.lock().unwrap_or_else(|e| e.into_inner());
         local.retain(|l| {
             let open = l.app.strong_count() > 0;
@@ -170,7 +198,7 @@ impl App {
         });
         let me = Arc::downgrade(self);
         if let Some(l) = local.iter().find(|l| Weak::ptr_eq(&l.app, &me)) {
-            return Ok(l.sandbox.clone());
+            return Ok(l.clone());
         }
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
@@ -195,6 +223,7 @@ impl App {
             Retries::default(),
         ));
         sandbox.set_site(&format!("http://{addr}"));
+        sandbox.set_refund_outage(payments::sandbox::refund_outage_from_env());
         let (app, verifier) = (me.clone(), Arc::downgrade(&sandbox));
         sandbox.set_callback(CallbackTarget::InProcess(Arc::new(move |request| {
             let (app, verifier) = (app.clone(), verifier.clone());
@@ -210,13 +239,15 @@ impl App {
         })));
         let pages = sandbox.serve(listener);
         tracing::info!(%addr, "payment sandbox serving its page on localhost");
-        local.push(Arc::new(LocalSandbox {
+        let made = Arc::new(LocalSandbox {
             app: me,
-            sandbox: sandbox.clone(),
+            sandbox,
             pages,
             seen: Mutex::new(HashSet::new()),
-        }));
-        Ok(sandbox)
+            refunding: tokio::sync::Mutex::new(()),
+        });
+        local.push(made.clone());
+        Ok(made)
     }
 
     /// The sandbox's callback, in-process: verified like the server verifies it, then
@@ -309,5 +340,108 @@ impl App {
                 Err(refused(e.message))
             }
         }
+    }
+}
+
+impl App {
+    /// Standalone: asks the in-process sandbox for every refund a cancelled case owes that
+    /// is due now (on this app's clock) and records each answer as the system user's
+    /// `RecordRefund` — what the server's refund job does (`server::payments::refunds`).
+    /// With a server configured it does nothing: the server refunds. Needs no one signed
+    /// in. Errors are the store's; what was recorded before stays recorded.
+    pub async fn run_due_refunds(self: &Arc<Self>) -> Result<RefundRun> {
+        if self.authority() != Authority::Standalone || self.due_refunds().await?.is_empty() {
+            return Ok(RefundRun::default());
+        }
+        let local = self.local()?;
+        let _one_run = local.refunding.lock().await;
+        // Read again under the lock: a run that held it has recorded what it did.
+        let now = self.now();
+        let due = self.due_refunds().await?;
+        let system = self.catalog_system_user().await?.ok_or_else(|| {
+            tracing::error!("no system user to record refunds as");
+            ApiError::internal()
+        })?;
+        let mut run = RefundRun::default();
+        for due in due {
+            run.due += 1;
+            if let Some(reference) = &due.refund.payment_reference {
+                // The sandbox keeps payments in memory: one paid before this app started
+                // (or seeded with the demo data) is told to it from the case's record.
+                local.sandbox.remember_payment(reference, &due.amount());
+            }
+            let outcome = due.ask(local.sandbox.as_ref()).await;
+            let succeeded = matches!(outcome, RefundOutcome::Succeeded { .. });
+            let command = Command::Case(CaseCommand::RecordRefund {
+                case_id: due.case_id,
+                outcome,
+            });
+            match self.execute_at(system, command, now).await {
+                Ok(_) if succeeded => run.refunded += 1,
+                Ok(_) => {
+                    tracing::warn!(
+                        failures = due.refund.failures + 1,
+                        "refund failed; it will be tried again"
+                    );
+                    run.failed += 1;
+                }
+                Err(e) if e.code == ErrorCode::Conflict => run.already_recorded += 1,
+                Err(e) if e.code == ErrorCode::Internal => return Err(e),
+                Err(e) => {
+                    tracing::warn!(code = ?e.code, "the rules refused a refund's recording");
+                    run.refused += 1;
+                }
+            }
+        }
+        if run.refunded + run.failed > 0 {
+            self.sync_runtime().data_changed();
+        }
+        Ok(run)
+    }
+
+    /// The refunds due now, standalone.
+    async fn due_refunds(&self) -> Result<Vec<DueRefund>> {
+        let now = self.now();
+        let mut conn = self.store().read().await?;
+        let query = cases::CaseQuery {
+            status: Some(CaseStatus::Cancelled),
+            search: None,
+        };
+        Ok(cases::list(&mut conn, &query)
+            .await?
+            .iter()
+            .filter_map(|row| DueRefund::of(&row.case, now))
+            .collect())
+    }
+
+    async fn catalog_system_user(&self) -> Result<Option<Actor>> {
+        let mut conn = self.store().read().await?;
+        Ok(catalog::load(&mut conn)
+            .await?
+            .users
+            .iter()
+            .find(|u| u.role == Role::System && u.active)
+            .map(|u| Actor::new(u.id, Role::System)))
+    }
+
+    /// The standalone refund task: runs [`App::run_due_refunds`] at once, when a cancel
+    /// lands (`SyncRuntime::refunds` is notified), and every [`REFUND_EVERY`]; idle while a
+    /// server is configured. Ends when the app is dropped.
+    pub(crate) fn start_refunds(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let app = Arc::downgrade(self);
+        let wake = self.sync_runtime().refunds.clone();
+        tokio::spawn(async move {
+            loop {
+                let Some(strong) = app.upgrade() else { return };
+                if let Err(e) = strong.run_due_refunds().await {
+                    tracing::warn!(code = ?e.code, "standalone refunds: the next run tries again");
+                }
+                drop(strong);
+                tokio::select! {
+                    _ = tokio::time::sleep(REFUND_EVERY) => {}
+                    _ = wake.notified() => {}
+                }
+            }
+        })
     }
 }

@@ -204,6 +204,8 @@ pub(crate) struct SyncRuntime {
     online: std::sync::Mutex<bool>,
     /// Wakes the background loop: a new command waits to be pushed.
     pub(crate) wake: Arc<tokio::sync::Notify>,
+    /// Wakes the standalone refund task (`crate::payment`): a case was cancelled.
+    pub(crate) refunds: Arc<tokio::sync::Notify>,
     /// Bumped whenever the server or the signed-in session changes: the live listener
     /// drops its connection and starts again with the new one.
     pub(crate) session: watch::Sender<u64>,
@@ -230,6 +232,7 @@ impl SyncRuntime {
             lock: tokio::sync::Mutex::new(()),
             online: std::sync::Mutex::new(false),
             wake: Arc::new(tokio::sync::Notify::new()),
+            refunds: Arc::new(tokio::sync::Notify::new()),
             session: watch::Sender::new(0),
             synced: watch::Sender::new(0),
             live: watch::Sender::new(false),
@@ -658,9 +661,11 @@ impl App {
     /// new command is queued or the server's live channel (`crate::live`, started here
     /// too) announces a change, and with exponential back-off (1 s … 5 min) while the
     /// server cannot be reached. Ends when the app is dropped. Nothing is lost if it is
-    /// stopped at any point: the state is in SQLite.
+    /// stopped at any point: the state is in SQLite. Standalone, the refund task
+    /// (`crate::payment`) is started here too.
     pub fn start_sync(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         self.start_live();
+        self.start_refunds();
         let app: Weak<App> = Arc::downgrade(self);
         let wake = self.sync_runtime().wake.clone();
         tokio::spawn(async move {

@@ -7,22 +7,29 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::{CaseId, CaseStatus, DocumentKind, Role};
-use payments::PaymentStatus;
+use chrono::{TimeDelta, Utc};
+use domain::{CaseId, CaseStatus, DocumentKind, Refund, RefundStatus, Role};
+use payments::{PaymentStatus, RefundRun};
 use so_core::seed;
-use so_core::views::CaseInput;
-use so_core::{App, AppOptions, ErrorCode, MemoryTokens, SystemClock, TokenStore};
+use so_core::views::{CaseFilter, CaseInput};
+use so_core::{
+    App, AppOptions, Clock, ErrorCode, ManualClock, MemoryTokens, SystemClock, TokenStore,
+};
 use tempfile::TempDir;
 
 const WAIT: Duration = Duration::from_secs(15);
 
 async fn open() -> (Arc<App>, TempDir) {
+    open_on(Arc::new(SystemClock)).await
+}
+
+async fn open_on(clock: Arc<dyn Clock>) -> (Arc<App>, TempDir) {
     let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     let app = App::open_with(
         dir.path(),
         AppOptions {
-            clock: Arc::new(SystemClock),
+            clock,
             tokens: TokenStore::Memory(MemoryTokens::default()),
         },
     )
@@ -261,4 +268,178 @@ async fn only_the_requester_and_admins_get_the_link() {
         .unwrap();
     let e = app.payment_link(submitted.summary.id).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict, "{e:?}");
+}
+
+// ----- refunds ---------------------------------------------------------------------------
+
+/// Pays the case on the local page and waits for the payment to land; its reference.
+async fn pay(app: &Arc<App>, case_id: CaseId) -> String {
+    let url = app.payment_link(case_id).await.unwrap().url.unwrap();
+    let mut changed = app.watch_synced();
+    let (status, _) = press(&url, "pay").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    reaches(app, case_id, CaseStatus::PaymentSuccessful, &mut changed).await;
+    stored(app, case_id)
+        .await
+        .payment
+        .and_then(|p| p.reference)
+        .expect("paid with a reference")
+}
+
+async fn stored(app: &App, case_id: CaseId) -> domain::Case {
+    let mut conn = app.store().read().await.unwrap();
+    store::cases::get(&mut conn, case_id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn refund(app: &App, case_id: CaseId) -> Refund {
+    stored(app, case_id).await.refund.expect("a refund is owed")
+}
+
+async fn labels(app: &App, case_id: CaseId, label: &str) -> Vec<(Role, Option<String>)> {
+    app.get_case(case_id)
+        .await
+        .unwrap()
+        .timeline
+        .into_iter()
+        .filter(|t| t.label == label)
+        .map(|t| (t.actor_role, t.detail))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_paid_case_standalone_refunds_it_through_the_local_sandbox() {
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let (app, _dir) = open_on(clock.clone()).await;
+    let case_id = awaiting_payment(&app).await;
+    let paid = pay(&app, case_id).await;
+    app.cancel_case(case_id, None).await.unwrap();
+    assert_eq!(refund(&app, case_id).await.status, RefundStatus::Pending);
+
+    let run = app.run_due_refunds().await.unwrap();
+    assert_eq!(
+        run,
+        RefundRun {
+            due: 1,
+            refunded: 1,
+            ..RefundRun::default()
+        }
+    );
+    let made = app.payment_sandbox().unwrap().refunds_of(&paid);
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert_eq!(made[0].key, case_id.to_string());
+    let done = refund(&app, case_id).await;
+    assert_eq!(done.status, RefundStatus::Refunded);
+    assert_eq!(
+        done.reference.as_deref(),
+        Some(made[0].reference.0.as_str())
+    );
+    assert_eq!(done.refunded_at, Some(clock.now()), "on the app's clock");
+    assert_eq!(
+        labels(&app, case_id, "Refund issued").await,
+        vec![(Role::System, None)]
+    );
+
+    clock.advance(TimeDelta::hours(2));
+    assert_eq!(app.run_due_refunds().await.unwrap(), RefundRun::default());
+    assert_eq!(app.payment_sandbox().unwrap().refunds_of(&paid).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refund_the_local_sandbox_fails_is_tried_again_after_the_back_off() {
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let (app, _dir) = open_on(clock.clone()).await;
+    let case_id = awaiting_payment(&app).await;
+    let paid = pay(&app, case_id).await;
+    let sandbox = app.payment_sandbox().unwrap();
+    sandbox.set_refund_outage(1);
+    app.sign_in_as(seed::ADMIN).await.unwrap();
+    app.cancel_case(case_id, Some("Duplicate request.".into()))
+        .await
+        .unwrap();
+
+    let t0 = clock.now();
+    assert_eq!(
+        app.run_due_refunds().await.unwrap(),
+        RefundRun {
+            due: 1,
+            failed: 1,
+            ..RefundRun::default()
+        }
+    );
+    let failed = refund(&app, case_id).await;
+    assert_eq!((failed.status, failed.failures), (RefundStatus::Failed, 1));
+    let reason = failed.last_error.clone().unwrap();
+    assert!(reason.contains("not reachable"), "{reason}");
+    assert_eq!(failed.next_attempt_at(), Some(t0 + TimeDelta::minutes(1)));
+    assert_eq!(
+        labels(&app, case_id, "Refund failed, will retry").await,
+        vec![(Role::System, Some(reason))]
+    );
+
+    clock.advance(TimeDelta::seconds(30));
+    assert_eq!(
+        app.run_due_refunds().await.unwrap(),
+        RefundRun::default(),
+        "not before the back-off"
+    );
+    clock.advance(TimeDelta::seconds(31));
+    assert_eq!(
+        app.run_due_refunds().await.unwrap(),
+        RefundRun {
+            due: 1,
+            refunded: 1,
+            ..RefundRun::default()
+        }
+    );
+    let done = refund(&app, case_id).await;
+    assert_eq!((done.status, done.failures), (RefundStatus::Refunded, 1));
+    assert_eq!(sandbox.refunds_of(&paid).len(), 1);
+    assert_eq!(labels(&app, case_id, "Refund issued").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_task_refunds_right_after_the_cancel() {
+    let (app, _dir) = open().await;
+    let _background = app.start_sync();
+    let case_id = awaiting_payment(&app).await;
+    pay(&app, case_id).await;
+
+    let mut changed = app.watch_synced();
+    app.cancel_case(case_id, None).await.unwrap();
+    let refunded = tokio::time::timeout(WAIT, async {
+        while refund(&app, case_id).await.status != RefundStatus::Refunded {
+            changed.changed().await.expect("the app is alive");
+        }
+    })
+    .await;
+    assert!(
+        refunded.is_ok(),
+        "not refunded: {:?}",
+        refund(&app, case_id).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_case_paid_before_this_run_of_the_app_is_refunded_too() {
+    // The seeded payments were never made on this process's sandbox: the case's record
+    // tells it.
+    let (app, _dir) = open().await;
+    app.sign_in_as(seed::ADMIN).await.unwrap();
+    let paid = app
+        .list_cases(CaseFilter {
+            status: Some(CaseStatus::PaymentSuccessful),
+            search: None,
+        })
+        .await
+        .unwrap()
+        .remove(0);
+    app.cancel_case(paid.id, Some("Requested by the hospital.".into()))
+        .await
+        .unwrap();
+    let run = app.run_due_refunds().await.unwrap();
+    assert_eq!((run.due, run.refunded), (1, 1), "{run:?}");
+    assert_eq!(refund(&app, paid.id).await.status, RefundStatus::Refunded);
 }

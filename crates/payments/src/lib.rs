@@ -15,11 +15,11 @@ use std::pin::Pin;
 
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
-use domain::{Case, CaseId, CaseStatus, PaymentOutcome};
+use domain::{Case, CaseId, CaseStatus, PaymentOutcome, Refund, RefundOutcome};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use sandbox::{CallbackRequest, CallbackTarget, DeliveryError, Sandbox};
+pub use sandbox::{CallbackRequest, CallbackTarget, DeliveryError, Sandbox, SandboxRefund};
 pub use signature::Secret;
 
 /// A future a provider's method returns (the trait is used as `dyn PaymentProvider`).
@@ -131,6 +131,9 @@ pub enum RefundError {
     ExceedsPayment { left_minor: u32 },
     #[error("the payment provider is not reachable: {0}")]
     Unavailable(String),
+    /// The idempotency key was used before for another refund (another payment or amount).
+    #[error("that idempotency key was used for another refund")]
+    KeyReused,
 }
 
 /// A payment provider: the sandbox today, a real one (behind its own adapter) later.
@@ -151,12 +154,105 @@ pub trait PaymentProvider: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<PaymentEvent, CallbackError>;
 
-    /// Refunds `amount` of the payment with `reference` (all of it or part).
+    /// Refunds `amount` of the payment with `reference` (all of it or part), once per
+    /// idempotency `key`: asked again with the same key (and the same payment and amount),
+    /// the provider answers the first refund's [`RefundRef`] and refunds nothing more. So
+    /// a retry after a lost answer, a crash between the refund and its recording, or two
+    /// servers asking at once never refund twice. The authority's key is the case's id (a
+    /// case is refunded once, wholly).
     fn refund<'a>(
         &'a self,
         reference: &'a str,
         amount: &'a Amount,
+        key: &'a str,
     ) -> BoxFuture<'a, Result<RefundRef, RefundError>>;
+}
+
+// ----- refunds owed by cancelled cases --------------------------------------------------
+
+/// What one run of an authority's refund job did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RefundRun {
+    /// Refunds that were due and asked of the provider.
+    pub due: usize,
+    /// Recorded as refunded.
+    pub refunded: usize,
+    /// Recorded as failed (to be tried again after the back-off).
+    pub failed: usize,
+    /// Recorded by another run meanwhile: nothing recorded by this one.
+    pub already_recorded: usize,
+    /// Refused by the rules for another reason than a second recording (logged).
+    pub refused: usize,
+}
+
+/// A refund a cancelled case owes and that is due: what the authority (the server's refund
+/// job, or the standalone desktop's) asks the provider, and whose answer it records as the
+/// system user's `RecordRefund`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueRefund {
+    pub case_id: CaseId,
+    /// The refund as it stood when it was found due.
+    pub refund: Refund,
+}
+
+impl DueRefund {
+    /// The refund `case` owes, when it is due at `now` ([`Refund::next_attempt_at`]):
+    /// cancelled, still open, and not waiting out the back-off of a failed try.
+    pub fn of(case: &Case, now: DateTime<Utc>) -> Option<DueRefund> {
+        if case.status != CaseStatus::Cancelled {
+            return None;
+        }
+        let refund = case.refund.as_ref()?;
+        let due = refund.next_attempt_at()?;
+        (due <= now).then(|| DueRefund {
+            case_id: case.id,
+            refund: refund.clone(),
+        })
+    }
+
+    /// The provider's idempotency key: the case's id.
+    pub fn key(&self) -> String {
+        self.case_id.to_string()
+    }
+
+    pub fn amount(&self) -> Amount {
+        Amount {
+            minor: self.refund.amount_minor,
+            currency: self.refund.currency.clone(),
+        }
+    }
+
+    /// Asks `provider` for the refund; its answer as the case records it. A failure's
+    /// reason is the provider's error (never patient data), cut to what a reason may hold.
+    pub async fn ask(&self, provider: &dyn PaymentProvider) -> RefundOutcome {
+        let Some(reference) = self.refund.payment_reference.as_deref() else {
+            return RefundOutcome::Failed {
+                reason: "The payment has no provider reference to refund.".into(),
+            };
+        };
+        match provider
+            .refund(reference, &self.amount(), &self.key())
+            .await
+        {
+            Ok(RefundRef(reference)) => RefundOutcome::Succeeded { reference },
+            Err(e) => RefundOutcome::Failed {
+                reason: e.to_string().chars().take(domain::limits::REASON).collect(),
+            },
+        }
+    }
+
+    /// Whether `outcome` is still to be recorded on the case whose refund is `now` (read
+    /// again under the lock the recording takes): a success while the refund is open; a failure only
+    /// while nobody has recorded another try since this one was found due — so two runs
+    /// at once (two server instances) record one failure, not two, and never a failure
+    /// over a success.
+    pub fn still_to_record(&self, now: Option<&Refund>, outcome: &RefundOutcome) -> bool {
+        match (now, outcome) {
+            (Some(now), RefundOutcome::Succeeded { .. }) => now.is_open(),
+            (Some(now), RefundOutcome::Failed { .. }) => *now == self.refund,
+            (None, _) => false,
+        }
+    }
 }
 
 // ----- the wire: `GET /v1/cases/{id}/payment` -------------------------------------------
@@ -206,4 +302,106 @@ pub struct PaymentInfo {
     /// The provider's reference, once paid.
     pub reference: Option<String>,
     pub paid_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::RefundStatus;
+    use uuid::Uuid;
+
+    fn owed(payment_reference: Option<&str>) -> DueRefund {
+        DueRefund {
+            case_id: CaseId(Uuid::now_v7()),
+            refund: Refund {
+                amount_minor: 150_000,
+                currency: "SAR".into(),
+                payment_reference: payment_reference.map(str::to_string),
+                status: RefundStatus::Pending,
+                failures: 0,
+                last_error: None,
+                last_attempt_at: None,
+                reference: None,
+                refunded_at: None,
+                due_since: Utc::now(),
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn asking_twice_for_a_due_refund_refunds_once() {
+        let sandbox = Sandbox::new(Secret::new("sandbox-test-secret").unwrap());
+        let due = owed(Some("sbx_pay_1"));
+        sandbox.remember_payment("sbx_pay_1", &due.amount());
+        let first = due.ask(&sandbox).await;
+        let RefundOutcome::Succeeded { reference } = &first else {
+            panic!("refunded: {first:?}");
+        };
+        assert_eq!(
+            due.ask(&sandbox).await,
+            first,
+            "the same key, the same refund"
+        );
+        let made = sandbox.refunds_of("sbx_pay_1");
+        assert_eq!(made.len(), 1, "{made:?}");
+        assert_eq!(
+            (made[0].key.as_str(), made[0].reference.0.as_str()),
+            (due.key().as_str(), reference.as_str())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failure_is_a_reason_and_no_reference_is_a_failure() {
+        let sandbox = Sandbox::new(Secret::new("sandbox-test-secret").unwrap());
+        let outcome = owed(Some("sbx_pay_unknown")).ask(&sandbox).await;
+        assert_eq!(
+            outcome,
+            RefundOutcome::Failed {
+                reason: RefundError::UnknownPayment.to_string()
+            }
+        );
+        sandbox.set_refund_outage(1);
+        let due = owed(Some("sbx_pay_2"));
+        sandbox.remember_payment("sbx_pay_2", &due.amount());
+        let RefundOutcome::Failed { reason } = due.ask(&sandbox).await else {
+            panic!("the provider is down");
+        };
+        assert!(reason.contains("not reachable"), "{reason}");
+        assert!(matches!(
+            owed(None).ask(&sandbox).await,
+            RefundOutcome::Failed { .. }
+        ));
+        assert!(sandbox.refunds_of("sbx_pay_2").is_empty());
+    }
+
+    #[test]
+    fn a_failure_is_recorded_once_and_never_over_a_success() {
+        let due = owed(Some("sbx_pay_1"));
+        let failed = RefundOutcome::Failed {
+            reason: "down".into(),
+        };
+        let succeeded = RefundOutcome::Succeeded {
+            reference: "sbx_re_1".into(),
+        };
+        let unchanged = due.refund.clone();
+        assert!(due.still_to_record(Some(&unchanged), &failed));
+        assert!(due.still_to_record(Some(&unchanged), &succeeded));
+
+        // Another run recorded its failure meanwhile: ours is the same try, not another.
+        let mut tried = unchanged.clone();
+        tried.status = RefundStatus::Failed;
+        tried.failures = 1;
+        tried.last_attempt_at = Some(Utc::now());
+        assert!(!due.still_to_record(Some(&tried), &failed));
+        assert!(
+            due.still_to_record(Some(&tried), &succeeded),
+            "a success is the truth"
+        );
+
+        let mut refunded = tried;
+        refunded.status = RefundStatus::Refunded;
+        assert!(!due.still_to_record(Some(&refunded), &succeeded));
+        assert!(!due.still_to_record(Some(&refunded), &failed));
+        assert!(!due.still_to_record(None, &succeeded));
+    }
 }

@@ -12,9 +12,14 @@
 //!   result is delivered afterwards, from a spawned task: signed (`signature`), to the
 //!   configured [`CallbackTarget`], retried with back-off on failure — each attempt signed
 //!   anew, the event id unchanged, so the receiver must apply each event id once.
-//! - **Refunds** of what it was paid in this process.
+//! - **Refunds** of what it was paid in this process (or was told of:
+//!   [`Sandbox::remember_payment`]), at most what was paid, once per idempotency key
+//!   ([`Sandbox::refunds_of`] lists them). [`Sandbox::set_refund_outage`] makes the next
+//!   refund calls fail as `Unavailable`, like a provider that is down (tests, manual
+//!   trials; `SO_SANDBOX_REFUND_OUTAGE`, see [`refund_outage_from_env`]).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -109,6 +114,28 @@ struct Paid {
     refunded_minor: u32,
 }
 
+/// A refund the sandbox made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SandboxRefund {
+    /// The idempotency key it was asked with.
+    pub key: String,
+    pub reference: RefundRef,
+    pub amount: Amount,
+}
+
+/// The environment variable that starts a sandbox "down" for its first refund calls:
+/// `SO_SANDBOX_REFUND_OUTAGE=3` answers the first three `Unavailable` (manual trials of
+/// the refund retries).
+pub const REFUND_OUTAGE_VAR: &str = "SO_SANDBOX_REFUND_OUTAGE";
+
+/// [`REFUND_OUTAGE_VAR`]'s value; 0 when unset or not a number.
+pub fn refund_outage_from_env() -> u32 {
+    std::env::var(REFUND_OUTAGE_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 /// The time source of a sandbox (tests move it).
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -123,6 +150,10 @@ pub struct Sandbox {
     http: reqwest::Client,
     links: Mutex<HashMap<String, LinkState>>,
     payments: Mutex<HashMap<String, Paid>>,
+    /// Refunds by (payment reference, idempotency key), in the order made.
+    refunds: Mutex<Vec<(String, SandboxRefund)>>,
+    /// How many more refund calls answer `Unavailable`.
+    refund_outage: AtomicU32,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -190,7 +221,41 @@ impl Sandbox {
                 .unwrap_or_default(),
             links: Mutex::new(HashMap::new()),
             payments: Mutex::new(HashMap::new()),
+            refunds: Mutex::new(Vec::new()),
+            refund_outage: AtomicU32::new(0),
         }
+    }
+
+    /// The next `calls` refund calls answer `Unavailable` and change nothing, as a
+    /// provider that is down would; 0 ends the outage.
+    pub fn set_refund_outage(&self, calls: u32) {
+        self.refund_outage.store(calls, Ordering::SeqCst);
+    }
+
+    /// Tells the sandbox of a payment it took before this process started (it keeps its
+    /// payments in memory only), so that it can be refunded: the authority calls it with
+    /// what its own records say was paid. A payment it knows already is left as it is
+    /// (with what was refunded of it). A real provider's adapter has no such call.
+    pub fn remember_payment(&self, reference: &str, amount: &Amount) {
+        self.payments
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(reference.to_string())
+            .or_insert_with(|| Paid {
+                amount: amount.clone(),
+                refunded_minor: 0,
+            });
+    }
+
+    /// The refunds made of the payment with `reference`, in the order made.
+    pub fn refunds_of(&self, reference: &str) -> Vec<SandboxRefund> {
+        self.refunds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|(paid, _)| paid == reference)
+            .map(|(_, refund)| refund.clone())
+            .collect()
     }
 
     /// Where browsers reach the pages: `http://host:port`, without [`PREFIX`].
@@ -463,9 +528,28 @@ impl PaymentProvider for Sandbox {
         &'a self,
         reference: &'a str,
         amount: &'a Amount,
+        key: &'a str,
     ) -> BoxFuture<'a, Result<RefundRef, RefundError>> {
         Box::pin(async move {
+            let down = self
+                .refund_outage
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+            if down {
+                return Err(RefundError::Unavailable(
+                    "the sandbox is simulating an outage".into(),
+                ));
+            }
+            // One lock for the whole refund: two calls with the same key at once make one.
             let mut payments = self.payments.lock().unwrap_or_else(|e| e.into_inner());
+            let mut refunds = self.refunds.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((paid, made)) = refunds.iter().find(|(_, r)| r.key == key) {
+                return if paid == reference && made.amount == *amount {
+                    Ok(made.reference.clone())
+                } else {
+                    Err(RefundError::KeyReused)
+                };
+            }
             let paid = payments
                 .get_mut(reference)
                 .ok_or(RefundError::UnknownPayment)?;
@@ -477,7 +561,16 @@ impl PaymentProvider for Sandbox {
                 return Err(RefundError::ExceedsPayment { left_minor: left });
             }
             paid.refunded_minor += amount.minor;
-            Ok(RefundRef(format!("sbx_re_{}", Uuid::now_v7().simple())))
+            let made = RefundRef(format!("sbx_re_{}", Uuid::now_v7().simple()));
+            refunds.push((
+                reference.to_string(),
+                SandboxRefund {
+                    key: key.to_string(),
+                    reference: made.clone(),
+                    amount: amount.clone(),
+                },
+            ));
+            Ok(made)
         })
     }
 }
@@ -774,14 +867,14 @@ mod tests {
             minor: 75_000,
             currency: "SAR".into(),
         };
-        assert!(sandbox.refund(reference, &half).await.is_ok());
-        assert!(sandbox.refund(reference, &half).await.is_ok());
+        assert!(sandbox.refund(reference, &half, "first").await.is_ok());
+        assert!(sandbox.refund(reference, &half, "second").await.is_ok());
         assert_eq!(
-            sandbox.refund(reference, &half).await,
+            sandbox.refund(reference, &half, "third").await,
             Err(RefundError::ExceedsPayment { left_minor: 0 })
         );
         assert_eq!(
-            sandbox.refund("sbx_pay_unknown", &half).await,
+            sandbox.refund("sbx_pay_unknown", &half, "fourth").await,
             Err(RefundError::UnknownPayment)
         );
     }
@@ -824,6 +917,138 @@ mod tests {
             ),
             Err(CallbackError::Stale),
             "the same callback later than the tolerance is a replay"
+        );
+    }
+
+    fn sar(minor: u32) -> Amount {
+        Amount {
+            minor,
+            currency: "SAR".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_same_key_refunds_once_and_answers_the_same_reference() {
+        let (sandbox, _rx) = sandbox();
+        sandbox.remember_payment("sbx_pay_a", &sar(150_000));
+        let first = sandbox
+            .refund("sbx_pay_a", &sar(150_000), "case-1")
+            .await
+            .unwrap();
+        for _ in 0..3 {
+            assert_eq!(
+                sandbox.refund("sbx_pay_a", &sar(150_000), "case-1").await,
+                Ok(first.clone()),
+                "a retry with the key gets the first refund"
+            );
+        }
+        assert_eq!(
+            sandbox.refunds_of("sbx_pay_a"),
+            vec![SandboxRefund {
+                key: "case-1".into(),
+                reference: first,
+                amount: sar(150_000),
+            }]
+        );
+        // Nothing is left: another key is refused, the same key for something else too.
+        assert_eq!(
+            sandbox.refund("sbx_pay_a", &sar(1), "case-2").await,
+            Err(RefundError::ExceedsPayment { left_minor: 0 })
+        );
+        assert_eq!(
+            sandbox.refund("sbx_pay_a", &sar(100), "case-1").await,
+            Err(RefundError::KeyReused)
+        );
+        sandbox.remember_payment("sbx_pay_b", &sar(500));
+        assert_eq!(
+            sandbox.refund("sbx_pay_b", &sar(150_000), "case-1").await,
+            Err(RefundError::KeyReused)
+        );
+        assert!(sandbox.refunds_of("sbx_pay_b").is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_same_key_at_once_from_many_tasks_refunds_once() {
+        let (sandbox, _rx) = sandbox();
+        sandbox.remember_payment("sbx_pay_a", &sar(150_000));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let sandbox = sandbox.clone();
+                tokio::spawn(async move {
+                    sandbox
+                        .refund("sbx_pay_a", &sar(150_000), "case-1")
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut references = Vec::new();
+        for task in tasks {
+            references.push(task.await.unwrap());
+        }
+        references.dedup();
+        assert_eq!(references.len(), 1, "{references:?}");
+        assert_eq!(sandbox.refunds_of("sbx_pay_a").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_outage_answers_unavailable_for_as_many_calls_and_changes_nothing() {
+        let (sandbox, _rx) = sandbox();
+        sandbox.remember_payment("sbx_pay_a", &sar(150_000));
+        sandbox.set_refund_outage(2);
+        for _ in 0..2 {
+            assert!(matches!(
+                sandbox.refund("sbx_pay_a", &sar(150_000), "case-1").await,
+                Err(RefundError::Unavailable(_))
+            ));
+        }
+        assert!(sandbox.refunds_of("sbx_pay_a").is_empty());
+        let made = sandbox
+            .refund("sbx_pay_a", &sar(150_000), "case-1")
+            .await
+            .expect("the provider is back");
+        assert_eq!(sandbox.refunds_of("sbx_pay_a")[0].reference, made);
+
+        sandbox.set_refund_outage(5);
+        sandbox.set_refund_outage(0);
+        assert_eq!(
+            sandbox.refund("sbx_pay_a", &sar(150_000), "case-1").await,
+            Ok(made),
+            "0 ends the outage"
+        );
+    }
+
+    #[tokio::test]
+    async fn unknown_payments_and_bad_amounts_are_refused() {
+        let (sandbox, _rx) = sandbox();
+        assert_eq!(
+            sandbox.refund("sbx_pay_a", &sar(100), "k1").await,
+            Err(RefundError::UnknownPayment),
+            "a payment made before this process, untold"
+        );
+        sandbox.remember_payment("sbx_pay_a", &sar(1_000));
+        assert_eq!(
+            sandbox.refund("sbx_pay_a", &sar(0), "k2").await,
+            Err(RefundError::InvalidAmount)
+        );
+        let dollars = Amount {
+            minor: 100,
+            currency: "USD".into(),
+        };
+        assert_eq!(
+            sandbox.refund("sbx_pay_a", &dollars, "k3").await,
+            Err(RefundError::InvalidAmount)
+        );
+        assert_eq!(
+            sandbox.refund("sbx_pay_a", &sar(1_001), "k4").await,
+            Err(RefundError::ExceedsPayment { left_minor: 1_000 })
+        );
+        assert!(sandbox.refund("sbx_pay_a", &sar(400), "k5").await.is_ok());
+        // Told again, it keeps what it knows (the refund made).
+        sandbox.remember_payment("sbx_pay_a", &sar(1_000));
+        assert_eq!(
+            sandbox.refund("sbx_pay_a", &sar(601), "k6").await,
+            Err(RefundError::ExceedsPayment { left_minor: 600 })
         );
     }
 

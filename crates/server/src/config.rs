@@ -7,8 +7,15 @@
 //! | `SO_SERVER_DEMO` | `1`: create the demo accounts when there are none | `0` |
 //! | `SO_DB_MAX_CONNECTIONS` | size of the database pool | `10` |
 //! | `SO_LOG` | log filter, `RUST_LOG` syntax | `info,sqlx=warn` |
+//! | `SO_REFUND_EVERY_SECONDS` | how often the refund job looks for refunds that are due (`payments::refunds`); `0`: never, in this instance | `30` |
+//!
+//! The payment provider reads its own: `SO_PAYMENT_SECRET`, `SO_PAYMENT_SANDBOX_URL`,
+//! `SO_SANDBOX_REFUND_OUTAGE` (`server::payments`).
 
 use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::payments::refunds::DEFAULT_EVERY as DEFAULT_REFUND_EVERY;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 const DEFAULT_MAX_CONNECTIONS: u32 = 10;
@@ -20,6 +27,8 @@ pub struct Config {
     pub database_url: String,
     pub demo: bool,
     pub db_max_connections: u32,
+    /// The refund job's interval; `None`: the job does not run in this instance.
+    pub refund_every: Option<Duration>,
 }
 
 impl std::fmt::Debug for Config {
@@ -29,6 +38,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &"…")
             .field("demo", &self.demo)
             .field("db_max_connections", &self.db_max_connections)
+            .field("refund_every", &self.refund_every)
             .finish()
     }
 }
@@ -83,11 +93,25 @@ impl Config {
                     }
                 })?,
             };
+        let refund_every = match var("SO_REFUND_EVERY_SECONDS") {
+            None => Some(DEFAULT_REFUND_EVERY),
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(0) => None,
+                Ok(seconds) if seconds <= 24 * 60 * 60 => Some(Duration::from_secs(seconds)),
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "SO_REFUND_EVERY_SECONDS",
+                        reason: format!("{v:?} is not a number of seconds from 0 to 86400"),
+                    })
+                }
+            },
+        };
         Ok(Self {
             addr,
             database_url,
             demo,
             db_max_connections,
+            refund_every,
         })
     }
 }
@@ -121,6 +145,19 @@ mod tests {
         ])
         .unwrap();
         assert_eq!((c.addr.port(), c.demo), (9000, true));
+        assert_eq!(c.refund_every, Some(Duration::from_secs(30)));
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_REFUND_EVERY_SECONDS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(c.refund_every, Some(Duration::from_secs(5)));
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_REFUND_EVERY_SECONDS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(c.refund_every, None, "0 turns the job off");
     }
 
     #[test]
@@ -141,5 +178,15 @@ mod tests {
             ("SO_SERVER_ADDR", "nope")
         ])
         .is_err());
+        for bad in ["-1", "soon", "90000"] {
+            assert!(
+                config(&[
+                    ("DATABASE_URL", "postgres://h/db"),
+                    ("SO_REFUND_EVERY_SECONDS", bad)
+                ])
+                .is_err(),
+                "{bad}"
+            );
+        }
     }
 }

@@ -56,6 +56,8 @@ pub struct AppState {
     pub(crate) live: sync::live::Live,
     /// The payment provider (the sandbox today); tests set their own secret.
     pub payments: payments::Payments,
+    /// The refund job's interval and clock (`SO_REFUND_EVERY_SECONDS`).
+    pub refunds: payments::refunds::RefundJob,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             passwords: auth::password::Passwords::new(),
             live: sync::live::Live::default(),
             payments: payments::Payments::from_env(),
+            refunds: payments::refunds::RefundJob::default(),
         }
     }
 }
@@ -116,7 +119,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets requests in flight
-/// finish. Also prunes the sign-in rate limiters' memory once a minute.
+/// finish. Also prunes the sign-in rate limiters' memory once a minute, and runs the refund
+/// job (`payments::refunds`) at its interval.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -132,10 +136,14 @@ pub async fn serve(
             limits.forget_idle();
         }
     });
+    let refunds = payments::refunds::start(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
+    if let Some(refunds) = refunds {
+        refunds.abort();
+    }
     housekeeping.abort();
     relay.abort();
     result

@@ -48,12 +48,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("cannot listen on {} (SO_SERVER_ADDR): {e}", config.addr))?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    server::serve(
-        listener,
-        AppState::new(pool.clone()),
-        server::shutdown_signal(),
-    )
-    .await?;
+    let mut state = AppState::new(pool.clone());
+    state.refunds.every = config.refund_every;
+    if config.refund_every.is_none() {
+        tracing::info!("the refund job is off in this instance (SO_REFUND_EVERY_SECONDS=0)");
+    }
+    server::serve(listener, state, server::shutdown_signal()).await?;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

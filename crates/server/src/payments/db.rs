@@ -143,3 +143,17 @@ pub async fn system_user(conn: &mut PgConnection) -> sqlx::Result<UserId> {
     .await?;
     find().fetch_one(&mut *conn).await.map(UserId)
 }
+
+/// The cancelled cases whose refund is still owed (pending, or failed and to be tried
+/// again), oldest first; which of them are due is for the caller to say
+/// (`payments::DueRefund::of`). The partial index `cases_open_refunds` holds just these.
+pub async fn cases_owing_refunds(conn: &mut PgConnection) -> sqlx::Result<Vec<domain::Case>> {
+    let states: Vec<sqlx::types::Json<domain::Case>> = sqlx::query_scalar(
+        "SELECT state FROM cases
+         WHERE status = 'cancelled' AND state -> 'refund' ->> 'status' IN ('pending', 'failed')
+         ORDER BY seq",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(states.into_iter().map(|sqlx::types::Json(c)| c).collect())
+}

@@ -20,8 +20,13 @@
 //! one is generated at start (logged as generated, never shown): links and callbacks of
 //! the sandbox then last until the server restarts. `SO_PAYMENT_SANDBOX_URL` — where
 //! browsers reach this server for the sandbox page (default: `http://<listen address>`).
+//! `SO_SANDBOX_REFUND_OUTAGE=n` — the sandbox answers its first `n` refund calls as a
+//! provider that is down (manual trials of the refund retries; default 0).
+//!
+//! Refunds: [`refunds`], a background job (`SO_REFUND_EVERY_SECONDS`, `server::config`).
 
 pub mod db;
+pub mod refunds;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -80,7 +85,16 @@ impl Payments {
         let site = std::env::var("SO_PAYMENT_SANDBOX_URL")
             .ok()
             .filter(|u| !u.trim().is_empty());
-        Payments::sandbox(secret, site)
+        let payments = Payments::sandbox(secret, site);
+        let outage = ::payments::sandbox::refund_outage_from_env();
+        if outage > 0 {
+            tracing::warn!(
+                calls = outage,
+                "the sandbox simulates a refund outage (SO_SANDBOX_REFUND_OUTAGE)"
+            );
+            payments.sandbox.set_refund_outage(outage);
+        }
+        payments
     }
 
     /// The sandbox provider signing with `secret`; its page at `site` (default: the address
@@ -95,6 +109,20 @@ impl Payments {
 
     fn provider(&self) -> &dyn PaymentProvider {
         self.sandbox.as_ref()
+    }
+
+    /// The sandbox provider itself: its refunds, a simulated outage (tests, manual trials).
+    pub fn sandbox_provider(&self) -> &Arc<Sandbox> {
+        &self.sandbox
+    }
+
+    /// Before a refund: the sandbox keeps its payments in memory, so one taken before this
+    /// server started (or by another instance) is told to it from the case's record — the
+    /// server's record of a verified callback. A real provider knows its payments.
+    fn knows_payment_of(&self, due: &::payments::DueRefund) {
+        if let Some(reference) = &due.refund.payment_reference {
+            self.sandbox.remember_payment(reference, &due.amount());
+        }
     }
 
     /// Tells the sandbox where this server listens: its callbacks go to
