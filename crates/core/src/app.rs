@@ -382,6 +382,7 @@ impl App {
         let timeline = timeline::list(&mut conn, case.id)
             .await?
             .into_iter()
+            .filter(|t| domain::decide::can_read_timeline_line(&case, actor, &t.label))
             .map(|t| TimelineEntry {
                 at: t.at,
                 actor_name: t.actor_name,

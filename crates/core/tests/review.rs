@@ -709,17 +709,8 @@ async fn a_case_is_reviewed_by_every_role_in_turn_and_completed() {
         Some("Both cardiologists recommend bypass surgery.")
     );
     assert_eq!(d.review.completed_at, Some(t.app.now()));
-    // The authority (here the in-process one) invoices the completed case, numbered per
-    // year with no gap: the demo's own completed case took number 1.
-    let number = format!("INV-{}-00002", t.app.now().year());
-    assert_timeline_ends(
-        &t,
-        &d,
-        &[
-            ("Case completed", "Dr. Layla Mansour", None),
-            ("Invoice issued", "Dr. Layla Mansour", Some(number.as_str())),
-        ],
-    );
+    // The coordinator does not see billing: the invoice line is not on their timeline.
+    assert_timeline_ends(&t, &d, &[("Case completed", "Dr. Layla Mansour", None)]);
 
     next(&t, seed::REQUESTER).await;
     let d = t.app.get_case(id).await.unwrap();
@@ -736,6 +727,14 @@ async fn a_case_is_reviewed_by_every_role_in_turn_and_completed() {
         d.review.opinions.len(),
         2,
         "with every opinion, per specialist"
+    );
+    // The authority (here the in-process one) invoices the completed case, numbered per
+    // year with no gap (the demo's own completed case took number 1); the requester sees it.
+    let number = format!("INV-{}-00002", t.app.now().year());
+    let last = d.timeline.last().unwrap();
+    assert_eq!(
+        (last.label.as_str(), last.detail.as_deref()),
+        ("Invoice issued", Some(number.as_str()))
     );
     let labels: Vec<_> = d.timeline.iter().map(|e| e.label.as_str()).collect();
     assert_eq!(

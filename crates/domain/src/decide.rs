@@ -56,6 +56,13 @@ pub fn can_see_billing(case: &Case, actor: Actor) -> bool {
     }
 }
 
+/// Whether `actor` may read the timeline line labelled `label` of `case`: every line of a
+/// case they see, except the billing lines (invoice, refund) for those who do not see
+/// billing.
+pub fn can_read_timeline_line(case: &Case, actor: Actor, label: &str) -> bool {
+    !crate::event::is_billing_line(label) || can_see_billing(case, actor)
+}
+
 /// The case as `actor` may hold it on their computer: the opinions they may not read
 /// ([`can_read_opinion`]) and the billing they may not see ([`can_see_billing`]) taken
 /// out. The server sends only this; the desktop never stores more.

@@ -135,6 +135,17 @@ pub enum CaseEvent {
     },
 }
 
+const INVOICE_ISSUED: &str = "Invoice issued";
+const REFUND_ISSUED: &str = "Refund issued";
+const REFUND_FAILED: &str = "Refund failed, will retry";
+
+/// Whether a timeline line (by its label) is about money: the invoice or a refund. Such
+/// lines are shown only to those who see the case's billing
+/// ([`crate::decide::can_see_billing`]).
+pub fn is_billing_line(label: &str) -> bool {
+    [INVOICE_ISSUED, REFUND_ISSUED, REFUND_FAILED].contains(&label)
+}
+
 /// A timeline line: the label people read and an optional detail (a reason, a file name).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimelineLabel {
@@ -174,11 +185,9 @@ impl CaseEvent {
             CaseEvent::Completed { .. } => ("Case completed", None),
             CaseEvent::Cancelled { reason, .. } => ("Case cancelled", reason.clone()),
             CaseEvent::Rejected { reason } => ("Case rejected", Some(reason.clone())),
-            CaseEvent::InvoiceIssued { number, .. } => ("Invoice issued", Some(number.clone())),
-            CaseEvent::RefundSucceeded { .. } => ("Refund issued", None),
-            CaseEvent::RefundFailed { reason } => {
-                ("Refund failed, will retry", Some(reason.clone()))
-            }
+            CaseEvent::InvoiceIssued { number, .. } => (INVOICE_ISSUED, Some(number.clone())),
+            CaseEvent::RefundSucceeded { .. } => (REFUND_ISSUED, None),
+            CaseEvent::RefundFailed { reason } => (REFUND_FAILED, Some(reason.clone())),
         };
         Some(TimelineLabel { label, detail })
     }

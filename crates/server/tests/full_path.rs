@@ -492,6 +492,19 @@ async fn a_case_goes_from_draft_to_completed_with_an_invoice_through_the_server(
     let shown = requester.app.get_case(case_id).await.unwrap();
     assert_eq!(shown.summary.status, CaseStatus::Completed);
     assert_eq!(shown.review.opinions.len(), 2);
+    // The timeline's billing line reaches only those who see billing.
+    for (d, sees) in [
+        (&requester, true),
+        (&admin, true),
+        (&coordinator, false),
+        (&provider_1, false),
+    ] {
+        let lines = d.app.get_case(case_id).await.unwrap().timeline;
+        let invoiced = lines.iter().any(|l| l.label == "Invoice issued");
+        assert_eq!(invoiced, sees, "{:?}", lines.last());
+        let pulled = d.pending_timeline_lines(case_id).await;
+        assert_eq!(pulled, 0, "nothing left pending");
+    }
 
     // The timeline has every step, with who and when, in order.
     let lines = timeline(&server, case_id).await;

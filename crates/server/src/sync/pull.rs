@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::extract::{Query, State};
-use domain::decide::{can_see, can_see_patient, redact_for};
+use domain::decide::{can_read_timeline_line, can_see, can_see_patient, redact_for};
 use domain::{Actor, CaseId, Patient, PatientId, Role};
 use protocol::{CaseSnapshot, PullQuery, PullResponse, MAX_PULL_ITEMS};
 
@@ -11,7 +11,8 @@ use super::db;
 use crate::{ApiError, AppState, AuthUser};
 
 /// Changed aggregates as snapshots, filtered by `domain::decide::can_see` and each case
-/// cut to what the user may hold (`redact_for`: others' opinions, billing). A case the
+/// cut to what the user may hold (`redact_for`: others' opinions, billing; and the
+/// timeline's billing lines, `can_read_timeline_line`). A case the
 /// user may not see leaves no trace; one they saw and lost is named in `removedCases`.
 #[utoipa::path(get, path = "/v1/pull", tag = "sync", security(("bearer" = [])),
     params(
@@ -75,10 +76,14 @@ pub async fn pull(
     let mut timelines = db::timelines(&mut tx, &case_ids).await?;
     let snapshots: Vec<CaseSnapshot> = cases
         .into_iter()
-        .map(|(seq, case)| CaseSnapshot {
-            seq,
-            timeline: timelines.remove(&case.id).unwrap_or_default(),
-            case: redact_for(case, actor),
+        .map(|(seq, case)| {
+            let mut timeline = timelines.remove(&case.id).unwrap_or_default();
+            timeline.retain(|line| can_read_timeline_line(&case, actor, &line.label));
+            CaseSnapshot {
+                seq,
+                timeline,
+                case: redact_for(case, actor),
+            }
         })
         .collect();
     // Others' patients are visible through a case; that set is read once, and only when
