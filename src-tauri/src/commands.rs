@@ -356,8 +356,9 @@ pub async fn open_invoice(
     Ok(open_in_viewer(&shell, path))
 }
 
-/// With no viewer to open (a machine without a desktop), the file is still there: the
-/// answer says so (`opened: false`) and the UI tells the user where it is.
+/// With no launcher to start (a machine without a desktop), the file is still there: the
+/// answer says so (`opened: false`) and the UI tells the user where it is. `opened: true`
+/// means the OS's launcher started; the UI gives the path either way.
 fn open_in_viewer(shell: &AppHandle, path: PathBuf) -> SavedFile {
     let path = path.to_string_lossy().into_owned();
     let opened = match shell.opener().open_path(path.as_str(), None::<&str>) {

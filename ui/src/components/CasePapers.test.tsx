@@ -77,7 +77,7 @@ describe("The report and the invoice of a completed case", () => {
     const user = setup(completed, requester, { open_case_report: () => opened });
     await user.click(await screen.findByTestId("action-open-report"));
     expect(await screen.findByTestId("report-saved-path")).toHaveTextContent(REPORT_PATH);
-    expect(screen.getByTestId("report-saved-path-notice")).toHaveTextContent("opened in your PDF viewer");
+    expect(screen.getByTestId("report-saved-path-notice")).toHaveTextContent("Opening the report in your PDF viewer");
     expect(callsOf("open_case_report")).toEqual([[{ caseId: completed.id }, undefined]]);
   });
 

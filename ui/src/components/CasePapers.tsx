@@ -51,7 +51,9 @@ function usePaper(detail: CaseDetail, paper: Paper) {
 function WrittenNotice({ written, paper, testId }: { written: Written | null; paper: Paper; testId: string }) {
   if (!written) return null;
   const lead: Record<Written["how"], string> = {
-    opened: `The ${paper} opened in your PDF viewer. It is saved at`,
+    // The OS launcher started; whether a viewer then shows it is the OS's business, so the
+    // path is always given.
+    opened: `Opening the ${paper} in your PDF viewer. It is saved at`,
     "not-opened": `No PDF viewer could be opened on this computer. The ${paper} is saved at`,
     saved: `The ${paper} was saved to`,
   };
