@@ -42,6 +42,12 @@ const COMMANDS: &[&str] = &[
     "needs_attention",
     "dismiss_attention",
     "payment_link",
+    "save_case_report",
+    "save_invoice",
+    "open_case_report",
+    "open_invoice",
+    "list_invoices",
+    "service_records",
 ];
 
 fn main() {

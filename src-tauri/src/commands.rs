@@ -5,15 +5,17 @@ use domain::{
     CaseFields, CaseId, DocumentId, DocumentInput, IssueId, OpinionInput, Patient, PatientId,
     PatientInput, UserId,
 };
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use domain::CommandId;
 use so_core::{
     ApiError, App, Attention, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
-    ErrorCode, StagedDocument, SyncStatus, UserSummary,
+    ErrorCode, InvoiceRow, SavedFile, ServiceRecord, StagedDocument, SyncStatus, UserSummary,
 };
 use tauri::ipc::{InvokeBody, Request};
-use tauri::State;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
 
 type Answer<T> = Result<T, ApiError>;
 
@@ -312,4 +314,69 @@ pub async fn payment_link(
     case_id: CaseId,
 ) -> Answer<so_core::PaymentLinkView> {
     app.payment_link(case_id).await
+}
+
+// ----- a case's papers: the report, the invoice, the lists --------------------------------
+
+/// Writes the case report to `path`, which the UI got from the Save dialog.
+#[tauri::command]
+pub async fn save_case_report(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    path: PathBuf,
+) -> Answer<()> {
+    app.save_case_report(case_id, &path).await
+}
+
+/// Writes the invoice to `path`, which the UI got from the Save dialog.
+#[tauri::command]
+pub async fn save_invoice(app: State<'_, Arc<App>>, case_id: CaseId, path: PathBuf) -> Answer<()> {
+    app.save_invoice(case_id, &path).await
+}
+
+/// Writes the case report under the data directory and opens the system's PDF viewer on it.
+#[tauri::command]
+pub async fn open_case_report(
+    app: State<'_, Arc<App>>,
+    shell: AppHandle,
+    case_id: CaseId,
+) -> Answer<SavedFile> {
+    let path = app.export_case_report(case_id).await?;
+    Ok(open_in_viewer(&shell, path))
+}
+
+/// Writes the invoice under the data directory and opens the system's PDF viewer on it.
+#[tauri::command]
+pub async fn open_invoice(
+    app: State<'_, Arc<App>>,
+    shell: AppHandle,
+    case_id: CaseId,
+) -> Answer<SavedFile> {
+    let path = app.export_invoice(case_id).await?;
+    Ok(open_in_viewer(&shell, path))
+}
+
+/// With no launcher to start (a machine without a desktop), the file is still there: the
+/// answer says so (`opened: false`) and the UI tells the user where it is. `opened: true`
+/// means the OS's launcher started; the UI gives the path either way.
+fn open_in_viewer(shell: &AppHandle, path: PathBuf) -> SavedFile {
+    let path = path.to_string_lossy().into_owned();
+    let opened = match shell.opener().open_path(path.as_str(), None::<&str>) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "no PDF viewer could be opened");
+            false
+        }
+    };
+    SavedFile { path, opened }
+}
+
+#[tauri::command]
+pub async fn list_invoices(app: State<'_, Arc<App>>) -> Answer<Vec<InvoiceRow>> {
+    app.list_invoices().await
+}
+
+#[tauri::command]
+pub async fn service_records(app: State<'_, Arc<App>>) -> Answer<Vec<ServiceRecord>> {
+    app.service_records().await
 }

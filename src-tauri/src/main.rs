@@ -46,8 +46,11 @@ fn main() {
         .init();
 
     tauri::Builder::default()
-        // Opens the payment page in the system browser; the capability allows http(s) only.
+        // Opens the payment page in the system browser (the capability allows http(s) only
+        // from the UI) and, from the shell, a saved PDF in the system's viewer.
         .plugin(tauri_plugin_opener::init())
+        // The Save dialog for a case report or an invoice (the capability allows `save` only).
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             // A failed start must end the process: returning the error from here makes
             // Tauri panic on the main thread while GTK keeps the process alive.
@@ -112,6 +115,12 @@ fn main() {
             commands::needs_attention,
             commands::dismiss_attention,
             commands::payment_link,
+            commands::save_case_report,
+            commands::save_invoice,
+            commands::open_case_report,
+            commands::open_invoice,
+            commands::list_invoices,
+            commands::service_records,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the app");

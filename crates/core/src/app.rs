@@ -1,11 +1,13 @@
 //! The use cases: one async method per thing a user does. The Tauri shell and the tests
 //! call these and nothing else.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
-use domain::decide::{can_see, can_see_patient, check_document_size, parse_document};
+use domain::decide::{
+    can_see, can_see_billing, can_see_patient, check_document_size, check_report, parse_document,
+};
 use domain::{
     check_action, ActionKind, Actor, Case, CaseCommand, CaseFields, CaseId, Catalog, Command,
     CommandId, DocumentId, DocumentInput, Patient, PatientCommand, PatientId, PatientInput,
@@ -21,8 +23,8 @@ use crate::seed;
 use crate::sync::{SyncRuntime, SERVER_URL};
 use crate::tokens::TokenStore;
 use crate::views::{
-    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
-    StagedDocument, TimelineEntry, UserSummary,
+    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, InvoiceView,
+    RefundView, StagedDocument, TimelineEntry, UserSummary,
 };
 
 /// The file the local store lives in, inside the data directory.
@@ -33,6 +35,8 @@ const SEARCH_MAX: usize = 200;
 /// One running desktop: its store, who decides commands, the clock, and who is signed in.
 pub struct App {
     store: Store,
+    /// Where the store lives; the PDFs opened for reading go under it (`reports/`).
+    data_dir: PathBuf,
     authority: RwLock<Authority>,
     clock: Arc<dyn Clock>,
     session: Mutex<Option<Actor>>,
@@ -92,6 +96,7 @@ impl App {
         drop(conn);
         let app = App {
             store,
+            data_dir: data_dir.to_path_buf(),
             authority: RwLock::new(authority),
             clock: options.clock,
             session: Mutex::new(None),
@@ -114,6 +119,11 @@ impl App {
     /// The local store, for tests and diagnostics.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The data directory the app was opened on.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -145,7 +155,7 @@ impl App {
         *self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn actor(&self) -> Result<Actor> {
+    pub(crate) fn actor(&self) -> Result<Actor> {
         self.session
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -157,7 +167,7 @@ impl App {
         self.sync.session_changed();
     }
 
-    async fn catalog(&self) -> Result<Catalog> {
+    pub(crate) async fn catalog(&self) -> Result<Catalog> {
         let mut conn = self.store.read().await?;
         Ok(catalog::load(&mut conn).await?)
     }
@@ -415,6 +425,17 @@ impl App {
             cancel_reason: case.cancel_reason.clone(),
             reject_reason: case.reject_reason.clone(),
             review: crate::review::review_detail(&case, actor, &catalog),
+            report_available: check_report(Some(&case), actor).is_ok(),
+            invoice: case
+                .invoice
+                .as_ref()
+                .filter(|_| can_see_billing(&case, actor))
+                .map(InvoiceView::from),
+            refund: case
+                .refund
+                .as_ref()
+                .filter(|_| can_see_billing(&case, actor))
+                .map(RefundView::from),
         })
     }
 
@@ -589,7 +610,7 @@ pub fn actions(case: &Case, actor: Actor) -> Vec<ActionAvailability> {
         .collect()
 }
 
-fn corrupt() -> ApiError {
+pub(crate) fn corrupt() -> ApiError {
     tracing::error!("a case refers to a record the store does not have");
     ApiError::internal()
 }

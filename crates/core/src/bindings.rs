@@ -10,8 +10,8 @@ use ts_rs::{Config, TS};
 use crate::payment::PaymentLinkView;
 use crate::sync::{Attention, SyncStatus};
 use crate::views::{
-    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
-    StagedDocument, TimelineEntry, UserSummary,
+    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, InvoiceRow,
+    SavedFile, ServiceRecord, StagedDocument, TimelineEntry, UserSummary,
 };
 use crate::{ApiError, ErrorCode};
 
@@ -37,6 +37,9 @@ fn export_all(dir: &Path) {
         SyncStatus,
         Attention,
         PaymentLinkView,
+        InvoiceRow,
+        ServiceRecord,
+        SavedFile,
         domain::PatientInput,
         domain::CaseFields,
         domain::DocumentInput,

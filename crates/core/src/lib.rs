@@ -8,6 +8,7 @@
 pub mod app;
 pub mod authority;
 pub mod clock;
+pub mod documents;
 pub mod error;
 pub mod live;
 pub mod payment;
@@ -29,6 +30,6 @@ pub use payment::PaymentLinkView;
 pub use sync::{Attention, SyncError, SyncErrorCode, SyncReport, SyncStatus};
 pub use tokens::{Credentials, MemoryTokens, TokenStore};
 pub use views::{
-    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
-    StagedDocument, TimelineEntry, UserSummary,
+    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, InvoiceRow,
+    InvoiceView, RefundView, SavedFile, ServiceRecord, StagedDocument, TimelineEntry, UserSummary,
 };

@@ -200,7 +200,7 @@ fn check_draft(draft: &OpinionInput) -> Result<(), Refusal> {
 
 // ----- what the case screen shows of the review ----------------------------------------
 
-fn provider_summary(catalog: &Catalog, id: UserId) -> ProviderSummary {
+pub(crate) fn provider_summary(catalog: &Catalog, id: UserId) -> ProviderSummary {
     let user = catalog.user(id);
     ProviderSummary {
         id,

@@ -340,6 +340,7 @@ impl App {
         }
         confirmed::clear_replica(&mut tx).await?;
         tx.commit().await.map_err(store::StoreError::from)?;
+        self.forget_exported().await;
         if let Err(e) = self.tokens().delete(&server.url) {
             tracing::warn!(error = %e, "could not forget the server's session");
         }

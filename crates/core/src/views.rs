@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use domain::{
     ActionKind, AssignmentStatus, CaseId, CaseStatus, DiseaseCategory, DiseaseCategoryId, Document,
-    DocumentInput, IssueId, Opinion, Patient, PatientId, Refusal, RequestId, ReviewType,
-    ReviewTypeId, Role, Specialty, SpecialtyId, User, UserId,
+    DocumentInput, Invoice, IssueId, Opinion, Patient, PatientId, Refund, RefundStatus, Refusal,
+    RequestId, ReviewType, ReviewTypeId, Role, Specialty, SpecialtyId, User, UserId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -114,6 +114,130 @@ pub struct CaseDetail {
     #[serde(flatten)]
     #[ts(flatten)]
     pub review: ReviewDetail,
+    /// Whether the user may have the case report now (`domain::decide::check_report`: the
+    /// case's requester, its coordinator and admins, once completed).
+    pub report_available: bool,
+    /// The invoice, for those who see the case's billing (its requester, admins); `null`
+    /// for everyone else, and until the case is completed.
+    pub invoice: Option<InvoiceView>,
+    /// The refund of a paid case that was cancelled, for the same people as the invoice.
+    pub refund: Option<RefundView>,
+}
+
+/// A case's invoice, as its requester and admins read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceView {
+    /// `INV-2026-00017`, numbered by the authority.
+    pub number: String,
+    pub amount_minor: u32,
+    pub currency: String,
+    /// The amount as people read it: "SAR 1,500.00" (`domain::money::format`).
+    pub amount: String,
+    /// The payment provider's reference of the payment the invoice is for.
+    pub payment_reference: Option<String>,
+    #[ts(type = "string")]
+    pub issued_at: DateTime<Utc>,
+}
+
+impl From<&Invoice> for InvoiceView {
+    fn from(i: &Invoice) -> Self {
+        InvoiceView {
+            number: i.number.clone(),
+            amount_minor: i.amount_minor,
+            currency: i.currency.clone(),
+            amount: domain::money::format(i.amount_minor, &i.currency),
+            payment_reference: i.payment_reference.clone(),
+            issued_at: i.issued_at,
+        }
+    }
+}
+
+/// Where the refund of a cancelled paid case stands, as its requester and admins read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundView {
+    pub status: RefundStatus,
+    pub amount_minor: u32,
+    pub currency: String,
+    /// The amount as people read it: "SAR 1,500.00".
+    pub amount: String,
+    /// Failed tries so far.
+    pub failures: u32,
+    /// Why the last try failed, as the payment provider said it.
+    pub last_error: Option<String>,
+    #[ts(type = "string | null")]
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// When the authority tries again; `null` once refunded.
+    #[ts(type = "string | null")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The payment provider's reference of the refund, once refunded.
+    pub reference: Option<String>,
+    #[ts(type = "string | null")]
+    pub refunded_at: Option<DateTime<Utc>>,
+    /// When it became owed (the cancellation).
+    #[ts(type = "string")]
+    pub due_since: DateTime<Utc>,
+}
+
+impl From<&Refund> for RefundView {
+    fn from(r: &Refund) -> Self {
+        RefundView {
+            status: r.status,
+            amount_minor: r.amount_minor,
+            currency: r.currency.clone(),
+            amount: domain::money::format(r.amount_minor, &r.currency),
+            failures: r.failures,
+            last_error: r.last_error.clone(),
+            last_attempt_at: r.last_attempt_at,
+            next_attempt_at: r.next_attempt_at(),
+            reference: r.reference.clone(),
+            refunded_at: r.refunded_at,
+            due_since: r.due_since,
+        }
+    }
+}
+
+/// An invoice in the requester's (or an admin's) list of invoices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceRow {
+    pub number: String,
+    pub case_id: CaseId,
+    pub case_reference: Option<String>,
+    pub patient_name: String,
+    pub amount_minor: u32,
+    pub currency: String,
+    /// The amount as people read it: "SAR 1,500.00".
+    pub amount: String,
+    #[ts(type = "string")]
+    pub issued_at: DateTime<Utc>,
+    pub payment_reference: Option<String>,
+}
+
+/// A provider's record of work done: a completed case they gave an opinion on. No money,
+/// and nothing of the other specialists' work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceRecord {
+    pub case_id: CaseId,
+    pub case_reference: Option<String>,
+    pub review_type_name: String,
+    pub disease_category_label: String,
+    /// When this provider submitted their opinion.
+    #[ts(type = "string")]
+    pub opinion_submitted_at: DateTime<Utc>,
+    #[ts(type = "string")]
+    pub completed_at: DateTime<Utc>,
+}
+
+/// A PDF written to this computer for the user to read: where it is, and whether a viewer
+/// could be opened on it (on a machine without one, the UI says where the file is).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedFile {
+    pub path: String,
+    pub opened: bool,
 }
 
 /// The review part of the case screen: the specialists, what they asked and said, and the

@@ -11,7 +11,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::actor::{Actor, Role};
-use crate::case::{AssignmentStatus, Case, CaseStatus, Document, Opinion};
+use crate::case::{AssignmentStatus, Case, CaseStatus, Document, Invoice, Opinion};
 use crate::catalog::Catalog;
 use crate::command::{
     ActionKind, CaseCommand, CaseFields, DocumentInput, OpinionInput, PatientCommand, PatientInput,
@@ -82,6 +82,56 @@ pub fn redact_for(mut case: Case, actor: Actor) -> Case {
         case.refund = None;
     }
     case
+}
+
+/// Who may have the report of a case (every opinion and the final summary, as a PDF): its
+/// requester, its coordinator and admins, once the case is completed. A provider reads only
+/// their own opinion ([`can_read_opinion`]), so the report, which holds every opinion, is
+/// never theirs. In the usual order: `not_found`, `forbidden`, `invalid_status`.
+/// [docs/decisions.md]
+pub fn check_report(case: Option<&Case>, actor: Actor) -> Result<&Case, Refusal> {
+    let case = case
+        .filter(|c| can_see(c, actor))
+        .ok_or_else(|| Refusal::not_found("Case"))?;
+    match actor.role {
+        Role::Requester | Role::Coordinator | Role::Admin | Role::System => {}
+        Role::Provider => {
+            return Err(Refusal::forbidden(
+                "As a provider you cannot have the case report: it holds the other \
+                 specialists' opinions. Your own opinion is on the case screen.",
+            ))
+        }
+    }
+    if case.status != CaseStatus::Completed {
+        return Err(Refusal::invalid_status(format!(
+            "The report is made once the case is completed; this case is {}.",
+            case.status.label().to_lowercase()
+        )));
+    }
+    Ok(case)
+}
+
+/// Who may have the invoice of a case: those who see its billing ([`can_see_billing`]), once
+/// the authority has issued it (on completion). In the usual order: `not_found`,
+/// `forbidden`, `invalid_status`.
+pub fn check_invoice(case: Option<&Case>, actor: Actor) -> Result<(&Case, &Invoice), Refusal> {
+    let case = case
+        .filter(|c| can_see(c, actor))
+        .ok_or_else(|| Refusal::not_found("Case"))?;
+    if !can_see_billing(case, actor) {
+        return Err(Refusal::forbidden(format!(
+            "As {} you cannot see this case's invoice: invoices are for the case's requester \
+             and admins.",
+            article(actor.role)
+        )));
+    }
+    match &case.invoice {
+        Some(invoice) => Ok((case, invoice)),
+        None => Err(Refusal::invalid_status(
+            "No invoice has been issued for this case yet: it is issued when the case is \
+             completed.",
+        )),
+    }
 }
 
 /// Whether `actor` may see `case` at all. A provider who declined no longer sees the case.

@@ -2,6 +2,7 @@
 // in camelCase, as Tauri expects. Every rejection is normalised to a
 // CommandError, which has the ApiError shape { code, message, field }.
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
+import { save } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import type { PaymentLinkView } from "../bindings/PaymentLinkView";
 import type {
@@ -15,9 +16,12 @@ import type {
   Catalog,
   DocumentInput,
   ErrorCode,
+  InvoiceRow,
   OpinionInput,
   Patient,
   PatientInput,
+  SavedFile,
+  ServiceRecord,
   StagedDocument,
   SyncStatus,
   UserSummary,
@@ -213,6 +217,24 @@ export const api = {
   openInBrowser: async (url: string): Promise<void> => {
     try {
       await openUrl(url);
+    } catch (raw) {
+      throw normaliseError(raw);
+    }
+  },
+
+  // A case's papers (issue 4): the report of a completed case, its invoice, the lists.
+  /** Writes the case report under the app's data folder and opens the system's PDF viewer. */
+  openCaseReport: (caseId: string) => call<SavedFile>("open_case_report", { caseId }),
+  /** Writes the case report to `path` (from the Save dialog). */
+  saveCaseReport: (caseId: string, path: string) => call<null>("save_case_report", { caseId, path }),
+  openInvoice: (caseId: string) => call<SavedFile>("open_invoice", { caseId }),
+  saveInvoice: (caseId: string, path: string) => call<null>("save_invoice", { caseId, path }),
+  listInvoices: () => call<InvoiceRow[]>("list_invoices"),
+  serviceRecords: () => call<ServiceRecord[]>("service_records"),
+  /** Asks where to save a PDF (the system's Save dialog); null when the user cancels. */
+  chooseSavePath: async (suggestedName: string): Promise<string | null> => {
+    try {
+      return await save({ defaultPath: suggestedName, filters: [{ name: "PDF document", extensions: ["pdf"] }] });
     } catch (raw) {
       throw normaliseError(raw);
     }

@@ -18,6 +18,8 @@ export const queryKeys = {
   case: (caseId: string) => ["case", caseId] as const,
   syncStatus: ["sync-status"] as const,
   attention: ["needs-attention"] as const,
+  invoices: ["invoices"] as const,
+  serviceRecords: ["service-records"] as const,
 };
 
 export function useCurrentUser() {
@@ -51,6 +53,14 @@ export function useCase(caseId: string) {
 /** Sync state for the header, refreshed every 5 s. */
 export function useSyncStatus(enabled = true) {
   return useQuery({ queryKey: queryKeys.syncStatus, queryFn: api.syncStatus, refetchInterval: 5000, enabled });
+}
+
+export function useInvoices() {
+  return useQuery({ queryKey: queryKeys.invoices, queryFn: api.listInvoices });
+}
+
+export function useServiceRecords() {
+  return useQuery({ queryKey: queryKeys.serviceRecords, queryFn: api.serviceRecords });
 }
 
 export function useNeedsAttention() {

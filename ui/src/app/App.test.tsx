@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createQueryClient } from "../api/queryClient";
 import type { UserSummary } from "../api/types";
-import { admin, cardioCoordinator, oncoCoordinator, requester } from "../test/fixtures";
+import { admin, cardioCoordinator, oncoCoordinator, provider, requester } from "../test/fixtures";
 import { callsOf, fail, invokeMock, routeInvoke } from "../test/invoke";
 import { renderWithProviders } from "../test/render";
 import { App } from "./App";
@@ -58,6 +58,7 @@ describe("App", () => {
     expect(screen.getByTestId("nav-patients")).toBeInTheDocument();
     expect(screen.getByTestId("nav-cases")).toBeInTheDocument();
     expect(screen.getByTestId("nav-new-case")).toBeInTheDocument();
+    expect(screen.getByTestId("nav-invoices")).toBeInTheDocument();
     expect(window.location.hash).toBe("#/cases");
 
     await user.click(screen.getByTestId("switch-user"));
@@ -71,6 +72,19 @@ describe("App", () => {
     expect(await screen.findByTestId("nav-cases")).toBeInTheDocument();
     expect(screen.queryByTestId("nav-new-case")).not.toBeInTheDocument();
     expect(screen.queryByTestId("nav-patients")).not.toBeInTheDocument();
+  });
+
+  it("offers Invoices to requesters and admins, Service records to providers", async () => {
+    backend(admin);
+    const { unmount } = renderWithProviders(<App />);
+    expect(await screen.findByTestId("nav-invoices")).toHaveAttribute("href", "#/invoices");
+    expect(screen.queryByTestId("nav-service-records")).not.toBeInTheDocument();
+    unmount();
+
+    backend(provider);
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId("nav-service-records")).toHaveAttribute("href", "#/service-records");
+    expect(screen.queryByTestId("nav-invoices")).not.toBeInTheDocument();
   });
 
   it("goes back to the chooser when the core says nobody is signed in", async () => {

@@ -10,7 +10,7 @@ import { Tag } from "../components/Tag";
 import { roleLabel } from "../lib/labels";
 import { notifyError } from "../lib/notify";
 import { routeHref, useRoute, type Route } from "../lib/router";
-import { createsCases, seesPatients } from "../lib/users";
+import { createsCases, keepsServiceRecords, seesInvoices, seesPatients } from "../lib/users";
 import { CaseDetailPage } from "../pages/CaseDetailPage";
 import { CaseListPage } from "../pages/CaseListPage";
 import { NewCasePage } from "../pages/NewCasePage";
@@ -18,6 +18,8 @@ import { NotFoundPage } from "../pages/NotFoundPage";
 import { PatientsPage } from "../pages/PatientsPage";
 import { ServerPage } from "../pages/ServerPage";
 import { AttentionPage } from "../pages/AttentionPage";
+import { InvoicesPage } from "../pages/InvoicesPage";
+import { ServiceRecordsPage } from "../pages/ServiceRecordsPage";
 
 function Screen({ route, user }: { route: Route; user: UserSummary }) {
   switch (route.name) {
@@ -33,6 +35,10 @@ function Screen({ route, user }: { route: Route; user: UserSummary }) {
       return <ServerPage />;
     case "attention":
       return <AttentionPage />;
+    case "invoices":
+      return <InvoicesPage />;
+    case "service-records":
+      return <ServiceRecordsPage />;
     case "not-found":
       return <NotFoundPage path={route.path} />;
   }
@@ -113,6 +119,24 @@ export function AppLayout({ user }: { user: UserSummary }) {
             active={route.name === "new-case"}
             aria-current={route.name === "new-case" ? "page" : undefined}
             data-testid="nav-new-case"
+          />
+        )}
+        {seesInvoices(user) && (
+          <NavLink
+            href={routeHref({ name: "invoices" })}
+            label="Invoices"
+            active={route.name === "invoices"}
+            aria-current={route.name === "invoices" ? "page" : undefined}
+            data-testid="nav-invoices"
+          />
+        )}
+        {keepsServiceRecords(user) && (
+          <NavLink
+            href={routeHref({ name: "service-records" })}
+            label="Service records"
+            active={route.name === "service-records"}
+            aria-current={route.name === "service-records" ? "page" : undefined}
+            data-testid="nav-service-records"
           />
         )}
         {(attentionCount > 0 || route.name === "attention") && (

@@ -6,9 +6,11 @@ import type { CaseId } from "./CaseId";
 import type { CaseStatus } from "./CaseStatus";
 import type { DiseaseCategory } from "./DiseaseCategory";
 import type { DocumentRequestView } from "./DocumentRequestView";
+import type { InvoiceView } from "./InvoiceView";
 import type { OpinionView } from "./OpinionView";
 import type { Patient } from "./Patient";
 import type { ProviderSummary } from "./ProviderSummary";
+import type { RefundView } from "./RefundView";
 import type { ReturnIssueView } from "./ReturnIssueView";
 import type { ReviewType } from "./ReviewType";
 import type { TimelineEntry } from "./TimelineEntry";
@@ -21,7 +23,21 @@ export type CaseDetail = { patient: Patient, reviewType: ReviewType, diseaseCate
 /**
  * The actions the user's role has on this case, each allowed or not with the reason.
  */
-actions: Array<ActionAvailability>, cancelReason: string | null, rejectReason: string | null, id: CaseId, reference: string | null, status: CaseStatus, patientName: string, reviewTypeName: string, diseaseCategoryLabel: string, coordinatorName: string | null, createdAt: string, updatedAt: string, 
+actions: Array<ActionAvailability>, cancelReason: string | null, rejectReason: string | null, 
+/**
+ * Whether the user may have the case report now (`domain::decide::check_report`: the
+ * case's requester, its coordinator and admins, once completed).
+ */
+reportAvailable: boolean, 
+/**
+ * The invoice, for those who see the case's billing (its requester, admins); `null`
+ * for everyone else, and until the case is completed.
+ */
+invoice: InvoiceView | null, 
+/**
+ * The refund of a paid case that was cancelled, for the same people as the invoice.
+ */
+refund: RefundView | null, id: CaseId, reference: string | null, status: CaseStatus, patientName: string, reviewTypeName: string, diseaseCategoryLabel: string, coordinatorName: string | null, createdAt: string, updatedAt: string, 
 /**
  * Every provider assignment, in the order they were made; declined ones stay listed
  * (with the reason) so the coordinator sees whom to replace.

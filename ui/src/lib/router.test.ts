@@ -9,6 +9,8 @@ describe("router", () => {
     expect(parseHash("#/cases/new")).toEqual({ name: "new-case" });
     expect(parseHash("#/cases/0192-abc")).toEqual({ name: "case", caseId: "0192-abc" });
     expect(parseHash("#/patients")).toEqual({ name: "patients" });
+    expect(parseHash("#/invoices")).toEqual({ name: "invoices" });
+    expect(parseHash("#/service-records")).toEqual({ name: "service-records" });
     expect(parseHash("#/nowhere/at/all")).toEqual({ name: "not-found", path: "/nowhere/at/all" });
   });
 
@@ -18,6 +20,8 @@ describe("router", () => {
       { name: "new-case" },
       { name: "case", caseId: "a b/c" },
       { name: "patients" },
+      { name: "invoices" },
+      { name: "service-records" },
     ];
     for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
   });

@@ -9,6 +9,8 @@ export type Route =
   | { name: "patients" }
   | { name: "server" }
   | { name: "attention" }
+  | { name: "invoices" }
+  | { name: "service-records" }
   | { name: "not-found"; path: string };
 
 export const DEFAULT_ROUTE: Route = { name: "cases" };
@@ -27,6 +29,8 @@ export function parseHash(hash: string): Route {
   if (parts[0] === "patients" && parts.length === 1) return { name: "patients" };
   if (parts[0] === "server" && parts.length === 1) return { name: "server" };
   if (parts[0] === "attention" && parts.length === 1) return { name: "attention" };
+  if (parts[0] === "invoices" && parts.length === 1) return { name: "invoices" };
+  if (parts[0] === "service-records" && parts.length === 1) return { name: "service-records" };
   if (parts[0] === "cases") {
     if (parts.length === 1) return { name: "cases" };
     if (parts.length === 2 && parts[1] === "new") return { name: "new-case" };
@@ -49,6 +53,10 @@ export function routeHref(route: Route): string {
       return "#/server";
     case "attention":
       return "#/attention";
+    case "invoices":
+      return "#/invoices";
+    case "service-records":
+      return "#/service-records";
     case "not-found":
       return `#${route.path}`;
   }

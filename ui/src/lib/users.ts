@@ -21,6 +21,16 @@ export function managesPatients(user: Pick<UserSummary, "role">): boolean {
   return user.role === "requester";
 }
 
+/** Invoices are the requesters' and admins' (the core refuses the medical roles). */
+export function seesInvoices(user: Pick<UserSummary, "role">): boolean {
+  return user.role === "requester" || user.role === "admin";
+}
+
+/** Service records are a provider's record of their own completed reviews. */
+export function keepsServiceRecords(user: Pick<UserSummary, "role">): boolean {
+  return user.role === "provider";
+}
+
 /** Only requesters create cases (the core refuses anyone else). */
 export function createsCases(user: Pick<UserSummary, "role">): boolean {
   return user.role === "requester";

@@ -22,6 +22,7 @@ import { caseChanged, queryKeys, useCase, useCatalog, usePatients } from "../api
 import type { CaseDetail, CaseDocument, Catalog, DocumentKind, UserSummary } from "../api/types";
 import { ActionButton } from "../components/ActionButton";
 import { AssignCoordinatorModal } from "../components/AssignCoordinatorModal";
+import { CasePapers, RefundPanel } from "../components/CasePapers";
 import { CaseForm } from "../components/CaseForm";
 import { CaseTimeline } from "../components/CaseTimeline";
 import { DocumentPicker } from "../components/DocumentPicker";
@@ -344,6 +345,8 @@ function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: U
           </Text>
         </Alert>
       )}
+      <RefundPanel detail={detail} />
+      <CasePapers detail={detail} />
 
       {editing && editDraft.visible ? (
         <DraftEditor detail={detail} user={user} catalog={catalog} onDone={() => setEditing(false)} />

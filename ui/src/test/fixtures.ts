@@ -24,6 +24,14 @@ export const admin: UserSummary = {
   specialtyIds: [],
 };
 
+export const provider: UserSummary = {
+  id: "u-prov",
+  name: "Dr. Pia Provider",
+  role: "provider",
+  email: "pia@hospital.test",
+  specialtyIds: ["sp-cardio"],
+};
+
 export const cardioCoordinator: UserSummary = {
   id: "u-coord-cardio",
   name: "Carla Cardio",
@@ -148,6 +156,9 @@ export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
     finalSummary: null,
     completedAt: null,
     eligibleProviders: [],
+    reportAvailable: false,
+    invoice: null,
+    refund: null,
     ...overrides,
   };
 }
