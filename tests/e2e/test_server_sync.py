@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from harness import AppSession, ServerProcess, tid
-from test_case_lifecycle import create_patient, small_pdf
+from flows import create_patient, small_pdf
 
 REQUESTER = "requester@demo.hospital"
 ADMIN = "admin@demo.hospital"

@@ -88,11 +88,12 @@ function Panel({ title, testId, children }: { title: string; testId: string; chi
 
 function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
-    <div>
+    <div style={{ minWidth: 0 }}>
       <Text size="xs" c="dimmed" fw={600}>
         {label}
       </Text>
-      <Text component="div" size="sm" data-testid={testId}>
+      {/* Long provider references wrap inside the card rather than run out of it. */}
+      <Text component="div" size="sm" data-testid={testId} style={{ overflowWrap: "anywhere" }}>
         {children}
       </Text>
     </div>
