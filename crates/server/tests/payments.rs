@@ -19,9 +19,6 @@ use server::payments::Payments;
 use server::AppState;
 use support::desktop::{desk, requester_work, server_case, Desk};
 use support::{spawn_app, TestApp};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 const SECRET: &str = "payments-test-secret-2026";
 const WAIT: Duration = Duration::from_secs(15);
@@ -122,26 +119,12 @@ impl PayServer {
     }
 
     /// The live channel, as a desktop opens it: a nudge after every commit.
-    async fn live(&self, token: &str) -> WebSocketStream<MaybeTlsStream<TcpStream>> {
-        let mut request = format!("ws://{}/v1/live", self.addr)
-            .into_client_request()
-            .unwrap();
-        request
-            .headers_mut()
-            .insert("authorization", format!("Bearer {token}").parse().unwrap());
-        tokio_tungstenite::connect_async(request)
-            .await
-            .expect("the live socket opens")
-            .0
+    async fn live(&self, token: &str) -> support::LiveSocket {
+        support::live_socket(self.addr, token).await
     }
 
     /// Waits, nudge by nudge, until the server's case has `want`.
-    async fn reaches(
-        &self,
-        live: &mut WebSocketStream<MaybeTlsStream<TcpStream>>,
-        case_id: CaseId,
-        want: CaseStatus,
-    ) {
+    async fn reaches(&self, live: &mut support::LiveSocket, case_id: CaseId, want: CaseStatus) {
         let waited = tokio::time::timeout(WAIT, async {
             while self.status(case_id).await != want {
                 live.next().await.expect("the socket is open").unwrap();

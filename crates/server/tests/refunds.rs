@@ -20,9 +20,6 @@ use server::AppState;
 use so_core::App;
 use support::desktop::{desk, displayed_case, requester_work, server_case, Desk};
 use support::{spawn_app, TestApp};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -89,23 +86,14 @@ impl Server {
         .unwrap()
     }
 
-    async fn live(&self, token: &str) -> WebSocketStream<MaybeTlsStream<TcpStream>> {
-        let mut request = format!("ws://{}/v1/live", self.addr)
-            .into_client_request()
-            .unwrap();
-        request
-            .headers_mut()
-            .insert("authorization", format!("Bearer {token}").parse().unwrap());
-        tokio_tungstenite::connect_async(request)
-            .await
-            .expect("the live socket opens")
-            .0
+    async fn live(&self, token: &str) -> support::LiveSocket {
+        support::live_socket(self.addr, token).await
     }
 
     /// Waits, nudge by nudge, until the server's case satisfies `done`.
     async fn until(
         &self,
-        live: &mut WebSocketStream<MaybeTlsStream<TcpStream>>,
+        live: &mut support::LiveSocket,
         id: CaseId,
         what: &str,
         done: impl Fn(&Case) -> bool,

@@ -453,19 +453,10 @@ async fn two_admins_offline_assign_different_coordinators_and_the_second_is_refu
 #[tokio::test]
 async fn a_connected_client_hears_that_there_is_something_to_pull() {
     use futures_util::StreamExt;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
     let app = spawn_app().await;
     let admin = app.sign_in(support::ADMIN).await;
-    let mut request = format!("ws://{}/v1/live", app.addr)
-        .into_client_request()
-        .unwrap();
-    request
-        .headers_mut()
-        .insert("authorization", format!("Bearer {admin}").parse().unwrap());
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("the live socket opens with a session");
+    let mut socket = support::live_socket(app.addr, &admin).await;
 
     let requester = app.sign_in(support::REQUESTER).await;
     let (_case, commands) = requester_work(&app, &requester).await;

@@ -370,3 +370,22 @@ pub async fn record_system(pool: &PgPool, command: domain::Command) -> protocol:
     tx.commit().await.expect("commit");
     outcome
 }
+
+/// The server's live channel as a desktop opens it (`/v1/live` with the session's token):
+/// a nudge after every commit.
+pub type LiveSocket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub async fn live_socket(addr: SocketAddr, token: &str) -> LiveSocket {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{addr}/v1/live")
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    tokio_tungstenite::connect_async(request)
+        .await
+        .expect("the live socket opens")
+        .0
+}
