@@ -285,21 +285,21 @@ impl App {
                 "this desktop works with a server now; the payment was not recorded".into(),
             ));
         }
-        let (system, case) = {
+        let system = self
+            .catalog_system_user()
+            .await
+            .map_err(|e| DeliveryError {
+                retry: true,
+                message: e.message,
+            })?
+            .ok_or_else(|| refused("no system user".into()))?;
+        let case = {
             let mut conn = self.store().read().await.map_err(|e| DeliveryError {
                 retry: true,
                 message: e.to_string(),
             })?;
-            let system = catalog::load(&mut conn).await.ok().and_then(|c| {
-                c.users
-                    .iter()
-                    .find(|u| u.role == Role::System)
-                    .map(|u| u.id)
-            });
-            let case = cases::get(&mut conn, event.case_id).await.ok().flatten();
-            (system, case)
+            cases::get(&mut conn, event.case_id).await.ok().flatten()
         };
-        let system = system.ok_or_else(|| refused("no system user".into()))?;
         let asked = case
             .as_ref()
             .and_then(|c| c.payment.as_ref())
@@ -312,9 +312,7 @@ impl App {
             case_id: event.case_id,
             outcome: event.outcome.clone(),
         });
-        let result = self
-            .execute_at(Actor::new(system, Role::System), command, self.now())
-            .await;
+        let result = self.execute_at(system, command, self.now()).await;
         match result {
             Ok(_) => {
                 local
@@ -414,6 +412,7 @@ impl App {
             .collect())
     }
 
+    /// The system user, who records what the payment provider says (payments, refunds).
     async fn catalog_system_user(&self) -> Result<Option<Actor>> {
         let mut conn = self.store().read().await?;
         Ok(catalog::load(&mut conn)
