@@ -1272,22 +1272,22 @@ fn refunds_are_owed_tried_again_after_a_failure_and_made_once() {
     use domain::{RefundOutcome, RefundStatus};
     let mut s = cancelled();
     let paid = s.case().payment.clone().expect("the case was paid");
-    let refund = s
+    let owed = s
         .case()
         .refund
         .clone()
         .expect("cancelling a paid case owes a refund");
-    assert_eq!(refund.status, RefundStatus::Pending);
-    assert_eq!(refund.amount_minor, paid.amount_minor);
-    assert_eq!(refund.payment_reference, paid.reference);
+    assert_eq!(owed.status, RefundStatus::Pending);
+    assert_eq!(owed.amount_minor, paid.amount_minor);
+    assert_eq!(owed.payment_reference, paid.reference);
     assert_eq!(
-        refund.next_attempt_at(),
-        Some(refund.due_since),
+        owed.next_attempt_at(),
+        Some(owed.due_since),
         "tried at once"
     );
 
     // Two failures: visible, counted, and the next try waits longer each time.
-    let failed = refund_cmd(RefundOutcome::Failed {
+    let failed = refund(RefundOutcome::Failed {
         reason: "Provider unreachable".into(),
     });
     s.step(SYSTEM, &failed);
@@ -1305,7 +1305,7 @@ fn refunds_are_owed_tried_again_after_a_failure_and_made_once() {
 
     s.step(
         SYSTEM,
-        &refund_cmd(RefundOutcome::Succeeded {
+        &refund(RefundOutcome::Succeeded {
             reference: "RF-1".into(),
         }),
     );
@@ -1318,7 +1318,7 @@ fn refunds_are_owed_tried_again_after_a_failure_and_made_once() {
     // Made once: a second answer is a conflict, and nobody else may record one.
     let again = s.refusal(
         SYSTEM,
-        &refund_cmd(RefundOutcome::Succeeded {
+        &refund(RefundOutcome::Succeeded {
             reference: "RF-2".into(),
         }),
     );
@@ -1330,18 +1330,20 @@ fn refunds_are_owed_tried_again_after_a_failure_and_made_once() {
         None,
         "admin records refund",
     );
-    let empty = refund_cmd(RefundOutcome::Succeeded {
+    let empty = refund(RefundOutcome::Succeeded {
         reference: " ".into(),
     });
-    let mut owed = cancelled();
-    let r = owed.refusal(SYSTEM, &empty);
+    let mut fresh = cancelled();
+    let r = fresh.refusal(SYSTEM, &empty);
     assert_refused(
         &r,
         RefusalCode::InvalidInput,
         Some("reference"),
         "blank ref",
     );
-    owed.step(SYSTEM, &failed);
+    // The refused answer left the refund owed: a real answer is still taken.
+    fresh.step(SYSTEM, &failed);
+    assert_eq!(fresh.case().refund.as_ref().unwrap().failures, 1);
 }
 
 #[test]
@@ -1351,7 +1353,7 @@ fn a_case_cancelled_before_payment_owes_no_refund() {
     assert!(s.case().refund.is_none());
     let r = s.refusal(
         SYSTEM,
-        &refund_cmd(domain::RefundOutcome::Succeeded {
+        &refund(domain::RefundOutcome::Succeeded {
             reference: "RF-1".into(),
         }),
     );
@@ -1421,8 +1423,4 @@ fn each_reader_holds_only_what_they_may_read() {
     assert!(opinions(&early).is_empty());
     // Admins hold all of it.
     assert_eq!(redact_for(case.clone(), ADMIN), case);
-}
-
-fn refund_cmd(outcome: domain::RefundOutcome) -> CaseCommand {
-    refund(outcome)
 }
