@@ -292,6 +292,12 @@ pub struct Case {
     /// The invoice, issued by the authority when the case completes.
     #[serde(default)]
     pub invoice: Option<Invoice>,
+    /// Appointments between the case's people (`crate::appointment`).
+    #[serde(default)]
+    pub appointments: Vec<crate::appointment::Appointment>,
+    /// Issues reported on the case (`crate::issue`); return issues are `return_issues`.
+    #[serde(default)]
+    pub issues: Vec<crate::issue::CaseIssue>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,

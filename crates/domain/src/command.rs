@@ -5,10 +5,14 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::appointment::AppointmentInput;
 use crate::case::DocumentKind;
+use crate::chat::ChatCommand;
 use crate::ids::{
-    CaseId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId, ReviewTypeId, UserId,
+    AppointmentId, CaseId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId,
+    ReviewTypeId, UserId,
 };
+use crate::issue::IssueInput;
 use crate::patient::Sex;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +20,8 @@ use crate::patient::Sex;
 pub enum Command {
     Patient(PatientCommand),
     Case(CaseCommand),
+    Chat(ChatCommand),
+    Preference(crate::notice::PreferenceCommand),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -186,6 +192,59 @@ pub enum CaseCommand {
         case_id: CaseId,
         reason: String,
     },
+    /// The coordinator reminds the providers whose opinion is overdue.
+    SendOverdueReminder {
+        case_id: CaseId,
+    },
+    // ---- appointments (`crate::appointment`) ----
+    RequestAppointment {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+        /// The other party: the requester, the coordinator or an assigned provider.
+        with_id: UserId,
+        input: AppointmentInput,
+    },
+    /// Edit a pending appointment (its proposer), or reschedule an accepted one (either
+    /// party): it is pending again, for the other party to answer.
+    ChangeAppointment {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+        input: AppointmentInput,
+    },
+    AnswerAppointment {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+        accept: bool,
+        reason: Option<String>,
+    },
+    CancelAppointment {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+        reason: Option<String>,
+    },
+    CompleteAppointment {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+    },
+    // ---- issues (`crate::issue`) ----
+    ReportIssue {
+        case_id: CaseId,
+        issue_id: IssueId,
+        input: IssueInput,
+    },
+    EditIssue {
+        case_id: CaseId,
+        issue_id: IssueId,
+        input: IssueInput,
+    },
+    DeleteIssue {
+        case_id: CaseId,
+        issue_id: IssueId,
+    },
+    ResolveIssue {
+        case_id: CaseId,
+        issue_id: IssueId,
+    },
 }
 
 /// The kinds of thing one can do to an existing case; what the UI asks "may I?" about.
@@ -253,14 +312,36 @@ impl CaseCommand {
             | CaseCommand::SubmitOpinion { case_id, .. }
             | CaseCommand::SubmitFinalSummary { case_id, .. }
             | CaseCommand::Cancel { case_id, .. }
-            | CaseCommand::Reject { case_id, .. } => *case_id,
+            | CaseCommand::Reject { case_id, .. }
+            | CaseCommand::SendOverdueReminder { case_id }
+            | CaseCommand::RequestAppointment { case_id, .. }
+            | CaseCommand::ChangeAppointment { case_id, .. }
+            | CaseCommand::AnswerAppointment { case_id, .. }
+            | CaseCommand::CancelAppointment { case_id, .. }
+            | CaseCommand::CompleteAppointment { case_id, .. }
+            | CaseCommand::ReportIssue { case_id, .. }
+            | CaseCommand::EditIssue { case_id, .. }
+            | CaseCommand::DeleteIssue { case_id, .. }
+            | CaseCommand::ResolveIssue { case_id, .. } => *case_id,
         }
     }
 
-    /// The action an existing-case command performs; `None` for `Create`.
+    /// The case-lifecycle action an existing-case command performs; `None` for `Create`
+    /// and for the commands on a case's parts (appointments, issues, the overdue reminder),
+    /// which their own modules decide.
     pub fn action(&self) -> Option<ActionKind> {
         Some(match self {
-            CaseCommand::Create { .. } => return None,
+            CaseCommand::Create { .. }
+            | CaseCommand::SendOverdueReminder { .. }
+            | CaseCommand::RequestAppointment { .. }
+            | CaseCommand::ChangeAppointment { .. }
+            | CaseCommand::AnswerAppointment { .. }
+            | CaseCommand::CancelAppointment { .. }
+            | CaseCommand::CompleteAppointment { .. }
+            | CaseCommand::ReportIssue { .. }
+            | CaseCommand::EditIssue { .. }
+            | CaseCommand::DeleteIssue { .. }
+            | CaseCommand::ResolveIssue { .. } => return None,
             CaseCommand::UpdateDraft { .. } => ActionKind::UpdateDraft,
             CaseCommand::AddDocument { .. } => ActionKind::AddDocument,
             CaseCommand::RemoveDocument { .. } => ActionKind::RemoveDocument,

@@ -45,6 +45,30 @@ pub fn can_read_opinion(case: &Case, actor: Actor, author: UserId) -> bool {
     }
 }
 
+/// The people working on a case: its requester, its active coordinator and every
+/// provider who has not declined. Appointments join two of them; chat is among them.
+pub fn parties(case: &Case) -> std::collections::BTreeSet<UserId> {
+    viewers(case)
+}
+
+/// The case statuses in which a case's people still talk, meet and raise issues: from
+/// submission until the case closes, and after completion (to discuss the report). A
+/// draft has nobody to talk to yet; a cancelled, rejected or unpaid case is closed.
+/// [docs/decisions.md]
+pub fn follow_up_status(status: CaseStatus) -> bool {
+    match status {
+        CaseStatus::Submitted
+        | CaseStatus::AwaitingPayment
+        | CaseStatus::PaymentSuccessful
+        | CaseStatus::DoctorsAssigned
+        | CaseStatus::Completed => true,
+        CaseStatus::Draft
+        | CaseStatus::Cancelled
+        | CaseStatus::Rejected
+        | CaseStatus::PaymentFailed => false,
+    }
+}
+
 /// Who may see a case's money papers — its invoice and refund: the requester who pays,
 /// and admins. Coordinators and providers do the medical work and see neither (a provider
 /// sees a service record of its own work instead).
@@ -468,13 +492,31 @@ pub fn decide_case(
         }
         return Ok(events);
     }
+    if let Some(decided) = crate::appointment::decide(view.case, actor, command, now)
+        .or_else(|| crate::issue::decide(view.case, actor, command, now))
+    {
+        return decided;
+    }
+    if let CaseCommand::SendOverdueReminder { .. } = command {
+        return overdue_reminder(view, actor, now);
+    }
 
     let action = command
         .action()
         .expect("every command but Create has an action");
     let case = check_action(view.case, actor, action)?;
     let events = match command {
-        CaseCommand::Create { .. } => unreachable!("handled above"),
+        CaseCommand::Create { .. }
+        | CaseCommand::SendOverdueReminder { .. }
+        | CaseCommand::RequestAppointment { .. }
+        | CaseCommand::ChangeAppointment { .. }
+        | CaseCommand::AnswerAppointment { .. }
+        | CaseCommand::CancelAppointment { .. }
+        | CaseCommand::CompleteAppointment { .. }
+        | CaseCommand::ReportIssue { .. }
+        | CaseCommand::EditIssue { .. }
+        | CaseCommand::DeleteIssue { .. }
+        | CaseCommand::ResolveIssue { .. } => unreachable!("handled above"),
         CaseCommand::UpdateDraft { fields, .. } => {
             let f = parse_fields(view, actor, fields)?;
             vec![CaseEvent::DraftUpdated {
@@ -720,6 +762,37 @@ pub fn decide_case(
         }],
     };
     Ok(events)
+}
+
+/// The coordinator's "send overdue reminder": to each provider whose opinion is overdue.
+fn overdue_reminder(
+    view: CaseView<'_>,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseEvent>, Refusal> {
+    let case = view
+        .case
+        .filter(|c| can_see(c, actor))
+        .ok_or_else(|| Refusal::not_found("Case"))?;
+    if actor.role != Role::Coordinator {
+        return Err(Refusal::forbidden(format!(
+            "As {} you cannot send an overdue reminder; the case's coordinator does.",
+            article(actor.role)
+        )));
+    }
+    if case.status != CaseStatus::DoctorsAssigned {
+        return Err(Refusal::invalid_status(format!(
+            "You cannot send an overdue reminder while the case is {}.",
+            case.status.label().to_lowercase()
+        )));
+    }
+    let provider_ids = crate::notice::overdue_providers(case, view.catalog, now);
+    if provider_ids.is_empty() {
+        return Err(Refusal::invalid_status(
+            "No opinion on this case is overdue yet.",
+        ));
+    }
+    Ok(vec![CaseEvent::OverdueReminderSent { provider_ids }])
 }
 
 fn required_reason(reason: Option<&str>) -> Result<String, Refusal> {

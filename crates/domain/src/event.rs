@@ -5,13 +5,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
+use crate::appointment::Appointment;
 use crate::case::{
     AssignmentStatus, Case, CaseStatus, CoordinatorAssignment, Document, DocumentRequest, Invoice,
     Opinion, Payment, ProviderAssignment, Refund, RefundStatus, ReturnIssue,
 };
 use crate::ids::{
-    CaseId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId, ReviewTypeId, UserId,
+    AppointmentId, CaseId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId,
+    ReviewTypeId, UserId,
 };
+use crate::issue::CaseIssue;
 use crate::patient::Patient;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +136,49 @@ pub enum CaseEvent {
     RefundFailed {
         reason: String,
     },
+    OverdueReminderSent {
+        provider_ids: Vec<UserId>,
+    },
+    AppointmentRequested {
+        appointment: Appointment,
+    },
+    /// Edited while pending, or rescheduled after acceptance: pending again, proposed by
+    /// whoever changed it.
+    AppointmentChanged {
+        appointment_id: AppointmentId,
+        starts_at: DateTime<Utc>,
+        duration_minutes: u32,
+        time_zone: String,
+        purpose: Option<String>,
+    },
+    AppointmentAnswered {
+        appointment_id: AppointmentId,
+        accepted: bool,
+        reason: Option<String>,
+    },
+    AppointmentCanceled {
+        appointment_id: AppointmentId,
+        reason: Option<String>,
+    },
+    AppointmentCompleted {
+        appointment_id: AppointmentId,
+    },
+    IssueReported {
+        issue: CaseIssue,
+    },
+    IssueEdited {
+        issue_id: IssueId,
+        title: String,
+        description: String,
+    },
+    IssueDeleted {
+        issue_id: IssueId,
+        /// For the timeline, which keeps what the case no longer does.
+        title: String,
+    },
+    IssueResolved {
+        issue_id: IssueId,
+    },
 }
 
 const INVOICE_ISSUED: &str = "Invoice issued";
@@ -188,6 +234,34 @@ impl CaseEvent {
             CaseEvent::InvoiceIssued { number, .. } => (INVOICE_ISSUED, Some(number.clone())),
             CaseEvent::RefundSucceeded { .. } => (REFUND_ISSUED, None),
             CaseEvent::RefundFailed { reason } => (REFUND_FAILED, Some(reason.clone())),
+            CaseEvent::OverdueReminderSent { .. } => ("Overdue reminder sent", None),
+            CaseEvent::AppointmentRequested { appointment } => (
+                "Appointment requested",
+                Some(
+                    appointment
+                        .starts_at
+                        .format("%Y-%m-%d %H:%M UTC")
+                        .to_string(),
+                ),
+            ),
+            CaseEvent::AppointmentChanged { starts_at, .. } => (
+                "Appointment rescheduled",
+                Some(starts_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+            ),
+            CaseEvent::AppointmentAnswered { accepted: true, .. } => ("Appointment accepted", None),
+            CaseEvent::AppointmentAnswered {
+                accepted: false,
+                reason,
+                ..
+            } => ("Appointment rejected", reason.clone()),
+            CaseEvent::AppointmentCanceled { reason, .. } => {
+                ("Appointment canceled", reason.clone())
+            }
+            CaseEvent::AppointmentCompleted { .. } => ("Appointment completed", None),
+            CaseEvent::IssueReported { issue } => ("Issue reported", Some(issue.title.clone())),
+            CaseEvent::IssueEdited { title, .. } => ("Issue edited", Some(title.clone())),
+            CaseEvent::IssueDeleted { title, .. } => ("Issue deleted", Some(title.clone())),
+            CaseEvent::IssueResolved { .. } => ("Issue resolved", None),
         };
         Some(TimelineLabel { label, detail })
     }
@@ -259,6 +333,8 @@ impl CaseEvent {
                 refund_due: false,
                 refund: None,
                 invoice: None,
+                appointments: Vec::new(),
+                issues: Vec::new(),
                 created_at: at,
                 updated_at: at,
                 submitted_at: None,
@@ -267,6 +343,11 @@ impl CaseEvent {
         }
         let mut c = case?;
         c.updated_at = at;
+        if crate::appointment::evolve(&mut c, self, at, by.id)
+            || crate::issue::evolve(&mut c, self, at, by.id)
+        {
+            return Some(c);
+        }
         match self {
             CaseEvent::Created { .. } => unreachable!("handled above"),
             CaseEvent::ReferenceAssigned { reference } => c.reference = Some(reference.clone()),
@@ -306,10 +387,11 @@ impl CaseEvent {
                 });
                 c.status = CaseStatus::AwaitingPayment;
             }
-            CaseEvent::CoordinatorChanged { to, .. } => {
+            CaseEvent::CoordinatorChanged { from, to } => {
                 for row in c.coordinators.iter_mut() {
                     row.active = false;
                 }
+                crate::appointment::cancel_open(&mut c, Some(*from), at, by.id);
                 c.coordinators.push(CoordinatorAssignment {
                     coordinator_id: *to,
                     active: true,
@@ -363,6 +445,7 @@ impl CaseEvent {
                     a.status = AssignmentStatus::Declined;
                     a.decline_reason = Some(reason.clone());
                 }
+                crate::appointment::cancel_open(&mut c, Some(*provider_id), at, by.id);
             }
             CaseEvent::ReviewStarted { provider_id } => {
                 set_assignment(&mut c, *provider_id, AssignmentStatus::InProgress)
@@ -430,6 +513,7 @@ impl CaseEvent {
                 c.cancel_reason = reason.clone();
                 c.refund_due = *refund_due;
                 c.status = CaseStatus::Cancelled;
+                crate::appointment::cancel_open(&mut c, None, at, by.id);
                 if *refund_due {
                     c.refund = c.payment.as_ref().map(|p| Refund {
                         amount_minor: p.amount_minor,
@@ -448,6 +532,7 @@ impl CaseEvent {
             CaseEvent::Rejected { reason } => {
                 c.reject_reason = Some(reason.clone());
                 c.status = CaseStatus::Rejected;
+                crate::appointment::cancel_open(&mut c, None, at, by.id);
             }
             CaseEvent::InvoiceIssued {
                 number,
@@ -480,6 +565,16 @@ impl CaseEvent {
                     r.last_attempt_at = Some(at);
                 }
             }
+            CaseEvent::OverdueReminderSent { .. } => {}
+            CaseEvent::AppointmentRequested { .. }
+            | CaseEvent::AppointmentChanged { .. }
+            | CaseEvent::AppointmentAnswered { .. }
+            | CaseEvent::AppointmentCanceled { .. }
+            | CaseEvent::AppointmentCompleted { .. }
+            | CaseEvent::IssueReported { .. }
+            | CaseEvent::IssueEdited { .. }
+            | CaseEvent::IssueDeleted { .. }
+            | CaseEvent::IssueResolved { .. } => unreachable!("folded above"),
         }
         Some(c)
     }

@@ -40,8 +40,13 @@ id_type!(
     DocumentId,
     /// A provider's request for more documents on a case.
     RequestId,
-    /// An issue on a case (a provider's return issue, for now).
+    /// An issue on a case: a provider's return issue, or one reported by a provider,
+    /// coordinator or admin.
     IssueId,
+    /// An appointment between two people of a case.
+    AppointmentId,
+    /// A chat message on a case.
+    MessageId,
     ReviewTypeId,
     DiseaseCategoryId,
     SpecialtyId,

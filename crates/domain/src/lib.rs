@@ -10,25 +10,31 @@
 //! and the central server all run these same functions.
 
 pub mod actor;
+pub mod appointment;
 pub mod case;
 pub mod catalog;
+pub mod chat;
 pub mod command;
 pub mod decide;
 pub mod demo;
 pub mod event;
 pub mod ids;
+pub mod issue;
 pub mod limits;
 pub mod money;
+pub mod notice;
 pub mod patient;
 pub mod refusal;
 pub mod text;
 
 pub use actor::{Actor, Role};
+pub use appointment::{Appointment, AppointmentInput, AppointmentStatus};
 pub use case::{
     AssignmentStatus, Case, CaseStatus, CoordinatorAssignment, Document, DocumentKind,
     DocumentRequest, Invoice, Opinion, ProviderAssignment, Refund, RefundStatus, ReturnIssue,
 };
 pub use catalog::{Catalog, DiseaseCategory, ReviewType, Specialty, User};
+pub use chat::{can_read_chat, decide_chat, ChatCommand, ChatMessage};
 pub use command::{
     ActionKind, CaseCommand, CaseFields, Command, DocumentInput, OpinionInput, PatientCommand,
     PatientInput, PaymentOutcome, RefundOutcome,
@@ -36,9 +42,11 @@ pub use command::{
 pub use decide::{check_action, decide_case, decide_patient, CaseView};
 pub use event::{CaseEvent, PatientEvent, TimelineLabel};
 pub use ids::{
-    CaseId, CommandId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId, ReviewTypeId,
-    SpecialtyId, UserId,
+    AppointmentId, CaseId, CommandId, DiseaseCategoryId, DocumentId, IssueId, MessageId, PatientId,
+    RequestId, ReviewTypeId, SpecialtyId, UserId,
 };
+pub use issue::{CaseIssue, IssueInput};
+pub use notice::{Channel, ChannelOff, Notice, NoticeKind, PreferenceCommand, Reminder};
 pub use patient::{Patient, Sex};
 pub use refusal::{Refusal, RefusalCode};
 

@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Utc};
 use domain::{
-    Case, CaseEvent, CaseId, Catalog, Command, CommandId, Patient, PatientEvent, PatientId,
-    Refusal, Role, UserId,
+    Case, CaseEvent, CaseId, Catalog, ChatMessage, Command, CommandId, NoticeKind, Patient,
+    PatientEvent, PatientId, Refusal, Role, UserId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +88,11 @@ pub enum Event {
         patient_id: PatientId,
         event: PatientEvent,
     },
+    /// A chat message was posted. Only its author gets this (in the push answer); the
+    /// others receive the message by pull, if they may read the case's chat.
+    Chat {
+        message: ChatMessage,
+    },
 }
 
 /// `GET /v1/pull?cursor=N&config=V`: everything that changed after event `N` that the
@@ -116,6 +121,38 @@ pub struct PullResponse {
     /// Cases this user was sent before and may no longer see (a provider who declined).
     /// A case the user was never sent is never named here.
     pub removed_cases: Vec<CaseId>,
+    /// Chat messages after the cursor on cases whose chat this user may read
+    /// (`domain::can_read_chat`: never an admin), oldest first; and, for a case that became
+    /// this user's since the cursor, its whole chat so far.
+    #[serde(default)]
+    pub messages: Vec<ChatMessage>,
+    /// This user's own notifications after the cursor, oldest first.
+    #[serde(default)]
+    pub notifications: Vec<Notification>,
+}
+
+/// One notification for the user who pulls it (`domain::notice`). Its text never holds
+/// patient data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notification {
+    /// The server's id: a notification is stored once per id on the desktop.
+    pub id: uuid::Uuid,
+    /// The event sequence number it came with (pull order).
+    pub seq: i64,
+    pub kind: NoticeKind,
+    pub case_id: CaseId,
+    pub title: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /v1/notification-settings`: the (kind, channel) pairs this user turned off;
+/// changed through `Command::Preference` pushes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationSettings {
+    pub off: Vec<domain::ChannelOff>,
 }
 
 /// A case as the server has it now, with its whole timeline.
