@@ -2,9 +2,11 @@
 //! rules here. Errors cross as `{ code, message, field }` (`so_core::ApiError`).
 
 use domain::{
-    CaseFields, CaseId, DocumentId, DocumentInput, IssueId, OpinionInput, Patient, PatientId,
-    PatientInput, UserId,
+    AppointmentId, AppointmentInput, CaseFields, CaseId, Channel, DocumentId, DocumentInput,
+    IssueId, IssueInput, NoticeKind, OpinionInput, Patient, PatientId, PatientInput, UserId,
 };
+use so_core::notify::{NotificationCentre, NotificationSetting};
+use so_core::talk::{AppointmentFilter, AppointmentView, Badges, ChatThread};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -379,4 +381,196 @@ pub async fn list_invoices(app: State<'_, Arc<App>>) -> Answer<Vec<InvoiceRow>> 
 #[tauri::command]
 pub async fn service_records(app: State<'_, Arc<App>>) -> Answer<Vec<ServiceRecord>> {
     app.service_records().await
+}
+
+// ----- appointments, issues, chat, notifications (so_core::{talk, notify, calendar}) -----
+
+#[tauri::command]
+pub async fn request_appointment(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    with_id: UserId,
+    input: AppointmentInput,
+) -> Answer<CaseDetail> {
+    app.request_appointment(case_id, with_id, input).await
+}
+
+#[tauri::command]
+pub async fn change_appointment(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    appointment_id: AppointmentId,
+    input: AppointmentInput,
+) -> Answer<CaseDetail> {
+    app.change_appointment(case_id, appointment_id, input).await
+}
+
+#[tauri::command]
+pub async fn answer_appointment(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    appointment_id: AppointmentId,
+    accept: bool,
+    reason: Option<String>,
+) -> Answer<CaseDetail> {
+    app.answer_appointment(case_id, appointment_id, accept, reason)
+        .await
+}
+
+#[tauri::command]
+pub async fn cancel_appointment(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    appointment_id: AppointmentId,
+    reason: Option<String>,
+) -> Answer<CaseDetail> {
+    app.cancel_appointment(case_id, appointment_id, reason)
+        .await
+}
+
+#[tauri::command]
+pub async fn complete_appointment(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    appointment_id: AppointmentId,
+) -> Answer<CaseDetail> {
+    app.complete_appointment(case_id, appointment_id).await
+}
+
+#[tauri::command]
+pub async fn list_appointments(
+    app: State<'_, Arc<App>>,
+    filter: AppointmentFilter,
+) -> Answer<Vec<AppointmentView>> {
+    app.list_appointments(filter).await
+}
+
+#[tauri::command]
+pub async fn mark_appointments_seen(
+    app: State<'_, Arc<App>>,
+    case_id: Option<CaseId>,
+) -> Answer<()> {
+    app.mark_appointments_seen(case_id).await
+}
+
+/// Writes one appointment as `.ics` to `path` (from the Save dialog).
+#[tauri::command]
+pub async fn save_appointment_ics(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    appointment_id: AppointmentId,
+    path: PathBuf,
+) -> Answer<()> {
+    let text = app.appointment_ics(case_id, appointment_id).await?;
+    app.save_ics(&text, &path).await
+}
+
+/// Writes the filtered appointment list as `.ics` to `path` (from the Save dialog).
+#[tauri::command]
+pub async fn save_appointments_ics(
+    app: State<'_, Arc<App>>,
+    filter: AppointmentFilter,
+    path: PathBuf,
+) -> Answer<()> {
+    let text = app.appointments_ics(filter).await?;
+    app.save_ics(&text, &path).await
+}
+
+#[tauri::command]
+pub async fn report_issue(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    input: IssueInput,
+) -> Answer<CaseDetail> {
+    app.report_issue(case_id, input).await
+}
+
+#[tauri::command]
+pub async fn edit_issue(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    issue_id: IssueId,
+    input: IssueInput,
+) -> Answer<CaseDetail> {
+    app.edit_issue(case_id, issue_id, input).await
+}
+
+#[tauri::command]
+pub async fn delete_issue(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    issue_id: IssueId,
+) -> Answer<CaseDetail> {
+    app.delete_issue(case_id, issue_id).await
+}
+
+#[tauri::command]
+pub async fn resolve_issue(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    issue_id: IssueId,
+) -> Answer<CaseDetail> {
+    app.resolve_issue(case_id, issue_id).await
+}
+
+#[tauri::command]
+pub async fn send_overdue_reminder(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+) -> Answer<CaseDetail> {
+    app.send_overdue_reminder(case_id).await
+}
+
+#[tauri::command]
+pub async fn chat_thread(app: State<'_, Arc<App>>, case_id: CaseId) -> Answer<ChatThread> {
+    app.chat_thread(case_id).await
+}
+
+#[tauri::command]
+pub async fn post_message(
+    app: State<'_, Arc<App>>,
+    case_id: CaseId,
+    body: String,
+    attachment: Option<DocumentInput>,
+) -> Answer<ChatThread> {
+    app.post_message(case_id, body, attachment).await
+}
+
+#[tauri::command]
+pub async fn notifications(app: State<'_, Arc<App>>) -> Answer<NotificationCentre> {
+    app.notifications().await
+}
+
+/// Marks one notification read, or all of them when `id` is null.
+#[tauri::command]
+pub async fn mark_notifications_read(
+    app: State<'_, Arc<App>>,
+    id: Option<String>,
+) -> Answer<NotificationCentre> {
+    let id = match id.as_deref().map(str::parse) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return Err(ApiError::not_found("Notification")),
+    };
+    app.mark_notifications_read(id).await
+}
+
+#[tauri::command]
+pub async fn notification_settings(app: State<'_, Arc<App>>) -> Answer<Vec<NotificationSetting>> {
+    app.notification_settings().await
+}
+
+#[tauri::command]
+pub async fn set_notification_channel(
+    app: State<'_, Arc<App>>,
+    kind: NoticeKind,
+    channel: Channel,
+    enabled: bool,
+) -> Answer<Vec<NotificationSetting>> {
+    app.set_notification_channel(kind, channel, enabled).await
+}
+
+#[tauri::command]
+pub async fn badges(app: State<'_, Arc<App>>) -> Answer<Badges> {
+    app.badges().await
 }

@@ -121,7 +121,36 @@ fn main() {
             commands::open_invoice,
             commands::list_invoices,
             commands::service_records,
+            commands::request_appointment,
+            commands::change_appointment,
+            commands::answer_appointment,
+            commands::cancel_appointment,
+            commands::complete_appointment,
+            commands::list_appointments,
+            commands::mark_appointments_seen,
+            commands::save_appointment_ics,
+            commands::save_appointments_ics,
+            commands::report_issue,
+            commands::edit_issue,
+            commands::delete_issue,
+            commands::resolve_issue,
+            commands::send_overdue_reminder,
+            commands::chat_thread,
+            commands::post_message,
+            commands::notifications,
+            commands::mark_notifications_read,
+            commands::notification_settings,
+            commands::set_notification_channel,
+            commands::badges,
         ])
+        // Desktop notifications are shown only while the window does not have the focus.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Focused(focused) = event {
+                if let Some(core) = window.try_state::<Arc<so_core::App>>() {
+                    core.set_window_focused(*focused);
+                }
+            }
+        })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the app");
 }

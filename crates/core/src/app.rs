@@ -42,13 +42,16 @@ pub struct App {
     session: Mutex<Option<Actor>>,
     tokens: TokenStore,
     sync: SyncRuntime,
+    desktop: crate::notify::Desktop,
 }
 
-/// How to build an `App`: the clock, and where the server session is kept.
+/// How to build an `App`: the clock, where the server session is kept, and how desktop
+/// notifications are shown.
 #[derive(Clone)]
 pub struct AppOptions {
     pub clock: Arc<dyn Clock>,
     pub tokens: TokenStore,
+    pub notifier: Arc<dyn crate::notify::DesktopNotifier>,
 }
 
 impl Default for AppOptions {
@@ -56,6 +59,7 @@ impl Default for AppOptions {
         AppOptions {
             clock: Arc::new(SystemClock),
             tokens: TokenStore::Keyring,
+            notifier: Arc::new(crate::notify::OsNotifier),
         }
     }
 }
@@ -102,6 +106,7 @@ impl App {
             session: Mutex::new(None),
             tokens: options.tokens,
             sync: SyncRuntime::new(),
+            desktop: crate::notify::Desktop::new(options.notifier),
         };
         match app.authority() {
             Authority::Standalone if empty => seed::demo(&app).await?,
@@ -149,6 +154,10 @@ impl App {
 
     pub(crate) fn sync_runtime(&self) -> &SyncRuntime {
         &self.sync
+    }
+
+    pub(crate) fn desktop(&self) -> &crate::notify::Desktop {
+        &self.desktop
     }
 
     pub(crate) fn current_actor(&self) -> Option<Actor> {
@@ -436,6 +445,7 @@ impl App {
                 .as_ref()
                 .filter(|_| can_see_billing(&case, actor))
                 .map(RefundView::from),
+            talk: crate::talk::case_talk(self, &case, actor, &catalog).await?,
         })
     }
 
@@ -486,11 +496,21 @@ impl App {
             .await?
             .filter(|c| can_see(c, actor))
             .ok_or_else(|| ApiError::not_found("Case"))?;
-        let doc = case
-            .documents
-            .iter()
-            .find(|d| d.id == document_id)
-            .ok_or_else(|| ApiError::not_found("Document"))?;
+        let attached;
+        let doc = match case.documents.iter().find(|d| d.id == document_id) {
+            Some(doc) => doc,
+            // A chat attachment, for those who may read the case's chat (never an admin).
+            None if domain::can_read_chat(&case, actor) => {
+                attached = store::chat::list(&mut conn, case_id)
+                    .await?
+                    .into_iter()
+                    .filter_map(|m| m.message.attachment)
+                    .find(|d| d.id == document_id)
+                    .ok_or_else(|| ApiError::not_found("Document"))?;
+                &attached
+            }
+            None => return Err(ApiError::not_found("Document")),
+        };
         blobs::get(&mut conn, &doc.sha256)
             .await?
             .ok_or_else(|| ApiError::not_found("Document"))

@@ -10,11 +10,15 @@
 //! stay as they are.
 
 use chrono::{DateTime, Datelike, Utc};
+use domain::notice::{case_notices, chat_notices, decide_preference, PreferenceCommand};
 use domain::{
-    decide_case, decide_patient, Actor, Case, CaseCommand, CaseView, Command, CommandId,
-    DocumentInput, Refusal, RefusalCode,
+    decide_case, decide_chat, decide_patient, Actor, Case, CaseCommand, CaseView, Command,
+    CommandId, DocumentInput, Refusal, RefusalCode,
 };
-use store::{blobs, cases, catalog, counters, events, outbox, patients, timeline, Conn, Store};
+use store::{
+    blobs, cases, catalog, chat, counters, events, notifications, outbox, patients, timeline, Conn,
+    Store,
+};
 
 use crate::error::{ApiError, Result};
 
@@ -102,6 +106,29 @@ pub(crate) async fn apply_locally(
             Ok(())
         }
         Command::Case(c) => apply_case(conn, actor, command_id, c, now, landing).await,
+        Command::Chat(c) => {
+            let case = cases::get(conn, c.case_id()).await?;
+            let message = decide_chat(case.as_ref(), actor, c, now)?;
+            for doc in c.documents() {
+                check_staged(conn, doc).await?;
+            }
+            let pending = landing == Landing::Optimistic;
+            chat::save(conn, &message, None, pending).await?;
+            if let (Landing::Authoritative, Some(case)) = (landing, case.as_ref()) {
+                crate::notify::keep(conn, &chat_notices(case, &message), now).await?;
+            }
+            Ok(())
+        }
+        Command::Preference(p) => {
+            decide_preference(actor, p)?;
+            let PreferenceCommand::SetChannel {
+                kind,
+                channel,
+                enabled,
+            } = p;
+            notifications::set_channel(conn, actor.id, *kind, *channel, *enabled).await?;
+            Ok(())
+        }
     }
 }
 
@@ -145,8 +172,13 @@ async fn apply_case(
     }
     let mut state = case;
     let mut lines = Vec::new();
+    let mut notices = Vec::new();
     for event in &decided {
+        let before = state.clone();
         state = event.evolve(state, now, actor);
+        if let (Landing::Authoritative, Some(after)) = (landing, state.as_ref()) {
+            notices.extend(case_notices(before.as_ref(), after, event, actor));
+        }
         let case_id = state.as_ref().map(|c| c.id).ok_or_else(|| {
             tracing::error!("an event did not fold into a case");
             ApiError::internal()
@@ -173,6 +205,7 @@ async fn apply_case(
     for line in &lines {
         timeline::append(conn, state.id, now, actor, line, command_id, pending).await?;
     }
+    crate::notify::keep(conn, &notices, now).await?;
     Ok(())
 }
 

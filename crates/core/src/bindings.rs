@@ -45,6 +45,20 @@ fn export_all(dir: &Path) {
         domain::DocumentInput,
         domain::OpinionInput,
         domain::ActionKind,
+        crate::talk::CaseTalk,
+        crate::talk::AppointmentView,
+        crate::talk::AppointmentFilter,
+        crate::talk::IssueView,
+        crate::talk::ChatThread,
+        crate::talk::ChatMessageView,
+        crate::talk::Badges,
+        crate::notify::NotificationCentre,
+        crate::notify::NotificationView,
+        crate::notify::NotificationSetting,
+        domain::AppointmentInput,
+        domain::IssueInput,
+        domain::NoticeKind,
+        domain::Channel,
     );
 }
 
@@ -60,6 +74,8 @@ fn limits_ts() -> String {
         ("reason", limits::REASON),
         ("longText", limits::LONG_TEXT),
         ("documentName", limits::DOCUMENT_NAME),
+        ("issueTitle", domain::issue::TITLE),
+        ("chatMessage", domain::chat::MESSAGE),
     ];
     let mut text = String::from(
         "// Generated from crates/domain/src/limits.rs by crates/core/src/bindings.rs. \
@@ -74,6 +90,11 @@ fn limits_ts() -> String {
     text.push_str(&format!(
         "export const MAX_DOCUMENT_BYTES = {};\n",
         domain::MAX_DOCUMENT_BYTES
+    ));
+    text.push_str(&format!(
+        "\n/** Appointment durations, in minutes. */\nexport const APPOINTMENT_MINUTES = {{ min: {}, max: {} }} as const;\n",
+        domain::appointment::MIN_MINUTES,
+        domain::appointment::MAX_MINUTES
     ));
     text
 }

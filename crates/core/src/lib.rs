@@ -7,14 +7,17 @@
 
 pub mod app;
 pub mod authority;
+pub mod calendar;
 pub mod clock;
 pub mod documents;
 pub mod error;
 pub mod live;
+pub mod notify;
 pub mod payment;
 mod review;
 pub mod seed;
 pub mod sync;
+pub mod talk;
 pub mod tokens;
 mod transfer;
 pub mod views;

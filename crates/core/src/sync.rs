@@ -494,7 +494,9 @@ impl App {
             let pull: PullResponse = response.json().await?;
             report.cases_pulled += pull.cases.len();
             report.cases_removed += pull.removed_cases.len();
-            report.documents_rejected += self.fetch_documents(server, token, &pull.cases).await?;
+            report.documents_rejected += self
+                .fetch_documents(server, token, &pull.cases, &pull.messages)
+                .await?;
             self.store_pull(&pull).await?;
             if !pull.more {
                 break;
@@ -594,7 +596,16 @@ impl App {
         }
         for id in &pull.removed_cases {
             confirmed::remove_case(&mut tx, *id).await?;
+            store::chat::drop_case(&mut tx, *id).await?;
             cases.insert(*id);
+        }
+        for m in &pull.messages {
+            store::chat::save(&mut tx, m, None, false).await?;
+        }
+        if let Some(user) = self.current_actor().map(|a| a.id) {
+            for n in &pull.notifications {
+                crate::notify::keep_pulled(&mut tx, user, n).await?;
+            }
         }
         meta::set(&mut tx, CURSOR, &pull.cursor.to_string()).await?;
         meta::set(&mut tx, CONFIG_VERSION, &pull.config_version.to_string()).await?;
@@ -633,6 +644,8 @@ impl App {
                 let (case_id, patient_id) = match &e.command {
                     Command::Case(c) => (Some(c.case_id()), c.patient_id()),
                     Command::Patient(p) => (None, Some(p.patient_id())),
+                    Command::Chat(c) => (Some(c.case_id()), None),
+                    Command::Preference(_) => (None, None),
                 };
                 Attention {
                     command_id: e.command_id,
@@ -667,6 +680,7 @@ impl App {
     pub fn start_sync(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         self.start_live();
         self.start_refunds();
+        self.start_jobs();
         let app: Weak<App> = Arc::downgrade(self);
         let wake = self.sync_runtime().wake.clone();
         tokio::spawn(async move {
@@ -675,6 +689,9 @@ impl App {
                 let Some(strong) = app.upgrade() else { return };
                 let delay = match strong.sync_once().await {
                     Ok(_) => {
+                        if let Err(e) = strong.offer_desktop_notifications().await {
+                            tracing::warn!(code = ?e.code, "desktop notifications");
+                        }
                         backoff = BACKOFF_FIRST;
                         POLL_EVERY
                     }
@@ -715,6 +732,9 @@ pub(crate) async fn rebuild(
     let cases: Vec<CaseId> = cases.into_iter().collect();
     let patients: Vec<PatientId> = patients.into_iter().collect();
     confirmed::reset_displayed(conn, &cases, &patients).await?;
+    // This computer's messages the server has not accepted are written again from the
+    // outbox below; a refused one is gone.
+    store::chat::drop_pending(conn).await?;
     for entry in unconfirmed {
         let applied = apply_locally(
             conn,
@@ -750,6 +770,8 @@ fn aggregates<'a>(
             Command::Patient(p) => {
                 patients.insert(p.patient_id());
             }
+            // A message is not part of its case; a preference is the user's own.
+            Command::Chat(_) | Command::Preference(_) => {}
         }
     }
     (cases, patients)

@@ -93,9 +93,12 @@ impl App {
     ) -> Result<(), SyncError> {
         let mut hashes = BTreeSet::new();
         for entry in batch {
-            if let Command::Case(c) = &entry.command {
-                hashes.extend(c.documents().into_iter().map(|d| d.sha256.clone()));
-            }
+            let documents = match &entry.command {
+                Command::Case(c) => c.documents(),
+                Command::Chat(c) => c.documents(),
+                Command::Patient(_) | Command::Preference(_) => Vec::new(),
+            };
+            hashes.extend(documents.into_iter().map(|d| d.sha256.clone()));
         }
         for sha in hashes {
             let content = {
@@ -204,10 +207,15 @@ impl App {
         server: &ServerLink,
         token: &str,
         cases: &[CaseSnapshot],
+        messages: &[domain::ChatMessage],
     ) -> Result<usize, SyncError> {
         let mut rejected = 0;
-        for snapshot in cases {
-            for doc in &snapshot.case.documents {
+        let documents = cases
+            .iter()
+            .flat_map(|s| s.case.documents.iter())
+            .chain(messages.iter().filter_map(|m| m.attachment.as_ref()));
+        {
+            for doc in documents {
                 {
                     let mut conn = self.store().read().await?;
                     if blobs::size(&mut conn, &doc.sha256).await?.is_some() {

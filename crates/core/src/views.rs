@@ -122,6 +122,8 @@ pub struct CaseDetail {
     pub invoice: Option<InvoiceView>,
     /// The refund of a paid case that was cancelled, for the same people as the invoice.
     pub refund: Option<RefundView>,
+    /// Appointments, issues and the chat's state (`crate::talk`).
+    pub talk: crate::talk::CaseTalk,
 }
 
 /// A case's invoice, as its requester and admins read it.

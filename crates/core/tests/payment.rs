@@ -31,6 +31,7 @@ async fn open_on(clock: Arc<dyn Clock>) -> (Arc<App>, TempDir) {
         AppOptions {
             clock,
             tokens: TokenStore::Memory(MemoryTokens::default()),
+            ..AppOptions::default()
         },
     )
     .await

@@ -150,6 +150,7 @@ async fn open(dir: &std::path::Path, tokens: &MemoryTokens) -> App {
         AppOptions {
             clock: Arc::new(SystemClock),
             tokens: TokenStore::Memory(tokens.clone()),
+            ..AppOptions::default()
         },
     )
     .await

@@ -13,6 +13,14 @@ pub async fn get(conn: &mut Conn, id: CaseId) -> Result<Option<Case>> {
     state.as_deref().map(from_json).transpose()
 }
 
+/// Every case in the replica (the standalone jobs and the appointment lists read them all).
+pub async fn all(conn: &mut Conn) -> Result<Vec<Case>> {
+    let states: Vec<String> = sqlx::query_scalar("SELECT state FROM cases ORDER BY created_at, id")
+        .fetch_all(&mut *conn)
+        .await?;
+    states.iter().map(|s| from_json(s)).collect()
+}
+
 pub async fn save(conn: &mut Conn, case: &Case) -> Result<()> {
     sqlx::query(
         "INSERT INTO cases (id, reference, requester_id, patient_id, review_type_id,

@@ -8,11 +8,13 @@
 pub mod blobs;
 pub mod cases;
 pub mod catalog;
+pub mod chat;
 pub mod confirmed;
 pub mod counters;
 pub mod drafts;
 pub mod events;
 pub mod meta;
+pub mod notifications;
 pub mod outbox;
 pub mod patients;
 pub mod timeline;

@@ -4,6 +4,7 @@ import type { AssignmentView } from "./AssignmentView";
 import type { CaseDocument } from "./CaseDocument";
 import type { CaseId } from "./CaseId";
 import type { CaseStatus } from "./CaseStatus";
+import type { CaseTalk } from "./CaseTalk";
 import type { DiseaseCategory } from "./DiseaseCategory";
 import type { DocumentRequestView } from "./DocumentRequestView";
 import type { InvoiceView } from "./InvoiceView";
@@ -37,7 +38,11 @@ invoice: InvoiceView | null,
 /**
  * The refund of a paid case that was cancelled, for the same people as the invoice.
  */
-refund: RefundView | null, id: CaseId, reference: string | null, status: CaseStatus, patientName: string, reviewTypeName: string, diseaseCategoryLabel: string, coordinatorName: string | null, createdAt: string, updatedAt: string, 
+refund: RefundView | null, 
+/**
+ * Appointments, issues and the chat's state (`crate::talk`).
+ */
+talk: CaseTalk, id: CaseId, reference: string | null, status: CaseStatus, patientName: string, reviewTypeName: string, diseaseCategoryLabel: string, coordinatorName: string | null, createdAt: string, updatedAt: string, 
 /**
  * Every provider assignment, in the order they were made; declined ones stay listed
  * (with the reason) so the coordinator sees whom to replace.

@@ -10,7 +10,12 @@ export const LIMITS = {
   reason: 2000,
   longText: 20000,
   documentName: 255,
+  issueTitle: 200,
+  chatMessage: 4000,
 } as const;
 
 /** The largest document, in bytes. */
 export const MAX_DOCUMENT_BYTES = 26214400;
+
+/** Appointment durations, in minutes. */
+export const APPOINTMENT_MINUTES = { min: 5, max: 480 } as const;
