@@ -59,17 +59,6 @@ pub async fn drop_case(conn: &mut Conn, case_id: CaseId) -> Result<()> {
     Ok(())
 }
 
-/// Forgets every message (the replica is replaced).
-pub async fn clear(conn: &mut Conn) -> Result<()> {
-    sqlx::query("DELETE FROM chat_messages")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM chat_reads")
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// A case's messages: those the authority accepted in its order, then this computer's
 /// pending ones in the order they were written.
 pub async fn list(conn: &mut Conn, case_id: CaseId) -> Result<Vec<Stored>> {

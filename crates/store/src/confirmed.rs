@@ -177,6 +177,13 @@ pub async fn clear_replica(conn: &mut Conn) -> Result<()> {
         // Half-fetched documents and opinion drafts are the previous replica's too.
         "partial_downloads",
         "opinion_drafts",
+        // So are its chat, notifications, read marks, settings and sent reminders.
+        "chat_messages",
+        "chat_reads",
+        "appointment_reads",
+        "notifications",
+        "notification_settings",
+        "reminders_sent",
     ] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *conn)
