@@ -58,7 +58,9 @@ pub struct Mail {
 }
 
 /// Queues `mail` in the caller's transaction, due at `now`. False when a mail with the same
-/// `dedupe_key` is queued already (sent or not): nothing was queued.
+/// `dedupe_key` is queued already (sent or not): nothing was queued, and the caller's
+/// transaction goes on unharmed. The address is not checked here: one that is not an
+/// address is given up at its first try; an empty one is refused by the database.
 pub async fn enqueue(
     conn: &mut PgConnection,
     mail: &Mail,
