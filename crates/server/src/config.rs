@@ -8,6 +8,12 @@
 //! | `SO_DB_MAX_CONNECTIONS` | size of the database pool | `10` |
 //! | `SO_LOG` | log filter, `RUST_LOG` syntax | `info,sqlx=warn` |
 //! | `SO_REFUND_EVERY_SECONDS` | how often the refund job looks for refunds that are due (`payments::refunds`); `0`: never, in this instance | `30` |
+//! | `SO_SMTP_HOST` | the SMTP server e-mail goes through (`server::mail`); unset: e-mail is off, mails stay queued | unset |
+//! | `SO_SMTP_TLS` | `starttls` (required, not opportunistic), `tls` (implicit TLS) or `none` (plain; a local relay only) | `starttls` |
+//! | `SO_SMTP_PORT` | the SMTP server's port | `587` with `starttls`, `465` with `tls`, `25` with `none` |
+//! | `SO_SMTP_USER`, `SO_SMTP_PASSWORD` | the SMTP login, both or neither; never with `SO_SMTP_TLS=none`; never logged | none |
+//! | `SO_SMTP_FROM` | the From of every mail | `Second Opinion <no-reply@localhost>` |
+//! | `SO_MAIL_EVERY_SECONDS` | how often the mail job sends what is due; `0`: never, in this instance | `10` |
 //!
 //! The payment provider reads its own: `SO_PAYMENT_SECRET`, `SO_PAYMENT_SANDBOX_URL`,
 //! `SO_SANDBOX_REFUND_OUTAGE` (`server::payments`).
@@ -15,6 +21,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::mail::{
+    SmtpConfig, SmtpLogin, SmtpTls, DEFAULT_EVERY as DEFAULT_MAIL_EVERY, DEFAULT_FROM,
+};
 use crate::payments::refunds::DEFAULT_EVERY as DEFAULT_REFUND_EVERY;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
@@ -29,6 +38,11 @@ pub struct Config {
     pub db_max_connections: u32,
     /// The refund job's interval; `None`: the job does not run in this instance.
     pub refund_every: Option<Duration>,
+    /// The SMTP server; `None` (`SO_SMTP_HOST` unset): e-mail is off, mails stay queued.
+    /// Holds the SMTP login: `Debug` hides it.
+    pub smtp: Option<SmtpConfig>,
+    /// The mail job's interval; `None`: the job does not run in this instance.
+    pub mail_every: Option<Duration>,
 }
 
 impl std::fmt::Debug for Config {
@@ -39,6 +53,8 @@ impl std::fmt::Debug for Config {
             .field("demo", &self.demo)
             .field("db_max_connections", &self.db_max_connections)
             .field("refund_every", &self.refund_every)
+            .field("smtp", &self.smtp)
+            .field("mail_every", &self.mail_every)
             .finish()
     }
 }
@@ -93,27 +109,102 @@ impl Config {
                     }
                 })?,
             };
-        let refund_every = match var("SO_REFUND_EVERY_SECONDS") {
-            None => Some(DEFAULT_REFUND_EVERY),
-            Some(v) => match v.trim().parse::<u64>() {
-                Ok(0) => None,
-                Ok(seconds) if seconds <= 24 * 60 * 60 => Some(Duration::from_secs(seconds)),
-                _ => {
-                    return Err(ConfigError::Invalid {
-                        name: "SO_REFUND_EVERY_SECONDS",
-                        reason: format!("{v:?} is not a number of seconds from 0 to 86400"),
-                    })
-                }
-            },
-        };
+        let refund_every = interval(&var, "SO_REFUND_EVERY_SECONDS", DEFAULT_REFUND_EVERY)?;
+        let smtp = smtp(&var)?;
+        let mail_every = interval(&var, "SO_MAIL_EVERY_SECONDS", DEFAULT_MAIL_EVERY)?;
         Ok(Self {
             addr,
             database_url,
             demo,
             db_max_connections,
             refund_every,
+            smtp,
+            mail_every,
         })
     }
+}
+
+/// A job's interval: `default` when unset, `None` for `0`, at most a day.
+fn interval(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: Duration,
+) -> Result<Option<Duration>, ConfigError> {
+    let Some(v) = var(name) else {
+        return Ok(Some(default));
+    };
+    match v.trim().parse::<u64>() {
+        Ok(0) => Ok(None),
+        Ok(seconds) if seconds <= 24 * 60 * 60 => Ok(Some(Duration::from_secs(seconds))),
+        _ => Err(ConfigError::Invalid {
+            name,
+            reason: format!("{v:?} is not a number of seconds from 0 to 86400"),
+        }),
+    }
+}
+
+/// The `SO_SMTP_*` settings; `None` without `SO_SMTP_HOST`. The others are checked even
+/// then, so that a typo shows at start rather than on the day e-mail is turned on.
+fn smtp(var: &impl Fn(&str) -> Option<String>) -> Result<Option<SmtpConfig>, ConfigError> {
+    // An empty value counts as unset (`SO_SMTP_USER=` in an env file).
+    let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let tls = match set("SO_SMTP_TLS") {
+        None => SmtpTls::StartTls,
+        Some(v) => SmtpTls::parse(&v).ok_or_else(|| ConfigError::Invalid {
+            name: "SO_SMTP_TLS",
+            reason: format!("{v:?}: use starttls, tls or none"),
+        })?,
+    };
+    let port = match set("SO_SMTP_PORT") {
+        None => tls.default_port(),
+        Some(v) => v
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| ConfigError::Invalid {
+                name: "SO_SMTP_PORT",
+                reason: format!("{v:?} is not a port number"),
+            })?,
+    };
+    // The values are not repeated in errors: they are secrets.
+    let login = match (set("SO_SMTP_USER"), set("SO_SMTP_PASSWORD")) {
+        (None, None) => None,
+        (Some(user), Some(password)) => Some(SmtpLogin {
+            user: user.trim().to_string(),
+            password,
+        }),
+        (Some(_), None) => {
+            return Err(ConfigError::Invalid {
+                name: "SO_SMTP_PASSWORD",
+                reason: "SO_SMTP_USER is set, so the password must be too".into(),
+            })
+        }
+        (None, Some(_)) => {
+            return Err(ConfigError::Invalid {
+                name: "SO_SMTP_USER",
+                reason: "SO_SMTP_PASSWORD is set, so the user must be too".into(),
+            })
+        }
+    };
+    if login.is_some() && tls == SmtpTls::None {
+        return Err(ConfigError::Invalid {
+            name: "SO_SMTP_TLS",
+            reason: "none would send the SMTP password in clear: use starttls or tls".into(),
+        });
+    }
+    let from_text = set("SO_SMTP_FROM").unwrap_or_else(|| DEFAULT_FROM.to_string());
+    let from = from_text.trim().parse().map_err(|e| ConfigError::Invalid {
+        name: "SO_SMTP_FROM",
+        reason: format!("{from_text:?} is not an address like {DEFAULT_FROM:?}: {e}"),
+    })?;
+    Ok(set("SO_SMTP_HOST").map(|host| SmtpConfig {
+        host: host.trim().to_string(),
+        port,
+        tls,
+        login,
+        from,
+    }))
 }
 
 #[cfg(test)]
@@ -158,6 +249,113 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.refund_every, None, "0 turns the job off");
+    }
+
+    #[test]
+    fn e_mail_is_off_without_a_host() {
+        let c = config(&[("DATABASE_URL", "postgres://h/db")]).unwrap();
+        assert_eq!(c.smtp, None, "no SO_SMTP_HOST: e-mail is off");
+        assert_eq!(c.mail_every, Some(Duration::from_secs(10)));
+        let c = config(&[("DATABASE_URL", "postgres://h/db"), ("SO_SMTP_HOST", "")]).unwrap();
+        assert_eq!(c.smtp, None, "an empty host is no host");
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_MAIL_EVERY_SECONDS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(c.mail_every, None, "0 turns the mail job off");
+    }
+
+    #[test]
+    fn smtp_defaults_and_overrides() {
+        let smtp = |vars: &[(&str, &str)]| {
+            let mut all = vec![
+                ("DATABASE_URL", "postgres://h/db"),
+                ("SO_SMTP_HOST", "smtp.example.org"),
+            ];
+            all.extend_from_slice(vars);
+            config(&all).map(|c| c.smtp.expect("a host turns e-mail on"))
+        };
+        let s = smtp(&[]).unwrap();
+        assert_eq!(
+            (s.host.as_str(), s.port, s.tls),
+            ("smtp.example.org", 587, SmtpTls::StartTls)
+        );
+        assert_eq!(s.login, None);
+        assert_eq!(s.from.to_string(), DEFAULT_FROM);
+        assert_eq!(smtp(&[("SO_SMTP_TLS", "tls")]).unwrap().port, 465);
+        assert_eq!(smtp(&[("SO_SMTP_TLS", "none")]).unwrap().port, 25);
+        let s = smtp(&[
+            ("SO_SMTP_TLS", "tls"),
+            ("SO_SMTP_PORT", "2465"),
+            ("SO_SMTP_USER", "mailer"),
+            ("SO_SMTP_PASSWORD", " pass word "),
+            ("SO_SMTP_FROM", "Clinic <noreply@clinic.example>"),
+            ("SO_MAIL_EVERY_SECONDS", "60"),
+        ])
+        .unwrap();
+        assert_eq!((s.port, s.tls), (2465, SmtpTls::Tls));
+        let login = s.login.clone().expect("user and password make a login");
+        assert_eq!(
+            (login.user.as_str(), login.password.as_str()),
+            ("mailer", " pass word "),
+            "a password is taken as it is"
+        );
+        assert_eq!(s.from.email.to_string(), "noreply@clinic.example");
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_SMTP_HOST", "smtp.example.org"),
+            ("SO_SMTP_USER", "mailer-account"),
+            ("SO_SMTP_PASSWORD", "hunter2-secret"),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("mailer-account"),
+            "Debug must hide the SMTP login: {shown}"
+        );
+    }
+
+    #[test]
+    fn bad_smtp_values_are_named_without_secrets() {
+        let refused = |vars: &[(&str, &str)]| {
+            let mut all = vec![("DATABASE_URL", "postgres://h/db")];
+            all.extend_from_slice(vars);
+            config(&all).expect_err("must be refused")
+        };
+        let name = |e: ConfigError| match e {
+            ConfigError::Invalid { name, .. } | ConfigError::Missing(name) => name,
+        };
+        assert_eq!(name(refused(&[("SO_SMTP_TLS", "ssl")])), "SO_SMTP_TLS");
+        for bad in ["0", "70000", "smtp"] {
+            assert_eq!(
+                name(refused(&[("SO_SMTP_PORT", bad)])),
+                "SO_SMTP_PORT",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            name(refused(&[("SO_SMTP_FROM", "not an address")])),
+            "SO_SMTP_FROM"
+        );
+        assert_eq!(
+            name(refused(&[("SO_MAIL_EVERY_SECONDS", "-1")])),
+            "SO_MAIL_EVERY_SECONDS"
+        );
+        let e = refused(&[("SO_SMTP_USER", "mailer-account")]);
+        assert!(!e.to_string().contains("mailer-account"), "{e}");
+        assert_eq!(name(e), "SO_SMTP_PASSWORD", "a user needs a password");
+        let e = refused(&[("SO_SMTP_PASSWORD", "hunter2-secret")]);
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        assert_eq!(name(e), "SO_SMTP_USER", "a password needs a user");
+        let e = refused(&[
+            ("SO_SMTP_HOST", "smtp.example.org"),
+            ("SO_SMTP_TLS", "none"),
+            ("SO_SMTP_USER", "mailer"),
+            ("SO_SMTP_PASSWORD", "hunter2-secret"),
+        ]);
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        assert_eq!(name(e), "SO_SMTP_TLS", "a password is never sent in clear");
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The central server: the authority every desktop syncs with.
 //!
 //! It owns accounts and sessions (argon2id password hashes, opaque tokens stored hashed),
-//! the HTTP surface (`/v1/...`, one JSON error shape, an OpenAPI document) and, in
-//! [`sync`], push and pull against PostgreSQL. Every rule of the product stays in `domain`;
-//! the server runs those same functions as the authority.
+//! the HTTP surface (`/v1/...`, one JSON error shape, an OpenAPI document), in [`sync`]
+//! push and pull against PostgreSQL, and in [`mail`] e-mail to users over SMTP. Every rule
+//! of the product stays in `domain`; the server runs those same functions as the authority.
 //!
 //! It must never log patient data, request or response bodies, tokens or passwords, never
 //! answer a 500 that carries internals, and never trust an actor named in a request body:
@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod mail;
 pub mod openapi;
 pub mod payments;
 pub mod routes;
@@ -58,6 +59,9 @@ pub struct AppState {
     pub payments: payments::Payments,
     /// The refund job's interval and clock (`SO_REFUND_EVERY_SECONDS`).
     pub refunds: payments::refunds::RefundJob,
+    /// The mail job's interval, clock and SMTP server (`SO_MAIL_EVERY_SECONDS`,
+    /// `SO_SMTP_*`); without a mailer (the default) mails are queued, not sent.
+    pub mail: mail::MailJob,
 }
 
 impl AppState {
@@ -69,6 +73,7 @@ impl AppState {
             live: sync::live::Live::default(),
             payments: payments::Payments::from_env(),
             refunds: payments::refunds::RefundJob::default(),
+            mail: mail::MailJob::default(),
         }
     }
 }
@@ -120,7 +125,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets requests in flight
 /// finish. Also prunes the sign-in rate limiters' memory once a minute, and runs the refund
-/// job (`payments::refunds`) at its interval.
+/// job (`payments::refunds`) and the mail job ([`mail::start`]) at their intervals.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -137,12 +142,16 @@ pub async fn serve(
         }
     });
     let refunds = payments::refunds::start(state.clone());
+    let mail = mail::start(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     if let Some(refunds) = refunds {
         refunds.abort();
+    }
+    if let Some(mail) = mail {
+        mail.abort();
     }
     housekeeping.abort();
     relay.abort();

@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use server::config::Config;
+use server::mail::Mailer;
 use server::{db, demo, AppState};
 use tokio::net::TcpListener;
 
@@ -52,6 +53,20 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     state.refunds.every = config.refund_every;
     if config.refund_every.is_none() {
         tracing::info!("the refund job is off in this instance (SO_REFUND_EVERY_SECONDS=0)");
+    }
+    state.mail.every = config.mail_every;
+    match &config.smtp {
+        Some(smtp) => {
+            state.mail.mailer = Some(Mailer::new(smtp)?);
+            // The SMTP server's name only: never the login, never the From address.
+            tracing::info!(host = %smtp.host, port = smtp.port, tls = ?smtp.tls, "e-mail over SMTP");
+            if config.mail_every.is_none() {
+                tracing::info!("the mail job is off in this instance (SO_MAIL_EVERY_SECONDS=0)");
+            }
+        }
+        None => {
+            tracing::info!("e-mail is off (SO_SMTP_HOST is not set): mails are queued, not sent")
+        }
     }
     server::serve(listener, state, server::shutdown_signal()).await?;
     pool.close().await;

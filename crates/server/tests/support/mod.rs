@@ -298,6 +298,7 @@ async fn drop_leftovers(admin: &mut PgConnection, now: u64) {
 pub mod desk;
 pub mod net;
 pub mod process;
+pub mod smtp_sink;
 
 /// A fresh database on the test cluster with no server in front of it (for the real
 /// `so-server` process); dropped like a [`TestApp`]'s.
