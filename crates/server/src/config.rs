@@ -8,6 +8,7 @@
 //! | `SO_DB_MAX_CONNECTIONS` | size of the database pool | `10` |
 //! | `SO_LOG` | log filter, `RUST_LOG` syntax | `info,sqlx=warn` |
 //! | `SO_REFUND_EVERY_SECONDS` | how often the refund job looks for refunds that are due (`payments::refunds`); `0`: never, in this instance | `30` |
+//! | `SO_JOBS_EVERY_SECONDS` | how often the scheduled jobs run (`jobs`: reminders, overdue alerts, completing ended appointments); `0`: never, in this instance | `60` |
 //!
 //! The payment provider reads its own: `SO_PAYMENT_SECRET`, `SO_PAYMENT_SANDBOX_URL`,
 //! `SO_SANDBOX_REFUND_OUTAGE` (`server::payments`).
@@ -15,6 +16,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::jobs::DEFAULT_EVERY as DEFAULT_JOBS_EVERY;
 use crate::payments::refunds::DEFAULT_EVERY as DEFAULT_REFUND_EVERY;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
@@ -29,6 +31,8 @@ pub struct Config {
     pub db_max_connections: u32,
     /// The refund job's interval; `None`: the job does not run in this instance.
     pub refund_every: Option<Duration>,
+    /// The scheduled jobs' interval; `None`: they do not run in this instance.
+    pub jobs_every: Option<Duration>,
 }
 
 impl std::fmt::Debug for Config {
@@ -39,6 +43,7 @@ impl std::fmt::Debug for Config {
             .field("demo", &self.demo)
             .field("db_max_connections", &self.db_max_connections)
             .field("refund_every", &self.refund_every)
+            .field("jobs_every", &self.jobs_every)
             .finish()
     }
 }
@@ -93,26 +98,35 @@ impl Config {
                     }
                 })?,
             };
-        let refund_every = match var("SO_REFUND_EVERY_SECONDS") {
-            None => Some(DEFAULT_REFUND_EVERY),
-            Some(v) => match v.trim().parse::<u64>() {
-                Ok(0) => None,
-                Ok(seconds) if seconds <= 24 * 60 * 60 => Some(Duration::from_secs(seconds)),
-                _ => {
-                    return Err(ConfigError::Invalid {
-                        name: "SO_REFUND_EVERY_SECONDS",
-                        reason: format!("{v:?} is not a number of seconds from 0 to 86400"),
-                    })
-                }
-            },
-        };
+        let refund_every = interval(&var, "SO_REFUND_EVERY_SECONDS", DEFAULT_REFUND_EVERY)?;
+        let jobs_every = interval(&var, "SO_JOBS_EVERY_SECONDS", DEFAULT_JOBS_EVERY)?;
         Ok(Self {
             addr,
             database_url,
             demo,
             db_max_connections,
             refund_every,
+            jobs_every,
         })
+    }
+}
+
+/// A background job's interval in whole seconds, up to a day; `0`: the job is off.
+fn interval(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: Duration,
+) -> Result<Option<Duration>, ConfigError> {
+    match var(name) {
+        None => Ok(Some(default)),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(0) => Ok(None),
+            Ok(seconds) if seconds <= 24 * 60 * 60 => Ok(Some(Duration::from_secs(seconds))),
+            _ => Err(ConfigError::Invalid {
+                name,
+                reason: format!("{v:?} is not a number of seconds from 0 to 86400"),
+            }),
+        },
     }
 }
 
@@ -158,6 +172,13 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.refund_every, None, "0 turns the job off");
+        assert_eq!(c.jobs_every, Some(Duration::from_secs(60)));
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_JOBS_EVERY_SECONDS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(c.jobs_every, None, "0 turns the jobs off");
     }
 
     #[test]
@@ -179,14 +200,12 @@ mod tests {
         ])
         .is_err());
         for bad in ["-1", "soon", "90000"] {
-            assert!(
-                config(&[
-                    ("DATABASE_URL", "postgres://h/db"),
-                    ("SO_REFUND_EVERY_SECONDS", bad)
-                ])
-                .is_err(),
-                "{bad}"
-            );
+            for name in ["SO_REFUND_EVERY_SECONDS", "SO_JOBS_EVERY_SECONDS"] {
+                assert!(
+                    config(&[("DATABASE_URL", "postgres://h/db"), (name, bad)]).is_err(),
+                    "{name}={bad}"
+                );
+            }
         }
     }
 }

@@ -16,6 +16,8 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod jobs;
+pub mod notify;
 pub mod openapi;
 pub mod payments;
 pub mod routes;
@@ -58,6 +60,8 @@ pub struct AppState {
     pub payments: payments::Payments,
     /// The refund job's interval and clock (`SO_REFUND_EVERY_SECONDS`).
     pub refunds: payments::refunds::RefundJob,
+    /// The scheduled jobs' interval and clock (`SO_JOBS_EVERY_SECONDS`).
+    pub jobs: jobs::JobsConfig,
 }
 
 impl AppState {
@@ -69,6 +73,7 @@ impl AppState {
             live: sync::live::Live::default(),
             payments: payments::Payments::from_env(),
             refunds: payments::refunds::RefundJob::default(),
+            jobs: jobs::JobsConfig::default(),
         }
     }
 }
@@ -120,7 +125,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets requests in flight
 /// finish. Also prunes the sign-in rate limiters' memory once a minute, and runs the refund
-/// job (`payments::refunds`) at its interval.
+/// job (`payments::refunds`) and the scheduled jobs (`jobs`) at their intervals.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -137,12 +142,16 @@ pub async fn serve(
         }
     });
     let refunds = payments::refunds::start(state.clone());
+    let jobs = jobs::start(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     if let Some(refunds) = refunds {
         refunds.abort();
+    }
+    if let Some(jobs) = jobs {
+        jobs.abort();
     }
     housekeeping.abort();
     relay.abort();

@@ -53,6 +53,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     if config.refund_every.is_none() {
         tracing::info!("the refund job is off in this instance (SO_REFUND_EVERY_SECONDS=0)");
     }
+    state.jobs.every = config.jobs_every;
+    if config.jobs_every.is_none() {
+        tracing::info!("the scheduled jobs are off in this instance (SO_JOBS_EVERY_SECONDS=0)");
+    }
     server::serve(listener, state, server::shutdown_signal()).await?;
     pool.close().await;
     tracing::info!("stopped");
