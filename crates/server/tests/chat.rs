@@ -323,3 +323,59 @@ fn hex_sha(content: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(content))
 }
+
+#[tokio::test]
+async fn a_long_chat_is_pulled_over_several_pages_without_a_gap() {
+    let app = spawn_app().await;
+    let people = People::sign_in(&app).await;
+    let case_id = case_with_doctors(&app, &people, &[&people.provider]).await;
+    // More messages than a page holds, each telling the provider (so its notifications
+    // span pages too).
+    let total = protocol::MAX_PULL_ITEMS + 300;
+    let bodies: Vec<String> = (0..total).map(|i| format!("message {i}")).collect();
+    for chunk in bodies.chunks(protocol::MAX_PUSH_COMMANDS) {
+        let outbox: Vec<_> = chunk
+            .iter()
+            .map(|b| pushed(post(case_id, b, None)))
+            .collect();
+        let answer = app.push(&people.requester, &outbox).await;
+        assert!(answer
+            .results
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Accepted { .. })));
+    }
+
+    let mut cursor = 0;
+    let mut pages = 0;
+    let (mut messages, mut notifications) = (Vec::new(), Vec::new());
+    loop {
+        let (_, page) = app.pull_text(&people.provider, cursor).await;
+        pages += 1;
+        assert!(
+            page.messages.len() <= protocol::MAX_PULL_ITEMS
+                && page.notifications.len() <= protocol::MAX_PULL_ITEMS,
+            "a page holds at most a page of each"
+        );
+        messages.extend(page.messages.into_iter().map(|m| m.body));
+        notifications.extend(page.notifications.into_iter().map(|n| (n.seq, n.id)));
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert!(pages >= 2, "the chat needed more than one page");
+    assert_eq!(
+        messages, bodies,
+        "every message once, in order, across the pages"
+    );
+    let chat_notices = notifications.len() - 1; // and "you are asked to review"
+    assert_eq!(
+        chat_notices, total,
+        "every notification once across the pages"
+    );
+    let mut ids: Vec<_> = notifications.iter().map(|(_, id)| *id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), notifications.len(), "no notification twice");
+    assert!(notifications.windows(2).all(|w| w[0].0 < w[1].0));
+}
