@@ -118,7 +118,7 @@ async fn an_admin_reads_no_chat_through_any_route() {
         let path = fill(template, &sha256, &case_id.to_string());
         let mut urls = vec![path.clone()];
         if path == "/v1/pull" {
-            urls.push(format!("/v1/pull?cursor=0&config=0"));
+            urls.push("/v1/pull?cursor=0&config=0".to_string());
             urls.push(format!("/v1/pull?cursor={}&config=0", admin_before.cursor));
         }
         for url in urls {
