@@ -261,3 +261,53 @@ async fn turning_the_in_app_channel_off_stops_that_kind_until_it_is_on_again() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn issues_and_the_overdue_reminder_take_the_push_path_like_any_case_command() {
+    let app = spawn_app().await;
+    let people = People::sign_in(&app).await;
+    let case_id = support::api::case_with_doctors(&app, &people, &[&people.provider]).await;
+    let mut coordinator = Inbox::of(&people.coordinator);
+    coordinator.news(&app).await;
+    let issue_id = domain::IssueId(uuid::Uuid::now_v7());
+    app.push_ok(
+        &people.provider,
+        support::api::case(domain::CaseCommand::ReportIssue {
+            case_id,
+            issue_id,
+            input: domain::IssueInput {
+                title: "Scan unreadable".into(),
+                description: "Page 3 of the CT report is blank.".into(),
+            },
+        }),
+    )
+    .await;
+    assert_eq!(coordinator.news(&app).await, [NoticeKind::IssueReported]);
+    let pulled = app.pull_all(&people.requester, 0).await;
+    let snapshot = pulled.cases.iter().find(|c| c.case.id == case_id).unwrap();
+    assert_eq!(
+        snapshot.case.issues.len(),
+        1,
+        "the requester sees the issue"
+    );
+    assert!(snapshot
+        .timeline
+        .iter()
+        .any(|l| l.label == "Issue reported"));
+    // Nothing is overdue yet: the coordinator's reminder is refused, and tells no one.
+    let refused = app
+        .push_one(
+            &people.coordinator,
+            support::api::case(domain::CaseCommand::SendOverdueReminder { case_id }),
+        )
+        .await;
+    assert_eq!(
+        support::api::refusal(&refused),
+        domain::RefusalCode::InvalidStatus
+    );
+    let mut provider = Inbox::of(&people.provider);
+    assert!(!provider
+        .news(&app)
+        .await
+        .contains(&NoticeKind::OpinionOverdue));
+}
