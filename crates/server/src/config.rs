@@ -14,6 +14,7 @@
 //! | `SO_SMTP_USER`, `SO_SMTP_PASSWORD` | the SMTP login, both or neither; never with `SO_SMTP_TLS=none`; never logged | none |
 //! | `SO_SMTP_FROM` | the From of every mail | `Second Opinion <no-reply@localhost>` |
 //! | `SO_MAIL_EVERY_SECONDS` | how often the mail job sends what is due; `0`: never, in this instance | `10` |
+//! | `SO_JOBS_EVERY_SECONDS` | how often the scheduled jobs run (`jobs`: reminders, overdue alerts, completing ended appointments); `0`: never, in this instance | `60` |
 //!
 //! The payment provider reads its own: `SO_PAYMENT_SECRET`, `SO_PAYMENT_SANDBOX_URL`,
 //! `SO_SANDBOX_REFUND_OUTAGE` (`server::payments`).
@@ -24,6 +25,7 @@ use std::time::Duration;
 use crate::mail::{
     SmtpConfig, SmtpLogin, SmtpTls, DEFAULT_EVERY as DEFAULT_MAIL_EVERY, DEFAULT_FROM,
 };
+use crate::jobs::DEFAULT_EVERY as DEFAULT_JOBS_EVERY;
 use crate::payments::refunds::DEFAULT_EVERY as DEFAULT_REFUND_EVERY;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
@@ -43,6 +45,8 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The mail job's interval; `None`: the job does not run in this instance.
     pub mail_every: Option<Duration>,
+    /// The scheduled jobs' interval; `None`: they do not run in this instance.
+    pub jobs_every: Option<Duration>,
 }
 
 impl std::fmt::Debug for Config {
@@ -55,6 +59,7 @@ impl std::fmt::Debug for Config {
             .field("refund_every", &self.refund_every)
             .field("smtp", &self.smtp)
             .field("mail_every", &self.mail_every)
+            .field("jobs_every", &self.jobs_every)
             .finish()
     }
 }
@@ -112,6 +117,7 @@ impl Config {
         let refund_every = interval(&var, "SO_REFUND_EVERY_SECONDS", DEFAULT_REFUND_EVERY)?;
         let smtp = smtp(&var)?;
         let mail_every = interval(&var, "SO_MAIL_EVERY_SECONDS", DEFAULT_MAIL_EVERY)?;
+        let jobs_every = interval(&var, "SO_JOBS_EVERY_SECONDS", DEFAULT_JOBS_EVERY)?;
         Ok(Self {
             addr,
             database_url,
@@ -120,6 +126,7 @@ impl Config {
             refund_every,
             smtp,
             mail_every,
+            jobs_every,
         })
     }
 }
@@ -249,6 +256,13 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.refund_every, None, "0 turns the job off");
+        assert_eq!(c.jobs_every, Some(Duration::from_secs(60)));
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_JOBS_EVERY_SECONDS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(c.jobs_every, None, "0 turns the jobs off");
     }
 
     #[test]
@@ -377,14 +391,12 @@ mod tests {
         ])
         .is_err());
         for bad in ["-1", "soon", "90000"] {
-            assert!(
-                config(&[
-                    ("DATABASE_URL", "postgres://h/db"),
-                    ("SO_REFUND_EVERY_SECONDS", bad)
-                ])
-                .is_err(),
-                "{bad}"
-            );
+            for name in ["SO_REFUND_EVERY_SECONDS", "SO_JOBS_EVERY_SECONDS"] {
+                assert!(
+                    config(&[("DATABASE_URL", "postgres://h/db"), (name, bad)]).is_err(),
+                    "{name}={bad}"
+                );
+            }
         }
     }
 }

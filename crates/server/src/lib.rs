@@ -17,6 +17,8 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod mail;
+pub mod jobs;
+pub mod notify;
 pub mod openapi;
 pub mod payments;
 pub mod routes;
@@ -62,6 +64,8 @@ pub struct AppState {
     /// The mail job's interval, clock and SMTP server (`SO_MAIL_EVERY_SECONDS`,
     /// `SO_SMTP_*`); without a mailer (the default) mails are queued, not sent.
     pub mail: mail::MailJob,
+    /// The scheduled jobs' interval and clock (`SO_JOBS_EVERY_SECONDS`).
+    pub jobs: jobs::JobsConfig,
 }
 
 impl AppState {
@@ -74,6 +78,7 @@ impl AppState {
             payments: payments::Payments::from_env(),
             refunds: payments::refunds::RefundJob::default(),
             mail: mail::MailJob::default(),
+            jobs: jobs::JobsConfig::default(),
         }
     }
 }
@@ -125,7 +130,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets requests in flight
 /// finish. Also prunes the sign-in rate limiters' memory once a minute, and runs the refund
-/// job (`payments::refunds`) and the mail job ([`mail::start`]) at their intervals.
+/// job (`payments::refunds`), the mail job ([`mail::start`]) and the scheduled jobs
+/// ([`jobs`]) at their intervals.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -143,6 +149,7 @@ pub async fn serve(
     });
     let refunds = payments::refunds::start(state.clone());
     let mail = mail::start(state.clone());
+    let jobs = jobs::start(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -152,6 +159,9 @@ pub async fn serve(
     }
     if let Some(mail) = mail {
         mail.abort();
+    }
+    if let Some(jobs) = jobs {
+        jobs.abort();
     }
     housekeeping.abort();
     relay.abort();

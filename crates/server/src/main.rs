@@ -68,6 +68,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!("e-mail is off (SO_SMTP_HOST is not set): mails are queued, not sent")
         }
     }
+    state.jobs.every = config.jobs_every;
+    if config.jobs_every.is_none() {
+        tracing::info!("the scheduled jobs are off in this instance (SO_JOBS_EVERY_SECONDS=0)");
+    }
     server::serve(listener, state, server::shutdown_signal()).await?;
     pool.close().await;
     tracing::info!("stopped");

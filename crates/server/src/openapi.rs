@@ -34,6 +34,7 @@ use crate::routes;
         crate::sync::uploads::put_chunk,
         crate::sync::uploads::abandon,
         crate::sync::live::live,
+        crate::notify::settings,
         crate::payments::payment,
         crate::payments::callback,
     ),

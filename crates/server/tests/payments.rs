@@ -40,6 +40,7 @@ impl PayServer {
         let secret = Secret::new(SECRET).unwrap();
         let mut state = AppState::new(db.pool.clone());
         state.payments = Payments::sandbox(secret.clone(), None);
+        state.jobs.every = None;
         let (addr, server) = support::serve(state).await;
         PayServer {
             db,

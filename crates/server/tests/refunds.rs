@@ -42,6 +42,7 @@ impl Server {
             .connect_lazy_with((*db.pool.connect_options()).clone());
         let mut state = AppState::new(pool);
         state.refunds.every = job_every;
+        state.jobs.every = None;
         let (addr, server) = support::serve(state.clone()).await;
         Server {
             db,

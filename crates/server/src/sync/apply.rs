@@ -10,15 +10,19 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, SubsecRound, Utc};
+use domain::notice::{case_notices, chat_notices, decide_preference};
 use domain::{
-    decide_case, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseId, CaseView, Catalog,
-    Command, CommandId, Patient, PatientId, Refusal, RefusalCode, UserId,
+    decide_case, decide_chat, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseId,
+    CaseView, Catalog, Channel, ChatCommand, Command, CommandId, MessageId, Notice, NoticeKind,
+    Patient, PatientId, PreferenceCommand, Refusal, RefusalCode, UserId,
 };
 use protocol::{Event, Outcome, PushedCommand, SequencedEvent};
 use sqlx::PgConnection;
 
+use super::chat_db::{self, NewMessage};
 use super::db::{self, Access, NewEvent, NewTimelineLine};
+use crate::notify::{self, Delivery};
 
 /// Decides one `command` as `actor` at `now` and writes what it changed: a [`Batch`] of one.
 /// The caller holds the push lock (`db::lock_log`) and records the command's answer.
@@ -91,6 +95,15 @@ pub struct Batch<'a> {
     changed_access: BTreeSet<(CaseId, UserId)>,
     events: Vec<NewEvent>,
     timeline: Vec<NewTimelineLine>,
+    /// Chat message ids looked up so far: whether each is taken (stored, or accepted
+    /// earlier in this batch).
+    message_ids: HashMap<MessageId, bool>,
+    /// Accepted chat messages: their own table, never the log.
+    messages: Vec<NewMessage>,
+    /// The actor's notification settings, in the order given.
+    settings: Vec<(NoticeKind, Channel, bool)>,
+    /// What the accepted case events and messages owe others (`domain::notice`).
+    notices: Vec<Delivery>,
 }
 
 enum Decided {
@@ -114,6 +127,7 @@ impl<'a> Batch<'a> {
     ) -> sqlx::Result<Batch<'a>> {
         let mut patient_ids = BTreeSet::new();
         let mut case_ids = BTreeSet::new();
+        let mut message_ids = BTreeSet::new();
         for command in commands {
             match command {
                 Command::Patient(c) => {
@@ -123,10 +137,17 @@ impl<'a> Batch<'a> {
                     case_ids.insert(c.case_id());
                     patient_ids.extend(c.patient_id());
                 }
+                Command::Chat(c) => {
+                    case_ids.insert(c.case_id());
+                    let ChatCommand::Post { message_id, .. } = c;
+                    message_ids.insert(*message_id);
+                }
+                Command::Preference(_) => {}
             }
         }
         let patient_ids: Vec<PatientId> = patient_ids.into_iter().collect();
         let case_ids: Vec<CaseId> = case_ids.into_iter().collect();
+        let message_ids: Vec<MessageId> = message_ids.into_iter().collect();
         let seq = db::current(conn, "events").await?;
         let mut batch = Batch {
             catalog,
@@ -144,7 +165,14 @@ impl<'a> Batch<'a> {
             changed_access: BTreeSet::new(),
             events: Vec::new(),
             timeline: Vec::new(),
+            message_ids: message_ids.iter().map(|id| (*id, false)).collect(),
+            messages: Vec::new(),
+            settings: Vec::new(),
+            notices: Vec::new(),
         };
+        for id in chat_db::existing(conn, &message_ids).await? {
+            batch.message_ids.insert(id, true);
+        }
         for patient in db::get_patients(conn, &patient_ids).await? {
             batch.patients.insert(patient.id, Some(patient));
         }
@@ -176,6 +204,8 @@ impl<'a> Batch<'a> {
                 decide_patient(existing, self.actor, c, self.now).map(Decided::Patient)
             }
             Command::Case(c) => self.decide_case(conn, c).await?,
+            Command::Chat(c) => return self.decide_chat(conn, command_id, c).await,
+            Command::Preference(c) => return Ok(self.decide_preference(c)),
         };
         let decided = match decided {
             Ok(d) => d,
@@ -202,17 +232,21 @@ impl<'a> Batch<'a> {
                 let mut lines = Vec::new();
                 let mut last = 0;
                 for event in list {
+                    let previous = state.clone();
                     state = event.evolve(state, now, actor);
-                    let Some(case_id) = state.as_ref().map(|c| c.id) else {
+                    let Some(after) = state.as_ref() else {
                         return Err(sqlx::Error::Protocol(
                             "an event did not fold into a case".into(),
                         ));
                     };
+                    let case_id = after.id;
+                    let notices = case_notices(previous.as_ref(), after, &event, actor);
                     if let Some(line) = event.timeline_line(self.catalog) {
                         lines.push(line);
                     }
                     let wire = Event::Case { case_id, event };
                     last = self.append(command_id, &wire);
+                    self.tell(last, notices);
                     events.push(sequenced(last, now, actor, wire));
                 }
                 let Some(case) = state else {
@@ -261,6 +295,9 @@ impl<'a> Batch<'a> {
             .filter_map(|(case, user)| Some((*case, *user, *self.access.get(case)?.get(user)?)))
             .collect();
         db::save_access(conn, &access).await?;
+        chat_db::save(conn, &self.messages).await?;
+        notify::save_settings(conn, self.actor.id, &self.settings, self.now).await?;
+        notify::deliver_all(conn, &self.notices, self.now).await?;
         let mut counters = Vec::new();
         if self.seq != self.loaded_seq {
             counters.push(("events", self.seq));
@@ -271,6 +308,99 @@ impl<'a> Batch<'a> {
             }
         }
         db::set_counters(conn, &counters).await
+    }
+
+    /// Decides a chat message on the case as the batch's earlier commands left it. An
+    /// accepted message takes the next number of the event counter (so pull cursors cover
+    /// it) but is kept in its own table, never in the log or the timeline; its author gets
+    /// it back as an `Event::Chat`.
+    async fn decide_chat(
+        &mut self,
+        conn: &mut PgConnection,
+        command_id: CommandId,
+        command: &ChatCommand,
+    ) -> sqlx::Result<Outcome> {
+        let case_id = command.case_id();
+        self.look_at_case(conn, case_id).await?;
+        let case = self.cases.get(&case_id).and_then(Option::as_ref);
+        let mut message = match decide_chat(case, self.actor, command, self.now) {
+            Ok(message) => message,
+            Err(refusal) => return Ok(Outcome::Refused { refusal }),
+        };
+        if self.message_taken(conn, message.id).await? {
+            return Ok(Outcome::Refused {
+                refusal: Refusal::new(RefusalCode::Conflict, "This message was sent already."),
+            });
+        }
+        // The content must be on the server before a message may point at it.
+        for doc in command.documents() {
+            if self.blob_size(conn, &doc.sha256).await? != Some(i64::from(doc.size_bytes)) {
+                return Ok(Outcome::Refused {
+                    refusal: Refusal::field(
+                        RefusalCode::InvalidInput,
+                        "attachment",
+                        format!(
+                            "The content of \u{201c}{}\u{201d} has not been uploaded.",
+                            doc.name
+                        ),
+                    ),
+                });
+            }
+        }
+        // As stored (PostgreSQL keeps microseconds): the author's copy equals everyone's.
+        message.sent_at = message.sent_at.trunc_subsecs(6);
+        let seq = self.take_seq();
+        if let Some(case) = self.cases.get(&case_id).and_then(Option::as_ref) {
+            let notices = chat_notices(case, &message);
+            self.tell(seq, notices);
+        }
+        self.message_ids.insert(message.id, true);
+        self.messages.push(NewMessage {
+            seq,
+            command_id,
+            message: message.clone(),
+        });
+        let at = message.sent_at;
+        Ok(Outcome::Accepted {
+            events: vec![sequenced(seq, at, self.actor, Event::Chat { message })],
+        })
+    }
+
+    /// A person's own notification settings: accepted with no events.
+    fn decide_preference(&mut self, command: &PreferenceCommand) -> Outcome {
+        if let Err(refusal) = decide_preference(self.actor, command) {
+            return Outcome::Refused { refusal };
+        }
+        let PreferenceCommand::SetChannel {
+            kind,
+            channel,
+            enabled,
+        } = command;
+        self.settings.push((*kind, *channel, *enabled));
+        Outcome::Accepted { events: Vec::new() }
+    }
+
+    async fn message_taken(
+        &mut self,
+        conn: &mut PgConnection,
+        id: MessageId,
+    ) -> sqlx::Result<bool> {
+        if let Some(taken) = self.message_ids.get(&id) {
+            return Ok(*taken);
+        }
+        let taken = !chat_db::existing(conn, &[id]).await?.is_empty();
+        self.message_ids.insert(id, taken);
+        Ok(taken)
+    }
+
+    /// Queues `notices`, caused by what took number `seq`, for delivery with the batch.
+    fn tell(&mut self, seq: i64, notices: Vec<Notice>) {
+        self.notices
+            .extend(notices.into_iter().map(|notice| Delivery {
+                seq,
+                notice,
+                dedupe_key: None,
+            }));
     }
 
     async fn decide_case(
@@ -379,12 +509,18 @@ impl<'a> Batch<'a> {
 
     /// Hands out the next event number and queues the event for the log.
     fn append(&mut self, command_id: CommandId, event: &Event) -> i64 {
-        self.seq += 1;
+        let seq = self.take_seq();
         self.events.push(NewEvent {
-            seq: self.seq,
+            seq,
             command_id,
             event: event.clone(),
         });
+        seq
+    }
+
+    /// Hands out the next number of the event counter.
+    fn take_seq(&mut self) -> i64 {
+        self.seq += 1;
         self.seq
     }
 }

@@ -1,15 +1,18 @@
 //! The queries of document content (`blobs`) and of its resumable uploads
 //! (`blob_uploads`, `blob_upload_chunks`; migration 0004). Nothing here decides who may do
-//! what beyond the one rule of reading: the uploader, or whoever may see a case with a
-//! document of that content.
+//! what beyond the one rule of reading: the uploader, whoever may see a case with a
+//! document of that content, or whoever may read the chat of a case with a message that
+//! attaches it (never an admin).
 
 use chrono::{DateTime, Utc};
 use domain::{Actor, Case, UserId};
 use sqlx::{PgConnection, Row};
 
-/// Whether `actor` may read the content of `sha256`: they uploaded it, or they may see a
-/// case with a document of that content. Its size when they may, `None` when they may not
-/// or when there is no such content (the caller answers both alike).
+/// Whether `actor` may read the content of `sha256`: they uploaded it, they may see a case
+/// with a document of that content, or they may read the chat of a case with a message
+/// attaching it (`domain::can_read_chat`: so never an admin through chat — an admin reads
+/// such content only when it is also a case's document). Its size when they may, `None`
+/// when they may not or when there is no such content (the caller answers both alike).
 pub async fn readable_size(
     conn: &mut PgConnection,
     sha256: &str,
@@ -35,6 +38,12 @@ pub async fn readable_size(
         let case: Case = serde_json::from_value(state)
             .map_err(|e| sqlx::Error::Decode(format!("stored case: {e}").into()))?;
         if domain::decide::can_see(&case, actor) {
+            return Ok(Some(size));
+        }
+    }
+    let chats = super::chat_db::cases_attaching(conn, sha256).await?;
+    for case in super::db::get_cases(conn, &chats).await? {
+        if domain::can_read_chat(&case, actor) {
             return Ok(Some(size));
         }
     }

@@ -301,6 +301,12 @@ pub async fn append_events(
         let (aggregate, id) = match &e.event {
             protocol::Event::Case { case_id, .. } => ("case", case_id.as_uuid()),
             protocol::Event::Patient { patient_id, .. } => ("patient", patient_id.as_uuid()),
+            // Chat messages are kept in `chat_messages`, never in the log admins read.
+            protocol::Event::Chat { .. } => {
+                return Err(sqlx::Error::Protocol(
+                    "a chat message was handed to the event log".into(),
+                ))
+            }
         };
         seqs.push(e.seq);
         command_ids.push(e.command_id.as_uuid());
@@ -641,6 +647,25 @@ pub async fn revoked_after(
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "SELECT case_id FROM case_access
          WHERE user_id = $1 AND NOT granted AND seq > $2 AND seq <= $3 ORDER BY seq",
+    )
+    .bind(user.as_uuid())
+    .bind(cursor)
+    .bind(upto)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ids.into_iter().map(CaseId).collect())
+}
+
+/// Cases that became `user`'s after `cursor`, up to `upto` (granted, or granted again).
+pub async fn granted_after(
+    conn: &mut PgConnection,
+    user: UserId,
+    cursor: i64,
+    upto: i64,
+) -> sqlx::Result<Vec<CaseId>> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT case_id FROM case_access
+         WHERE user_id = $1 AND granted AND seq > $2 AND seq <= $3 ORDER BY seq",
     )
     .bind(user.as_uuid())
     .bind(cursor)

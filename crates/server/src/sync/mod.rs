@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod blob_db;
 pub mod blobs;
+pub mod chat_db;
 pub mod db;
 pub mod live;
 pub mod pull;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/v1/pull", get(pull::pull))
         .route("/v1/live", get(live::live))
+        .route("/v1/notification-settings", get(crate::notify::settings))
         .route(
             "/v1/blobs/{sha256}",
             put(blobs::put)

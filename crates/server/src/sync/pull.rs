@@ -1,19 +1,26 @@
 //! `GET /v1/pull`: what changed after the client's cursor that this user may see now.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::extract::{Query, State};
 use domain::decide::{can_read_timeline_line, can_see, can_see_patient, redact_for};
-use domain::{Actor, CaseId, Patient, PatientId, Role};
+use domain::{can_read_chat, Actor, CaseId, ChatMessage, MessageId, Patient, PatientId, Role};
 use protocol::{CaseSnapshot, PullQuery, PullResponse, MAX_PULL_ITEMS};
+use sqlx::PgConnection;
 
-use super::db;
-use crate::{ApiError, AppState, AuthUser};
+use super::{chat_db, db};
+use crate::{notify, ApiError, AppState, AuthUser};
 
 /// Changed aggregates as snapshots, filtered by `domain::decide::can_see` and each case
 /// cut to what the user may hold (`redact_for`: others' opinions, billing; and the
 /// timeline's billing lines, `can_read_timeline_line`). A case the
 /// user may not see leaves no trace; one they saw and lost is named in `removedCases`.
+///
+/// Chat messages numbered in the page on cases whose chat the user may read now
+/// (`domain::can_read_chat`: never an admin), and the whole chat of a case that became
+/// theirs in the page; the user's own notifications numbered in the page. A page holds at
+/// most `MAX_PULL_ITEMS` new messages and as many notifications (besides a new case's
+/// history), cut like the other pages: nothing is skipped between pages.
 #[utoipa::path(get, path = "/v1/pull", tag = "sync", security(("bearer" = [])),
     params(
         ("cursor" = i64, Query, description = "The `cursor` of the previous pull; 0 at first"),
@@ -21,7 +28,8 @@ use crate::{ApiError, AppState, AuthUser};
     ),
     responses(
         (status = 200, description = "`PullResponse` (crate `protocol`): `{cursor, more, \
-            configVersion, catalog, patients, cases, removedCases}`", body = Object),
+            configVersion, catalog, patients, cases, removedCases, messages, notifications}`; \
+            `messages` never reach an admin", body = Object),
         (status = 400, description = "Bad cursor (`invalid_input`)", body = crate::error::ErrorBody),
         (status = 401, description = "No valid session (`unauthorized`)", body = crate::error::ErrorBody),
     ))]
@@ -58,7 +66,24 @@ pub async fn pull(
     if let (true, Some((last, _))) = (patients_full, patients.last()) {
         upto = upto.min(*last);
     }
-    let more = cases_full || patients_full;
+    let mut more = cases_full || patients_full;
+    // Messages and notifications end a page where the page of each would be full.
+    let reads_chat = match user.role {
+        Role::Requester | Role::Coordinator | Role::Provider => true,
+        Role::Admin | Role::System => false,
+    };
+    if reads_chat {
+        if let Some(end) = chat_db::page_end(&mut tx, user.id, query.cursor, upto, limit).await? {
+            if end < upto {
+                (upto, more) = (end, true);
+            }
+        }
+    }
+    if let Some(end) = notify::page_end(&mut tx, user.id, query.cursor, upto, limit).await? {
+        if end < upto {
+            (upto, more) = (end, true);
+        }
+    }
     cases.retain(|(seq, _)| *seq <= upto);
     patients.retain(|(seq, _)| *seq <= upto);
 
@@ -109,6 +134,12 @@ pub async fn pull(
             db::revoked_after(&mut tx, user.id, query.cursor, upto).await?
         }
     };
+    let messages = if reads_chat {
+        messages(&mut tx, actor, query.cursor, upto).await?
+    } else {
+        Vec::new()
+    };
+    let notifications = notify::notifications_after(&mut tx, user.id, query.cursor, upto).await?;
     let catalog = if query.config == config_version {
         None
     } else {
@@ -123,5 +154,42 @@ pub async fn pull(
         patients: sent_patients.into_values().collect(),
         cases: snapshots,
         removed_cases,
+        messages,
+        notifications,
     }))
+}
+
+/// The chat messages `actor` pulls for (`cursor`, `upto`]: those numbered there on cases
+/// whose chat they may read now, and the whole chat so far of a case that became theirs
+/// there; each once, oldest first.
+async fn messages(
+    conn: &mut PgConnection,
+    actor: Actor,
+    cursor: i64,
+    upto: i64,
+) -> sqlx::Result<Vec<ChatMessage>> {
+    let granted = db::granted_after(conn, actor.id, cursor, upto).await?;
+    let mut found: BTreeMap<MessageId, (i64, ChatMessage)> = BTreeMap::new();
+    let history = chat_db::history(conn, &granted, upto).await?;
+    let new = chat_db::after(conn, actor.id, cursor, upto).await?;
+    for (seq, message) in history.into_iter().chain(new) {
+        found.insert(message.id, (seq, message));
+    }
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Who may read a chat is the rules' to say, on the case as it is now.
+    let case_ids: BTreeSet<CaseId> = found.values().map(|(_, m)| m.case_id).collect();
+    let case_ids: Vec<CaseId> = case_ids.into_iter().collect();
+    let readable: HashMap<CaseId, bool> = db::get_cases(conn, &case_ids)
+        .await?
+        .iter()
+        .map(|case| (case.id, can_read_chat(case, actor)))
+        .collect();
+    let mut messages: Vec<(i64, ChatMessage)> = found
+        .into_values()
+        .filter(|(_, m)| readable.get(&m.case_id).copied().unwrap_or(false))
+        .collect();
+    messages.sort_by_key(|(seq, _)| *seq);
+    Ok(messages.into_iter().map(|(_, m)| m).collect())
 }

@@ -16,6 +16,7 @@
 
 #![allow(dead_code)]
 
+pub mod api;
 pub mod desktop;
 
 use std::net::SocketAddr;
@@ -69,6 +70,8 @@ pub async fn spawn_app_without_accounts() -> TestApp {
     let mut state = AppState::new(pool.clone());
     // No refund job behind the tests' backs: tests/refunds.rs runs it where it wants it.
     state.refunds.every = None;
+    // Nor scheduled jobs: tests/jobs.rs runs them by hand at the `now` it chooses.
+    state.jobs.every = None;
     let (addr, server) = serve(state).await;
     TestApp {
         addr,
