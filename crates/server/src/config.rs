@@ -22,10 +22,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::jobs::DEFAULT_EVERY as DEFAULT_JOBS_EVERY;
 use crate::mail::{
     SmtpConfig, SmtpLogin, SmtpTls, DEFAULT_EVERY as DEFAULT_MAIL_EVERY, DEFAULT_FROM,
 };
-use crate::jobs::DEFAULT_EVERY as DEFAULT_JOBS_EVERY;
 use crate::payments::refunds::DEFAULT_EVERY as DEFAULT_REFUND_EVERY;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";

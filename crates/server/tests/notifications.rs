@@ -170,7 +170,7 @@ async fn the_right_people_are_told_and_pull_only_their_own() {
 }
 
 #[tokio::test]
-async fn turning_the_in_app_channel_off_stops_that_kind_until_it_is_on_again() {
+async fn turning_a_kinds_channels_off_stops_it_until_it_is_on_again() {
     let app = spawn_app().await;
     let people = People::sign_in(&app).await;
     let case_id = support::api::case_with_doctors(&app, &people, &[&people.provider]).await;
@@ -202,6 +202,18 @@ async fn turning_the_in_app_channel_off_stops_that_kind_until_it_is_on_again() {
         "settings are each person's own"
     );
 
+    // In-app off, desktop still on: the desktop still gets it, to show through the OS (its
+    // centre leaves it out).
+    sent(
+        &app.push_one(&people.provider, post(case_id, "Question zero", None))
+            .await,
+    );
+    assert_eq!(requester.news(&app).await, [NoticeKind::ChatMessage]);
+    app.push_ok(
+        &people.requester,
+        set(NoticeKind::ChatMessage, Channel::Desktop, false),
+    )
+    .await;
     sent(
         &app.push_one(&people.provider, post(case_id, "Question one", None))
             .await,
@@ -209,9 +221,12 @@ async fn turning_the_in_app_channel_off_stops_that_kind_until_it_is_on_again() {
     assert_eq!(
         requester.news(&app).await,
         [],
-        "no chat notification for who turned them off"
+        "no chat notification for who turned both desktop channels off"
     );
-    assert_eq!(coordinator.news(&app).await, [NoticeKind::ChatMessage]);
+    assert_eq!(
+        coordinator.news(&app).await,
+        [NoticeKind::ChatMessage, NoticeKind::ChatMessage]
+    );
     // Other kinds still come.
     let (_, request) = request_appointment(
         case_id,
@@ -229,7 +244,7 @@ async fn turning_the_in_app_channel_off_stops_that_kind_until_it_is_on_again() {
     .await;
     let mut off_now = settings(&app, &people.requester).await.off;
     off_now.sort();
-    assert_eq!(off_now.len(), 2);
+    assert_eq!(off_now.len(), 3);
 
     // On again (in one push with another change: the last word per pair counts).
     let answer = app
@@ -237,6 +252,7 @@ async fn turning_the_in_app_channel_off_stops_that_kind_until_it_is_on_again() {
             &people.requester,
             &[
                 support::api::pushed(set(NoticeKind::ChatMessage, Channel::InApp, true)),
+                support::api::pushed(set(NoticeKind::ChatMessage, Channel::Desktop, true)),
                 support::api::pushed(set(NoticeKind::ChatMessage, Channel::Email, true)),
             ],
         )
@@ -310,4 +326,85 @@ async fn issues_and_the_overdue_reminder_take_the_push_path_like_any_case_comman
         .news(&app)
         .await
         .contains(&NoticeKind::OpinionOverdue));
+}
+
+/// A notification's e-mail, end to end: the push that owes it queues it in the same
+/// transaction, the mail job's `send_due` hands it to a real SMTP server (the test sink),
+/// which receives it for the right person with the case's reference in the subject and no
+/// patient data or message text; turning the kind's e-mail off stops the next.
+#[tokio::test]
+async fn a_notifications_email_reaches_the_smtp_sink() {
+    use server::mail::{send_due, Mailer, SmtpConfig};
+    let app = spawn_app().await;
+    let sink = support::smtp_sink::SmtpSink::start().await;
+    let mailer = Mailer::new(&SmtpConfig::plain("127.0.0.1", sink.port())).unwrap();
+    let people = People::sign_in(&app).await;
+    let case_id = support::api::case_with_doctors(&app, &people, &[&people.provider]).await;
+    let reference = app.case(case_id).await.reference.unwrap();
+    // What the case's earlier steps owed goes first.
+    send_due(&app.pool, &mailer, Utc::now()).await.unwrap();
+    let before = sink.received().len();
+
+    let (_, request) = request_appointment(
+        case_id,
+        &people.provider,
+        Utc::now() + Duration::days(3),
+        30,
+    );
+    app.push_ok(&people.requester, request).await;
+    sent(
+        &app.push_one(&people.coordinator, post(case_id, "Potassium is 6.1", None))
+            .await,
+    );
+    let run = send_due(&app.pool, &mailer, Utc::now() + Duration::seconds(1))
+        .await
+        .unwrap();
+    assert!(run.sent >= 3, "{run:?}");
+    let mails = sink.received()[before..].to_vec();
+    let to = |email: &str, what: &str| {
+        mails.iter().any(|m| {
+            m.to == [email.to_string()]
+                && m.subject()
+                    .is_some_and(|s| s.contains(&reference) && s.contains(what))
+        })
+    };
+    assert!(to(support::PROVIDER, "appointment requested"), "{mails:#?}");
+    assert!(to(support::PROVIDER, "new message"));
+    assert!(to(support::REQUESTER, "new message"));
+    assert!(
+        !mails
+            .iter()
+            .any(|m| m.to == [support::COORDINATOR.to_string()]
+                && m.subject().is_some_and(|s| s.contains("new message"))),
+        "never the author"
+    );
+    assert!(
+        !mails.iter().any(|m| m.to == [support::ADMIN.to_string()]),
+        "admins get no chat mail"
+    );
+    assert!(mails
+        .iter()
+        .all(|m| !m.data.contains("6.1") && !m.data.contains("Salma")));
+
+    // The provider turns chat e-mail off: the next message sends it none.
+    app.push_ok(
+        &people.provider,
+        set(NoticeKind::ChatMessage, Channel::Email, false),
+    )
+    .await;
+    let seen = sink.received().len();
+    sent(
+        &app.push_one(&people.coordinator, post(case_id, "One more thing", None))
+            .await,
+    );
+    send_due(&app.pool, &mailer, Utc::now() + Duration::seconds(2))
+        .await
+        .unwrap();
+    let after = sink.received()[seen..].to_vec();
+    assert!(after
+        .iter()
+        .any(|m| m.to == [support::REQUESTER.to_string()]));
+    assert!(after
+        .iter()
+        .all(|m| m.to != [support::PROVIDER.to_string()]));
 }
