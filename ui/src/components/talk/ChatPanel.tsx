@@ -62,7 +62,7 @@ function Messages({ messages }: { messages: readonly ChatMessageView[] }) {
   // The newest message in view, as in any chat.
   useEffect(() => {
     const el = viewport.current;
-    if (el) el.scrollTo({ top: el.scrollHeight });
+    if (el) el.scrollTop = el.scrollHeight;
   }, [last]);
   if (messages.length === 0) {
     return (
