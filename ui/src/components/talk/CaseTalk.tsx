@@ -55,7 +55,15 @@ export function CaseTalk({ detail, initialTab, resolveReturn, resolvingReturn, o
   const newAppointments = talk.appointments.filter((a) => a.unread).length;
   const openIssues = talk.issues.filter((i) => !i.resolved).length;
   return (
-    <Paper withBorder p="md" radius="md" ref={ref} data-testid="case-talk">
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      ref={ref}
+      // Scrolled to, its tabs stay clear of the app's fixed header.
+      style={{ scrollMarginTop: "calc(var(--app-shell-header-height, 60px) + var(--mantine-spacing-md))" }}
+      data-testid="case-talk"
+    >
       <Tabs value={shown} onChange={(v) => v && setTab(v as CaseTab)} keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="appointments" data-testid="tab-appointments">
