@@ -249,7 +249,6 @@ function AppointmentCard({ appointment: a, zone, busy, disabled, onAccept, onRej
     },
     onError: (error) => notifyError(error, "Could not save the calendar file"),
   });
-  const other = !busy("accept") && disabled;
   return (
     <Paper withBorder p="md" radius="md" data-testid="appointment" data-appointment-id={a.id} data-status={a.status} data-unread={a.unread ? "true" : "false"}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -300,7 +299,7 @@ function AppointmentCard({ appointment: a, zone, busy, disabled, onAccept, onRej
       )}
       <Group gap="xs" mt="sm">
         {a.actions.accept && (
-          <Button size="compact-sm" onClick={onAccept} loading={busy("accept")} disabled={other} data-testid="appointment-accept">
+          <Button size="compact-sm" onClick={onAccept} loading={busy("accept")} disabled={disabled && !busy("accept")} data-testid="appointment-accept">
             Accept
           </Button>
         )}

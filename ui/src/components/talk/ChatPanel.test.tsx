@@ -154,8 +154,10 @@ describe("A case's chat", () => {
     setup(caseDetail({ status: "cancelled", talk: talk({ chatAvailable: true }) }), requester, {
       chat_thread: (): ChatThread => ({ caseId: "c-1", messages: [first], canPost: false }),
     }, "chat");
-    expect(await screen.findByTestId("chat-closed")).toHaveTextContent("no messages can be sent");
-    expect(screen.queryByTestId("chat-composer")).not.toBeInTheDocument();
+    expect(await screen.findByTestId("chat-closed")).toHaveTextContent("This case is closed: its chat can be read but no messages can be sent.");
+    expect(screen.getByTestId("chat-input")).toBeDisabled();
+    expect(screen.getByTestId("chat-send")).toBeDisabled();
+    expect(screen.getByTestId("chat-file")).toBeDisabled();
   });
 
   it("is not offered at all without chatAvailable (an admin)", async () => {

@@ -43,13 +43,12 @@ export function ChatPanel({ detail }: { detail: CaseDetail }) {
       {thread.data && (
         <>
           <Messages messages={thread.data.messages} />
-          {thread.data.canPost ? (
-            <Composer caseId={detail.id} />
-          ) : (
+          {!thread.data.canPost && (
             <Alert color="gray" variant="light" data-testid="chat-closed">
               This case is {detail.status === "draft" ? "a draft" : "closed"}: its chat can be read but no messages can be sent.
             </Alert>
           )}
+          <Composer caseId={detail.id} disabled={!thread.data.canPost} />
         </>
       )}
     </Stack>
@@ -117,7 +116,8 @@ function Message({ message: m }: { message: ChatMessageView }) {
   );
 }
 
-function Composer({ caseId }: { caseId: string }) {
+/** `disabled`: the case takes no messages now (the reason is said above it). */
+function Composer({ caseId, disabled }: { caseId: string; disabled: boolean }) {
   const client = useQueryClient();
   const [body, setBody] = useState("");
   const [attachment, setAttachment] = useState<StagedItem | null>(null);
@@ -145,7 +145,7 @@ function Composer({ caseId }: { caseId: string }) {
   const serverError = post.error && fieldKey(post.error.field) === "body" ? post.error.message : null;
   const send = () => {
     setTouched(true);
-    if (tooLong || empty || staging.busy) return;
+    if (disabled || tooLong || empty || staging.busy) return;
     post.mutate();
   };
   return (
@@ -173,6 +173,7 @@ function Composer({ caseId }: { caseId: string }) {
           }}
           description={`${length.toLocaleString("en")} / ${LIMITS.chatMessage.toLocaleString("en")}`}
           error={localError ?? serverError ?? undefined}
+          disabled={disabled}
           data-testid="chat-input"
         />
         {post.error && !serverError && (
@@ -201,13 +202,13 @@ function Composer({ caseId }: { caseId: string }) {
               label="Attach a file"
               description={`Optional, up to ${MAX_DOCUMENT_SIZE_TEXT}.`}
               multiple={false}
-              disabled={staging.busy || post.isPending}
+              disabled={disabled || staging.busy || post.isPending}
               error={staging.error ?? undefined}
               onFiles={(files) => void staging.stageFiles(files.slice(0, 1))}
               data-testid="chat-file"
             />
           )}
-          <Button type="submit" loading={post.isPending || staging.busy} data-testid="chat-send">
+          <Button type="submit" disabled={disabled} loading={post.isPending || staging.busy} data-testid="chat-send">
             Send
           </Button>
         </Group>
