@@ -155,3 +155,23 @@ def test_an_appointment_is_arranged_and_the_case_discussed(app: AppSession, tmp_
     assert not app.all_tid("tab-chat"), "an admin must not be offered the case's chat"
     assert not app.all_tid("appointment-accept") and not app.all_tid("appointment-cancel")
     assert question not in app.body_text()
+
+    # -- "My appointments" for the admin: every appointment, to read ---------------
+    app.click_tid("nav-appointments")
+    row = app.row_with_text("appointment-row", reference)
+    assert "Accepted" in row.text and "Requester" in row.text, row.text
+    app.dismiss_notifications()
+    app.screenshot("admin-appointments")
+
+    # -- the requester's notification centre opens the chat it tells of -----------
+    switch_user(app, REQUESTER)
+    app.click_tid("notification-bell")
+    notice = app.wait_until(
+        lambda d: [n for n in d.find_elements(*tid("notification-item"))
+                   if n.get_attribute("data-kind") == "chat_message"
+                   and n.get_attribute("data-read") == "false"] or None,
+        "an unread chat notification")[0]
+    app.screenshot("notification-centre")
+    notice.click()
+    app.row_with_text("chat-message", answer)
+    assert reference in app.by_tid("case-reference").text
