@@ -1,8 +1,11 @@
 """Steps the end-to-end tests share: signing in as a demo user, a patient, a
-submitted case. Each drives the real app through its data-testid hooks."""
+submitted case, the coordinator assigned, the case paid. Each drives the real app
+through its data-testid hooks."""
 
 from __future__ import annotations
 
+import urllib.parse
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -10,6 +13,9 @@ from harness import AppSession, tid
 
 REQUESTER = "requester@demo.hospital"
 ADMIN = "admin@demo.hospital"
+# The demo's cardiology coordinator (coordinator@demo.hospital).
+COORDINATOR = "coordinator@demo.hospital"
+COORDINATOR_NAME = "Layla Mansour"
 
 
 def sign_in(app: AppSession, email: str) -> None:
@@ -95,3 +101,36 @@ def open_case(app: AppSession, patient: str) -> None:
     app.click_tid("nav-cases")
     app.click_row("case-row", patient)
     app.by_tid("case-status")
+
+
+def assign_coordinator(app: AppSession, patient: str, name: str = COORDINATOR_NAME) -> None:
+    """As the signed-in admin: assigns the coordinator called `name` to the patient's
+    submitted case; it then awaits payment."""
+    open_case(app, patient)
+    app.click_tid("action-assign-coordinator")
+    app.select_tid("coordinator-select", text_contains=name)
+    app.click_tid("assign-confirm")
+    wait_status(app, "awaiting payment")
+
+
+def pay_on_the_payment_page(url: str) -> None:
+    """What the patient's browser sends when they press "Pay" on the page."""
+    assert url.startswith("http://127.0.0.1:"), url
+    page = urllib.request.urlopen(url, timeout=10).read().decode()
+    assert "Pay" in page, page[:500]
+    body = urllib.parse.urlencode({"action": "pay"}).encode()
+    request = urllib.request.Request(
+        url, data=body, headers={"content-type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200, response.status
+
+
+def pay_case(app: AppSession, patient: str) -> None:
+    """As the signed-in requester: pays the patient's case on the sandbox's payment
+    page; the signed callback lands in the app by itself and the screen follows."""
+    open_case(app, patient)
+    amount = app.by_tid("payment-amount").text
+    url = app.by_tid("payment-url").text.strip()
+    print(f"[e2e] paying {amount} at {url}")
+    pay_on_the_payment_page(url)
+    wait_status(app, "payment successful")

@@ -10,30 +10,15 @@ pdftoppm (the artifact the issue asks for)."""
 from __future__ import annotations
 
 import subprocess
-import urllib.parse
-import urllib.request
 import uuid
 from pathlib import Path
 
-from flows import (ADMIN, REQUESTER, open_case, sign_in, submit_case, switch_user,
-                   wait_status)
+from flows import (ADMIN, COORDINATOR, REQUESTER, assign_coordinator, open_case, pay_case,
+                   sign_in, submit_case, switch_user, wait_status)
 from harness import AppSession, record_artifact, tid
 
-COORDINATOR = "coordinator@demo.hospital"
 PROVIDERS = {"Dr. Ahmed Al-Rashid": "provider@demo.hospital",
              "Dr. Sara Youssef": "provider2@demo.hospital"}
-
-
-def pay_on_the_payment_page(url: str) -> None:
-    """What the patient's browser sends when they press "Pay" on the page."""
-    assert url.startswith("http://127.0.0.1:"), url
-    page = urllib.request.urlopen(url, timeout=10).read().decode()
-    assert "Pay" in page, page[:500]
-    body = urllib.parse.urlencode({"action": "pay"}).encode()
-    request = urllib.request.Request(
-        url, data=body, headers={"content-type": "application/x-www-form-urlencoded"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200, response.status
 
 
 def click_js(app: AppSession, element) -> None:
@@ -76,21 +61,11 @@ def test_a_case_is_reviewed_completed_and_reported(app: AppSession, tmp_path: Pa
 
     # -- the admin assigns the cardiology coordinator -------------------------
     switch_user(app, ADMIN)
-    open_case(app, patient)
-    app.click_tid("action-assign-coordinator")
-    app.select_tid("coordinator-select", text_contains="Layla Mansour")
-    app.click_tid("assign-confirm")
-    wait_status(app, "awaiting payment")
+    assign_coordinator(app, patient)
 
     # -- the patient pays on the payment page ---------------------------------
     switch_user(app, REQUESTER)
-    open_case(app, patient)
-    amount = app.by_tid("payment-amount").text
-    url = app.by_tid("payment-url").text.strip()
-    print(f"[e2e] paying {amount} at {url}")
-    pay_on_the_payment_page(url)
-    # The signed callback lands in the app by itself; the screen follows.
-    wait_status(app, "payment successful")
+    pay_case(app, patient)
 
     # -- the coordinator assigns both cardiologists ---------------------------
     switch_user(app, COORDINATOR)

@@ -7,7 +7,17 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import type { PaymentLinkView } from "../bindings/PaymentLinkView";
 import type {
   ApiError,
+  AppointmentFilter,
+  AppointmentInput,
+  AppointmentView,
   Attention,
+  Badges,
+  Channel,
+  ChatThread,
+  IssueInput,
+  NoticeKind,
+  NotificationCentre,
+  NotificationSetting,
   CaseDetail,
   CaseDraftInput,
   CaseFilter,
@@ -231,14 +241,66 @@ export const api = {
   saveInvoice: (caseId: string, path: string) => call<null>("save_invoice", { caseId, path }),
   listInvoices: () => call<InvoiceRow[]>("list_invoices"),
   serviceRecords: () => call<ServiceRecord[]>("service_records"),
-  /** Asks where to save a PDF (the system's Save dialog); null when the user cancels. */
-  chooseSavePath: async (suggestedName: string): Promise<string | null> => {
+  /** Asks where to save a file (the system's Save dialog; a PDF unless said); null when the user cancels. */
+  chooseSavePath: async (suggestedName: string, kind: SaveKind = "pdf"): Promise<string | null> => {
     try {
-      return await save({ defaultPath: suggestedName, filters: [{ name: "PDF document", extensions: ["pdf"] }] });
+      return await save({ defaultPath: suggestedName, filters: [SAVE_FILTERS[kind]] });
     } catch (raw) {
       throw normaliseError(raw);
     }
   },
+
+  // Appointments (so_core::talk, calendar). Each case command answers the case as it now is.
+  requestAppointment: (caseId: string, withId: string, input: AppointmentInput) =>
+    call<CaseDetail>("request_appointment", { caseId, withId, input }),
+  /** Edits a pending appointment (its proposer) or reschedules an accepted one. */
+  changeAppointment: (caseId: string, appointmentId: string, input: AppointmentInput) =>
+    call<CaseDetail>("change_appointment", { caseId, appointmentId, input }),
+  answerAppointment: (caseId: string, appointmentId: string, accept: boolean, reason: string | null) =>
+    call<CaseDetail>("answer_appointment", { caseId, appointmentId, accept, reason }),
+  cancelAppointment: (caseId: string, appointmentId: string, reason: string | null) =>
+    call<CaseDetail>("cancel_appointment", { caseId, appointmentId, reason }),
+  completeAppointment: (caseId: string, appointmentId: string) =>
+    call<CaseDetail>("complete_appointment", { caseId, appointmentId }),
+  listAppointments: (filter: AppointmentFilter) => call<AppointmentView[]>("list_appointments", { filter }),
+  /** One case's appointments (or, with null, every one) were looked at: their badge clears. */
+  markAppointmentsSeen: (caseId: string | null) => call<null>("mark_appointments_seen", { caseId }),
+  saveAppointmentIcs: (caseId: string, appointmentId: string, path: string) =>
+    call<null>("save_appointment_ics", { caseId, appointmentId, path }),
+  saveAppointmentsIcs: (filter: AppointmentFilter, path: string) =>
+    call<null>("save_appointments_ics", { filter, path }),
+
+  // Issues on a case.
+  reportIssue: (caseId: string, input: IssueInput) => call<CaseDetail>("report_issue", { caseId, input }),
+  editIssue: (caseId: string, issueId: string, input: IssueInput) =>
+    call<CaseDetail>("edit_issue", { caseId, issueId, input }),
+  deleteIssue: (caseId: string, issueId: string) => call<CaseDetail>("delete_issue", { caseId, issueId }),
+  resolveIssue: (caseId: string, issueId: string) => call<CaseDetail>("resolve_issue", { caseId, issueId }),
+  /** The coordinator reminds the providers whose opinion is overdue. */
+  sendOverdueReminder: (caseId: string) => call<CaseDetail>("send_overdue_reminder", { caseId }),
+
+  // A case's chat (never an admin's). Reading the thread marks it read.
+  chatThread: (caseId: string) => call<ChatThread>("chat_thread", { caseId }),
+  /** `attachment`: a document already staged with stageDocument. */
+  postMessage: (caseId: string, body: string, attachment: DocumentInput | null) =>
+    call<ChatThread>("post_message", { caseId, body, attachment }),
+
+  // Notifications and the navigation's counts.
+  notifications: () => call<NotificationCentre>("notifications"),
+  /** One notification read, or all of them with null. */
+  markNotificationsRead: (id: string | null) => call<NotificationCentre>("mark_notifications_read", { id }),
+  notificationSettings: () => call<NotificationSetting[]>("notification_settings"),
+  setNotificationChannel: (kind: NoticeKind, channel: Channel, enabled: boolean) =>
+    call<NotificationSetting[]>("set_notification_channel", { kind, channel, enabled }),
+  badges: () => call<Badges>("badges"),
+};
+
+/** The kinds of file the Save dialog is asked for. */
+export type SaveKind = "pdf" | "ics";
+
+const SAVE_FILTERS: Record<SaveKind, { name: string; extensions: string[] }> = {
+  pdf: { name: "PDF document", extensions: ["pdf"] },
+  ics: { name: "Calendar (iCalendar)", extensions: ["ics"] },
 };
 
 export type Api = typeof api;

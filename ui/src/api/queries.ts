@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, type CommandError } from "./client";
-import type { CaseDetail, CaseFilter, UserSummary } from "./types";
+import type { AppointmentFilter, CaseDetail, CaseFilter, UserSummary } from "./types";
 
 declare module "@tanstack/react-query" {
   interface Register {
@@ -20,7 +20,16 @@ export const queryKeys = {
   attention: ["needs-attention"] as const,
   invoices: ["invoices"] as const,
   serviceRecords: ["service-records"] as const,
+  appointments: ["appointments"] as const,
+  appointmentList: (filter: AppointmentFilter) => ["appointments", filter] as const,
+  chat: (caseId: string) => ["chat", caseId] as const,
+  badges: ["badges"] as const,
+  notifications: ["notifications"] as const,
+  notificationSettings: ["notification-settings"] as const,
 };
+
+/** How often the navigation's counts are read again (besides after every sync). */
+export const BADGES_EVERY_MS = 30_000;
 
 export function useCurrentUser() {
   return useQuery({ queryKey: queryKeys.currentUser, queryFn: api.currentUser });
@@ -67,10 +76,45 @@ export function useNeedsAttention() {
   return useQuery({ queryKey: queryKeys.attention, queryFn: api.needsAttention });
 }
 
-/** After any command returning a CaseDetail: store it and refresh the lists. */
+export function useAppointments(filter: AppointmentFilter) {
+  return useQuery({
+    queryKey: queryKeys.appointmentList(filter),
+    queryFn: () => api.listAppointments(filter),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A case's chat; reading it marks it read, so it is read only while shown. */
+export function useChatThread(caseId: string, enabled: boolean) {
+  return useQuery({ queryKey: queryKeys.chat(caseId), queryFn: () => api.chatThread(caseId), enabled });
+}
+
+/** The navigation's counts: after every sync (AppLayout) and every BADGES_EVERY_MS. */
+export function useBadges() {
+  return useQuery({ queryKey: queryKeys.badges, queryFn: api.badges, refetchInterval: BADGES_EVERY_MS });
+}
+
+export function useNotifications(enabled = true) {
+  return useQuery({ queryKey: queryKeys.notifications, queryFn: api.notifications, enabled });
+}
+
+export function useNotificationSettings() {
+  return useQuery({ queryKey: queryKeys.notificationSettings, queryFn: api.notificationSettings });
+}
+
+/** After any command returning a CaseDetail: store it and refresh the lists and counts. */
 export async function caseChanged(client: QueryClient, detail: CaseDetail): Promise<void> {
   client.setQueryData(queryKeys.case(detail.id), detail);
-  await client.invalidateQueries({ queryKey: queryKeys.cases });
+  await Promise.all([
+    client.invalidateQueries({ queryKey: queryKeys.cases }),
+    client.invalidateQueries({ queryKey: queryKeys.appointments }),
+    client.invalidateQueries({ queryKey: queryKeys.badges }),
+  ]);
+}
+
+/** Something was read (a chat, appointments, notifications): the counts change. */
+export function countsChanged(client: QueryClient): Promise<void> {
+  return client.invalidateQueries({ queryKey: queryKeys.badges });
 }
 
 /** Signing in or out: forget everything cached for the previous user. */

@@ -27,6 +27,7 @@ function backend(initial: UserSummary | null) {
     list_cases: () => [],
     list_patients: () => [],
     catalog: () => ({ specialties: [], reviewTypes: [], diseaseCategories: [], coordinators: [] }),
+    badges: () => ({ notifications: 0, appointments: 0, chat: 0, chatByCase: [] }),
   });
 }
 
@@ -85,6 +86,16 @@ describe("App", () => {
     renderWithProviders(<App />);
     expect(await screen.findByTestId("nav-service-records")).toHaveAttribute("href", "#/service-records");
     expect(screen.queryByTestId("nav-invoices")).not.toBeInTheDocument();
+  });
+
+  it("offers Appointments and the notification bell to every role, admins included", async () => {
+    for (const who of [requester, cardioCoordinator, provider, admin]) {
+      backend(who);
+      const { unmount } = renderWithProviders(<App />);
+      expect(await screen.findByTestId("nav-appointments")).toHaveAttribute("href", "#/appointments");
+      expect(screen.getByTestId("notification-bell")).toHaveAttribute("data-count", "0");
+      unmount();
+    }
   });
 
   it("goes back to the chooser when the core says nobody is signed in", async () => {

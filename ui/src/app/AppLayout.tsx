@@ -3,8 +3,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api } from "../api/client";
 import { onDataChanged } from "../api/events";
-import { userChanged, useSyncStatus } from "../api/queries";
+import { useBadges, userChanged, useSyncStatus } from "../api/queries";
 import type { UserSummary } from "../api/types";
+import { NotificationBell } from "../components/NotificationBell";
 import { SyncIndicator } from "../components/SyncIndicator";
 import { Tag } from "../components/Tag";
 import { roleLabel } from "../lib/labels";
@@ -20,6 +21,8 @@ import { ServerPage } from "../pages/ServerPage";
 import { AttentionPage } from "../pages/AttentionPage";
 import { InvoicesPage } from "../pages/InvoicesPage";
 import { ServiceRecordsPage } from "../pages/ServiceRecordsPage";
+import { AppointmentsPage } from "../pages/AppointmentsPage";
+import { NotificationSettingsPage } from "../pages/NotificationSettingsPage";
 
 function Screen({ route, user }: { route: Route; user: UserSummary }) {
   switch (route.name) {
@@ -28,7 +31,7 @@ function Screen({ route, user }: { route: Route; user: UserSummary }) {
     case "new-case":
       return <NewCasePage user={user} />;
     case "case":
-      return <CaseDetailPage key={route.caseId} caseId={route.caseId} user={user} />;
+      return <CaseDetailPage key={route.caseId} caseId={route.caseId} user={user} tab={route.tab} />;
     case "patients":
       return <PatientsPage user={user} />;
     case "server":
@@ -39,6 +42,10 @@ function Screen({ route, user }: { route: Route; user: UserSummary }) {
       return <InvoicesPage />;
     case "service-records":
       return <ServiceRecordsPage />;
+    case "appointments":
+      return <AppointmentsPage user={user} />;
+    case "notification-settings":
+      return <NotificationSettingsPage />;
     case "not-found":
       return <NotFoundPage path={route.path} />;
   }
@@ -49,6 +56,8 @@ export function AppLayout({ user }: { user: UserSummary }) {
   const client = useQueryClient();
   const sync = useSyncStatus();
   const attentionCount = sync.data?.needsAttention ?? 0;
+  const badges = useBadges();
+  const appointmentCount = badges.data?.appointments ?? 0;
   const signOut = useMutation({
     mutationFn: api.signOut,
     // Back to the chooser. The location is left alone here (changing it would render
@@ -76,6 +85,7 @@ export function AppLayout({ user }: { user: UserSummary }) {
           </Title>
           <Group gap="sm" wrap="nowrap">
             <SyncIndicator status={sync.data} />
+            <NotificationBell unread={badges.data?.notifications ?? 0} />
             <Stack gap={0} align="flex-end">
               <Text fw={600} size="sm" dir="auto" data-testid="current-user-name">
                 {user.name}
@@ -121,6 +131,20 @@ export function AppLayout({ user }: { user: UserSummary }) {
             data-testid="nav-new-case"
           />
         )}
+        <NavLink
+          href={routeHref({ name: "appointments" })}
+          label="Appointments"
+          active={route.name === "appointments"}
+          aria-current={route.name === "appointments" ? "page" : undefined}
+          rightSection={
+            appointmentCount > 0 ? (
+              <Tag color="red" data-testid="nav-appointments-count" data-count={String(appointmentCount)}>
+                {appointmentCount}
+              </Tag>
+            ) : undefined
+          }
+          data-testid="nav-appointments"
+        />
         {seesInvoices(user) && (
           <NavLink
             href={routeHref({ name: "invoices" })}

@@ -6,15 +6,17 @@ type Props = {
   description?: ReactNode;
   error?: ReactNode;
   disabled?: boolean;
+  /** Several files at once (the default), or one (a chat message's attachment). */
+  multiple?: boolean;
   onFiles: (files: File[]) => void;
   "data-testid": string;
 };
 
 /**
- * A labelled, visible native <input type="file" multiple>: WebDriver can send
+ * A labelled, visible native <input type="file">: WebDriver can send
  * a path to it, keyboards and screen readers get the platform's control.
  */
-export function DocumentPicker({ label, description, error, disabled, onFiles, ...props }: Props) {
+export function DocumentPicker({ label, description, error, disabled, multiple = true, onFiles, ...props }: Props) {
   const id = useId();
   return (
     <Input.Wrapper id={id} label={label} description={description} error={error}>
@@ -22,7 +24,7 @@ export function DocumentPicker({ label, description, error, disabled, onFiles, .
         <input
           id={id}
           type="file"
-          multiple
+          multiple={multiple}
           className="so-file-input"
           disabled={disabled}
           aria-invalid={error ? true : undefined}

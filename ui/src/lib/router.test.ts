@@ -11,6 +11,10 @@ describe("router", () => {
     expect(parseHash("#/patients")).toEqual({ name: "patients" });
     expect(parseHash("#/invoices")).toEqual({ name: "invoices" });
     expect(parseHash("#/service-records")).toEqual({ name: "service-records" });
+    expect(parseHash("#/appointments")).toEqual({ name: "appointments" });
+    expect(parseHash("#/notification-settings")).toEqual({ name: "notification-settings" });
+    expect(parseHash("#/cases/0192-abc/chat")).toEqual({ name: "case", caseId: "0192-abc", tab: "chat" });
+    expect(parseHash("#/cases/0192-abc/elsewhere")).toEqual({ name: "not-found", path: "/cases/0192-abc/elsewhere" });
     expect(parseHash("#/nowhere/at/all")).toEqual({ name: "not-found", path: "/nowhere/at/all" });
   });
 
@@ -22,6 +26,10 @@ describe("router", () => {
       { name: "patients" },
       { name: "invoices" },
       { name: "service-records" },
+      { name: "appointments" },
+      { name: "notification-settings" },
+      { name: "case", caseId: "c-1", tab: "appointments" },
+      { name: "case", caseId: "c-1", tab: "issues" },
     ];
     for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
   });

@@ -2,15 +2,22 @@
 // there are no server routes; the location hash holds the screen.
 import { useSyncExternalStore } from "react";
 
+/** The case screen's tabs a link may open (#/cases/<id>/chat). */
+export type CaseTab = "appointments" | "issues" | "chat";
+
+const CASE_TABS: readonly CaseTab[] = ["appointments", "issues", "chat"];
+
 export type Route =
   | { name: "cases" }
   | { name: "new-case" }
-  | { name: "case"; caseId: string }
+  | { name: "case"; caseId: string; tab?: CaseTab }
   | { name: "patients" }
   | { name: "server" }
   | { name: "attention" }
   | { name: "invoices" }
   | { name: "service-records" }
+  | { name: "appointments" }
+  | { name: "notification-settings" }
   | { name: "not-found"; path: string };
 
 export const DEFAULT_ROUTE: Route = { name: "cases" };
@@ -31,10 +38,14 @@ export function parseHash(hash: string): Route {
   if (parts[0] === "attention" && parts.length === 1) return { name: "attention" };
   if (parts[0] === "invoices" && parts.length === 1) return { name: "invoices" };
   if (parts[0] === "service-records" && parts.length === 1) return { name: "service-records" };
+  if (parts[0] === "appointments" && parts.length === 1) return { name: "appointments" };
+  if (parts[0] === "notification-settings" && parts.length === 1) return { name: "notification-settings" };
   if (parts[0] === "cases") {
     if (parts.length === 1) return { name: "cases" };
     if (parts.length === 2 && parts[1] === "new") return { name: "new-case" };
     if (parts.length === 2 && parts[1]) return { name: "case", caseId: parts[1] };
+    const tab = CASE_TABS.find((t) => t === parts[2]);
+    if (parts.length === 3 && parts[1] && tab) return { name: "case", caseId: parts[1], tab };
   }
   return { name: "not-found", path: `/${path}` };
 }
@@ -46,7 +57,7 @@ export function routeHref(route: Route): string {
     case "new-case":
       return "#/cases/new";
     case "case":
-      return `#/cases/${encodeURIComponent(route.caseId)}`;
+      return `#/cases/${encodeURIComponent(route.caseId)}${route.tab ? `/${route.tab}` : ""}`;
     case "patients":
       return "#/patients";
     case "server":
@@ -57,6 +68,10 @@ export function routeHref(route: Route): string {
       return "#/invoices";
     case "service-records":
       return "#/service-records";
+    case "appointments":
+      return "#/appointments";
+    case "notification-settings":
+      return "#/notification-settings";
     case "not-found":
       return `#${route.path}`;
   }

@@ -10,6 +10,7 @@ import {
   catalog,
   patient,
   requester,
+  talk,
 } from "../test/fixtures";
 import type { AssignmentView, OpinionView, ProviderSummary } from "../components/review/types";
 import { callsOf, fail, type Handler, invokeMock, routeInvoke } from "../test/invoke";
@@ -633,5 +634,19 @@ describe("CaseDetailPage: the review", () => {
     );
     expect(await screen.findByTestId("case-final-summary")).toHaveTextContent("Bypass surgery is recommended.");
     expect(screen.getByTestId("case-status")).toHaveTextContent(/^Completed$/);
+  });
+
+  it("lets the coordinator send the overdue reminder when an opinion is overdue, and no one else", async () => {
+    const overdue = caseDetail({ status: "doctors_assigned", talk: talk({ canSendOverdueReminder: true }) });
+    const user = setup(overdue, cardioCoordinator, { send_overdue_reminder: () => overdue });
+    await user.click(await screen.findByTestId("action-send-overdue-reminder"));
+    await waitFor(() => expect(callsOf("send_overdue_reminder")).toEqual([[{ caseId: overdue.id }, undefined]]));
+    expect(await screen.findByText("The specialists whose opinion is overdue were reminded.")).toBeInTheDocument();
+  });
+
+  it("offers no overdue reminder without canSendOverdueReminder", async () => {
+    setup(caseDetail({ status: "doctors_assigned" }), cardioCoordinator);
+    await screen.findByTestId("case-status");
+    expect(screen.queryByTestId("action-send-overdue-reminder")).not.toBeInTheDocument();
   });
 });

@@ -47,9 +47,10 @@ import { formatBytes, formatDateTime, formatMoney, pluralDays } from "../lib/for
 import { LIMITS } from "../lib/validation";
 import { DOCUMENT_KINDS, documentKindLabel, sexLabel } from "../lib/labels";
 import { notifyError, notifySuccess } from "../lib/notify";
-import { navigate, routeHref } from "../lib/router";
+import { navigate, routeHref, type CaseTab } from "../lib/router";
+import { CaseTalk } from "../components/talk/CaseTalk";
 
-export function CaseDetailPage({ caseId, user }: { caseId: string; user: UserSummary }) {
+export function CaseDetailPage({ caseId, user, tab }: { caseId: string; user: UserSummary; tab?: CaseTab }) {
   const query = useCase(caseId);
   const catalog = useCatalog();
   return (
@@ -71,7 +72,7 @@ export function CaseDetailPage({ caseId, user }: { caseId: string; user: UserSum
             : query.error.message}
         </Alert>
       )}
-      {query.data && <CaseDetailView detail={query.data} user={user} catalog={catalog.data} />}
+      {query.data && <CaseDetailView detail={query.data} user={user} catalog={catalog.data} tab={tab} />}
     </Stack>
   );
 }
@@ -89,7 +90,8 @@ type CaseCommand =
   | { kind: "request-documents"; note: string }
   | { kind: "return"; reason: string }
   | { kind: "resolve-return"; issueId: string }
-  | { kind: "final-summary"; summary: string };
+  | { kind: "final-summary"; summary: string }
+  | { kind: "overdue-reminder" };
 
 /** The case as it now is; `null` when it is no longer the user's to see (after declining). */
 function runCommand(caseId: string, c: CaseCommand): Promise<CaseDetail | null> {
@@ -120,6 +122,8 @@ function runCommand(caseId: string, c: CaseCommand): Promise<CaseDetail | null> 
       return api.resolveReturn(caseId, c.issueId);
     case "final-summary":
       return api.submitFinalSummary(caseId, c.summary);
+    case "overdue-reminder":
+      return api.sendOverdueReminder(caseId);
   }
 }
 
@@ -137,6 +141,7 @@ const SUCCESS: Record<CaseCommand["kind"], string> = {
   return: "The case was returned with your issue.",
   "resolve-return": "The return issue was resolved.",
   "final-summary": "The final summary was submitted; the case is completed.",
+  "overdue-reminder": "The specialists whose opinion is overdue were reminded.",
 };
 
 const FAILURE: Record<CaseCommand["kind"], string> = {
@@ -153,6 +158,7 @@ const FAILURE: Record<CaseCommand["kind"], string> = {
   return: "Could not return the case",
   "resolve-return": "Could not resolve the return issue",
   "final-summary": "Could not submit the final summary",
+  "overdue-reminder": "Could not send the reminder",
 };
 
 type Modal =
@@ -166,7 +172,17 @@ type Modal =
   | "final-summary"
   | null;
 
-function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: UserSummary; catalog: Catalog | undefined }) {
+function CaseDetailView({
+  detail,
+  user,
+  catalog,
+  tab,
+}: {
+  detail: CaseDetail;
+  user: UserSummary;
+  catalog: Catalog | undefined;
+  tab: CaseTab | undefined;
+}) {
   const client = useQueryClient();
   const [modal, setModal] = useState<Modal>(null);
   const [editing, setEditing] = useState(false);
@@ -310,6 +326,17 @@ function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: U
           >
             Submit final summary
           </ActionButton>
+          {detail.talk.canSendOverdueReminder && (
+            <Button
+              variant="light"
+              color="orange"
+              onClick={() => command.mutate({ kind: "overdue-reminder" })}
+              loading={pending("overdue-reminder")}
+              data-testid="action-send-overdue-reminder"
+            >
+              Send overdue reminder
+            </Button>
+          )}
           <ActionButton
             presentation={present("cancel")}
             color="red"
@@ -372,6 +399,14 @@ function CaseDetailView({ detail, user, catalog }: { detail: CaseDetail; user: U
         remove={present("remove_document")}
         removing={command.isPending && command.variables.kind === "remove-document" ? command.variables.document.id : null}
         onRemove={(document) => command.mutate({ kind: "remove-document", document })}
+      />
+
+      <CaseTalk
+        detail={detail}
+        initialTab={tab}
+        resolveReturn={present("resolve_return")}
+        resolvingReturn={command.isPending && command.variables.kind === "resolve-return" ? command.variables.issueId : null}
+        onResolveReturn={(issueId) => command.mutate({ kind: "resolve-return", issueId })}
       />
 
       <Paper withBorder p="md" radius="md">

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { CaseFilter, CaseSummary } from "../api/types";
-import { admin, caseDetail } from "../test/fixtures";
+import { admin, caseDetail, requester } from "../test/fixtures";
 import { invokeMock, routeInvoke } from "../test/invoke";
 import { renderWithProviders } from "../test/render";
 import { CaseListPage } from "./CaseListPage";
@@ -31,6 +31,7 @@ describe("CaseListPage", () => {
         const { filter } = args as { filter: CaseFilter };
         return filter.status === null || filter.status === summary.status ? [summary] : [];
       },
+      badges: () => ({ notifications: 0, appointments: 0, chat: 3, chatByCase: [{ caseId: summary.id, count: 3 }] }),
     });
   });
 
@@ -59,5 +60,13 @@ describe("CaseListPage", () => {
     await waitFor(() =>
       expect(invokeMock).toHaveBeenCalledWith("list_cases", { filter: { status: null, search: "Huda" } }, undefined),
     );
+  });
+
+  it("shows a case's unread chat messages, linking to its chat", async () => {
+    renderWithProviders(<CaseListPage user={requester} />);
+    const unread = await screen.findByTestId("case-row-chat-unread");
+    expect(unread).toHaveAttribute("data-count", "3");
+    expect(unread).toHaveAttribute("href", `#/cases/${summary.id}/chat`);
+    expect(unread).toHaveAttribute("title", "3 unread chat messages");
   });
 });

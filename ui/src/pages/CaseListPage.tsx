@@ -1,9 +1,10 @@
 import { Alert, Anchor, Button, Center, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState, type CSSProperties, type ReactNode } from "react";
-import { useCases } from "../api/queries";
+import { useBadges, useCases } from "../api/queries";
 import type { CaseSummary, UserSummary } from "../api/types";
 import { StatusBadge } from "../components/StatusBadge";
+import { Tag } from "../components/Tag";
 import { toCaseFilter } from "../lib/cases";
 import { formatDateTime } from "../lib/format";
 import { CASE_STATUSES, statusLabel } from "../lib/labels";
@@ -25,17 +26,26 @@ function col(weight: number): CSSProperties {
   return { ["--col" as string]: weight };
 }
 
-/** The cells of a case's row, in the order of COLUMNS. */
-function caseCells(c: CaseSummary): ReactNode[] {
+/** The cells of a case's row, in the order of COLUMNS; `chatUnread`: its chat messages not read. */
+function caseCells(c: CaseSummary, chatUnread: number): ReactNode[] {
   return [
-    <Anchor
-      key="ref"
-      href={routeHref({ name: "case", caseId: c.id })}
-      onClick={(e) => e.stopPropagation()}
-      data-testid="case-row-reference"
-    >
-      {c.reference ?? "Draft"}
-    </Anchor>,
+    <Group key="ref" gap={6} wrap="nowrap">
+      <Anchor href={routeHref({ name: "case", caseId: c.id })} onClick={(e) => e.stopPropagation()} data-testid="case-row-reference">
+        {c.reference ?? "Draft"}
+      </Anchor>
+      {chatUnread > 0 && (
+        <Anchor
+          href={routeHref({ name: "case", caseId: c.id, tab: "chat" })}
+          onClick={(e) => e.stopPropagation()}
+          underline="never"
+          title={chatUnread === 1 ? "1 unread chat message" : `${chatUnread} unread chat messages`}
+          data-testid="case-row-chat-unread"
+          data-count={String(chatUnread)}
+        >
+          <Tag color="red">{chatUnread}</Tag>
+        </Anchor>
+      )}
+    </Group>,
     <span key="patient" dir="auto">
       {c.patientName}
     </span>,
@@ -53,6 +63,8 @@ export function CaseListPage({ user }: { user: UserSummary }) {
   const [debouncedSearch] = useDebouncedValue(search, 250);
   const filter = toCaseFilter(status, debouncedSearch);
   const cases = useCases(filter);
+  const badges = useBadges();
+  const chatUnread = (caseId: string) => badges.data?.chatByCase.find((b) => b.caseId === caseId)?.count ?? 0;
   const filtered = filter.status !== null || filter.search !== null;
 
   return (
@@ -131,7 +143,7 @@ export function CaseListPage({ user }: { user: UserSummary }) {
                   data-status={c.status}
                   onClick={() => navigate({ name: "case", caseId: c.id })}
                 >
-                  {caseCells(c).map((cell, i) => (
+                  {caseCells(c, chatUnread(c.id)).map((cell, i) => (
                     <Table.Td key={COLUMNS[i]?.[0] ?? i} role="cell" style={col(COLUMNS[i]?.[1] ?? 1)}>
                       {cell}
                     </Table.Td>

@@ -1,7 +1,10 @@
 import type {
   ActionAvailability,
   ActionKind,
+  AppointmentView,
   CaseDetail,
+  CaseTalk,
+  IssueView,
   Catalog,
   Patient,
   RefusalCode,
@@ -159,6 +162,66 @@ export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
     reportAvailable: false,
     invoice: null,
     refund: null,
+    talk: talk(),
+    ...overrides,
+  };
+}
+
+/** The case screen's talk part: nothing arranged, nothing to do, unless overridden. */
+export function talk(overrides: Partial<CaseTalk> = {}): CaseTalk {
+  return {
+    appointments: [],
+    issues: [],
+    invitees: [],
+    canReportIssue: false,
+    chatAvailable: false,
+    chatUnread: 0,
+    canSendOverdueReminder: false,
+    ...overrides,
+  };
+}
+
+const NO_APPOINTMENT_ACTIONS = { accept: false, reject: false, edit: false, cancel: false, complete: false };
+
+/** An appointment the requester proposed to the cardiology coordinator, pending. */
+export function appointment(overrides: Partial<AppointmentView> = {}): AppointmentView {
+  return {
+    id: "a-1",
+    caseId: "c-1",
+    caseReference: "SO-0001",
+    createdBy: { id: requester.id, name: requester.name, role: "requester" },
+    invitee: { id: cardioCoordinator.id, name: cardioCoordinator.name, role: "coordinator" },
+    participantName: cardioCoordinator.name,
+    kind: "requester",
+    proposedBy: requester.id,
+    startsAt: "2030-05-02T09:00:00Z",
+    endsAt: "2030-05-02T09:30:00Z",
+    durationMinutes: 30,
+    timeZone: "UTC",
+    purpose: "Discuss the scan",
+    status: "pending",
+    reason: null,
+    updatedAt: "2030-05-01T08:00:00Z",
+    unread: false,
+    conflicts: [],
+    actions: NO_APPOINTMENT_ACTIONS,
+    ...overrides,
+  };
+}
+
+const NO_ISSUE_ACTIONS = { edit: false, delete: false, resolve: false };
+
+export function issue(overrides: Partial<IssueView> = {}): IssueView {
+  return {
+    id: "i-1",
+    isReturn: false,
+    title: "Scan images unreadable",
+    description: "The CT series is truncated.",
+    reportedBy: { id: provider.id, name: provider.name, role: "provider" },
+    resolved: false,
+    reportedAt: "2030-04-30T10:00:00Z",
+    resolvedAt: null,
+    actions: NO_ISSUE_ACTIONS,
     ...overrides,
   };
 }
