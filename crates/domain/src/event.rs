@@ -417,7 +417,10 @@ impl CaseEvent {
                 }
                 c.status = CaseStatus::PaymentSuccessful;
             }
-            CaseEvent::PaymentFailed { .. } => c.status = CaseStatus::PaymentFailed,
+            CaseEvent::PaymentFailed { .. } => {
+                c.status = CaseStatus::PaymentFailed;
+                crate::appointment::cancel_open(&mut c, None, at, by.id);
+            }
             CaseEvent::ProvidersAssigned { provider_ids } => {
                 for p in provider_ids {
                     c.assignments.push(ProviderAssignment {

@@ -443,6 +443,7 @@ pub fn case_notices(
         event,
         CaseEvent::Cancelled { .. }
             | CaseEvent::Rejected { .. }
+            | CaseEvent::PaymentFailed { .. }
             | CaseEvent::AssignmentDeclined { .. }
             | CaseEvent::CoordinatorChanged { .. }
     ) {

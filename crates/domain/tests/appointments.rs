@@ -656,3 +656,25 @@ fn every_change_bumps_the_version_and_names_who_changed_it() {
     assert_eq!((appt(&case).version, appt(&case).changed_by), (3, OWNER.id));
     let _: UserId = appt(&case).other_party(OWNER.id);
 }
+
+#[test]
+fn a_failed_payment_cancels_the_appointments_arranged_while_it_was_awaited() {
+    let mut s = awaiting_payment();
+    let t = s.now();
+    let case = step_at(&s, s.case().clone(), OWNER, &request(APPT, COORD, 48), t);
+    let case = step_at(&s, case, COORD, &answer(true), t);
+    s.case = Some(case);
+    let before = s.case().clone();
+    let events = s.step(SYSTEM, &payment_failed("Card declined"));
+    assert_eq!(appt(s.case()).status, St::Canceled);
+    let told = domain::notice::case_notices(Some(&before), s.case(), &events[0], SYSTEM);
+    let canceled: Vec<UserId> = told
+        .iter()
+        .filter(|n| n.kind == domain::NoticeKind::AppointmentCanceled)
+        .map(|n| n.user_id)
+        .collect();
+    assert!(
+        canceled.contains(&OWNER.id) && canceled.contains(&COORD.id),
+        "{told:?}"
+    );
+}
