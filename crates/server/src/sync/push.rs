@@ -35,9 +35,11 @@ pub async fn push(
         )));
     }
     let actor = Actor::new(user.id, user.role);
-    let now = Utc::now();
     let mut tx = state.pool.begin().await?;
     db::lock_log(&mut tx).await?;
+    // Read under the lock, so that times grow with the sequence numbers: a chat message's
+    // `sentAt` orders the desktops' threads as the server numbered them.
+    let now = Utc::now();
     let catalog = db::load_catalog(&mut tx).await?;
     let ids: Vec<CommandId> = request.commands.iter().map(|c| c.command_id).collect();
     let mut answered = db::command_outcomes(&mut tx, &ids).await?;
