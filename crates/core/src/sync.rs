@@ -502,6 +502,7 @@ impl App {
                 break;
             }
         }
+        self.pull_notification_settings(server, token).await?;
         Ok(report)
     }
 
@@ -566,6 +567,43 @@ impl App {
         Ok((accepted, refused))
     }
 
+    /// The user's notification settings as the server has them (another computer may have
+    /// changed them), with this computer's changes not sent yet on top.
+    async fn pull_notification_settings(
+        &self,
+        server: &ServerLink,
+        token: &str,
+    ) -> Result<(), SyncError> {
+        let response = self
+            .sync_runtime()
+            .http
+            .get(format!("{}/v1/notification-settings", server.url))
+            .bearer_auth(token)
+            .send()
+            .await?;
+        let settings: protocol::NotificationSettings = check(response).await?.json().await?;
+        let mut tx = self.store().begin().await?;
+        let Some(user) = meta::get(&mut tx, REPLICA_USER)
+            .await?
+            .and_then(|id| id.parse::<UserId>().ok())
+        else {
+            return Ok(());
+        };
+        store::notifications::replace_channels_off(&mut tx, user, &settings.off).await?;
+        for entry in outbox::pending(&mut tx, i64::MAX).await? {
+            if let Command::Preference(domain::PreferenceCommand::SetChannel {
+                kind,
+                channel,
+                enabled,
+            }) = entry.command
+            {
+                store::notifications::set_channel(&mut tx, user, kind, channel, enabled).await?;
+            }
+        }
+        tx.commit().await.map_err(store::StoreError::from)?;
+        Ok(())
+    }
+
     /// Stores one pull page: configuration, confirmed snapshots, removals, cursor — and
     /// rebuilds the displayed state of what changed, in one transaction.
     async fn store_pull(&self, pull: &PullResponse) -> Result<(), SyncError> {
@@ -602,7 +640,13 @@ impl App {
         for m in &pull.messages {
             store::chat::save(&mut tx, m, None, false).await?;
         }
-        if let Some(user) = self.current_actor().map(|a| a.id) {
+        // A pull is the replica owner's (the user signed in when it was made), whoever is
+        // signed in this instant: their notifications are kept even if the session just
+        // ended, since the cursor moves past them.
+        let owner = meta::get(&mut tx, REPLICA_USER)
+            .await?
+            .and_then(|id| id.parse::<UserId>().ok());
+        if let Some(user) = owner {
             for n in &pull.notifications {
                 crate::notify::keep_pulled(&mut tx, user, n).await?;
             }

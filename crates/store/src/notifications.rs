@@ -145,6 +145,18 @@ pub async fn channels_off(conn: &mut Conn, user: UserId) -> Result<Vec<ChannelOf
     Ok(off)
 }
 
+/// Replaces `user`'s settings with `off` (the server's copy).
+pub async fn replace_channels_off(conn: &mut Conn, user: UserId, off: &[ChannelOff]) -> Result<()> {
+    sqlx::query("DELETE FROM notification_settings WHERE user_id = ?")
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await?;
+    for o in off {
+        set_channel(conn, user, o.kind, o.channel, false).await?;
+    }
+    Ok(())
+}
+
 pub async fn set_channel(
     conn: &mut Conn,
     user: UserId,
