@@ -3,7 +3,10 @@
 //! One `VEVENT` per appointment: its id as the `UID` (so importing again updates rather
 //! than duplicates), the time in UTC, the status (pending → `TENTATIVE`, accepted or
 //! completed → `CONFIRMED`, rejected or canceled → `CANCELLED`), the case reference and
-//! the participants. No patient data: the summary names the case by its reference only.
+//! the two people's names. A calendar file leaves the app (often for a calendar in the
+//! cloud), so it carries no patient data and no medical text: the case is named by its
+//! reference only, and the appointment's purpose — free text that may well be medical —
+//! stays in the app.
 
 use std::path::Path;
 
@@ -24,16 +27,12 @@ fn event(a: &AppointmentView) -> Event {
             EventStatus::Cancelled
         }
     };
-    let mut description = format!(
+    let description = format!(
         "Second-opinion case {reference}\nBetween {} and {}\nStatus: {}",
         a.created_by.name,
         a.invitee.name,
         a.status.label()
     );
-    if let Some(purpose) = &a.purpose {
-        description.push_str("\nPurpose: ");
-        description.push_str(purpose);
-    }
     Event::new()
         .uid(&format!("{}@second-opinion", a.id))
         .summary(&format!(

@@ -400,6 +400,7 @@ async fn ics_export_reads_back_with_an_icalendar_parser() {
         !text.contains("Test Patient"),
         "no patient data in a calendar"
     );
+    assert!(!text.contains("angiogram"), "nor the purpose's free text");
     assert!(calendar
         .properties
         .iter()
