@@ -59,9 +59,11 @@ pub(crate) struct Desktop {
 
 impl Desktop {
     pub fn new(notifier: Arc<dyn DesktopNotifier>) -> Self {
+        // Taken as focused until the shell says otherwise: what a start-up sync brings is
+        // in the centre, not a burst of pop-ups.
         Desktop {
             notifier,
-            focused: AtomicBool::new(false),
+            focused: AtomicBool::new(true),
         }
     }
 }
