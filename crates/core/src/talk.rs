@@ -243,9 +243,7 @@ pub(crate) fn appointment_view(
         status: a.status,
         reason: a.reason.clone(),
         updated_at: a.updated_at,
-        unread: a.is_party(actor.id)
-            && a.changed_by != actor.id
-            && seen.get(&a.id).copied().unwrap_or(0) < a.version,
+        unread: a.unread_for(actor.id, seen.get(&a.id).copied()),
         conflicts,
         actions: appointment::actions(case, a, actor, now),
         created_by,
@@ -598,11 +596,7 @@ impl App {
         let appointments = mine
             .iter()
             .flat_map(|c| c.appointments.iter())
-            .filter(|a| {
-                a.is_party(actor.id)
-                    && a.changed_by != actor.id
-                    && seen.get(&a.id).copied().unwrap_or(0) < a.version
-            })
+            .filter(|a| a.unread_for(actor.id, seen.get(&a.id).copied()))
             .count() as u32;
         let chat_by_case: Vec<CaseCount> = chat::unread_by_case(&mut conn, actor.id)
             .await?

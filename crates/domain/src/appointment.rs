@@ -126,6 +126,12 @@ impl Appointment {
         self.other_party(self.proposed_by)
     }
 
+    /// Whether `user` should see it as changed: they are a party, someone else made the
+    /// latest change, and they have not seen this version (`seen`: the version they saw).
+    pub fn unread_for(&self, user: UserId, seen: Option<u32>) -> bool {
+        self.is_party(user) && self.changed_by != user && seen.unwrap_or(0) < self.version
+    }
+
     /// Whether the two appointments' times overlap (touching ends do not).
     pub fn overlaps(&self, other: &Appointment) -> bool {
         self.starts_at < other.ends_at() && other.starts_at < self.ends_at()
