@@ -533,6 +533,16 @@ async fn the_server_runs_the_mail_job() {
 
     let received = sink.until_received(1, Duration::from_secs(15)).await;
     assert_eq!(received[0].subject().as_deref(), Some("From the job"));
+    // The sink has the mail as soon as it answered 250; the job records it just after.
+    // Wait for that record (at most 15 s) before stopping the server, or the stop could
+    // land between the two.
+    let recorded = tokio::time::timeout(Duration::from_secs(15), async {
+        while only_row(&app.pool).await.sent_at.is_none() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(recorded.is_ok(), "the job records the mail as sent");
     // Stop the server in this runtime: it holds the mailer, whose pool cleans up on drop.
     server.abort();
     let _ = server.await;
