@@ -206,3 +206,46 @@ async fn an_appointment_requested_on_one_desktop_is_accepted_on_another() {
         (AppointmentStatus::Accepted, Default::default())
     );
 }
+
+#[tokio::test]
+async fn notification_settings_follow_the_person_to_another_computer() {
+    use domain::Channel;
+    let server = spawn_app().await;
+    let laptop = desk(&server.url(""), support::PROVIDER).await;
+    laptop
+        .app
+        .set_notification_channel(NoticeKind::ChatMessage, Channel::Email, false)
+        .await
+        .unwrap();
+    laptop.app.sync_once().await.expect("sync");
+    // Another computer: signing in brings the choice made on the laptop.
+    let workstation = desk(&server.url(""), support::PROVIDER).await;
+    let chat = |settings: Vec<so_core::notify::NotificationSetting>| {
+        settings
+            .into_iter()
+            .find(|s| s.kind == NoticeKind::ChatMessage)
+            .unwrap()
+    };
+    let there = chat(workstation.app.notification_settings().await.unwrap());
+    assert!(!there.email && there.in_app && there.desktop);
+    // A change made offline is sent with the next sync (before the settings are fetched
+    // again, so the fetched copy already holds it) and reaches the laptop on its next.
+    let net = Proxy::start(server.addr).await;
+    let offline = desk(&net.url(), support::PROVIDER).await;
+    net.set(Net::Down);
+    offline
+        .app
+        .set_notification_channel(NoticeKind::ChatMessage, Channel::Desktop, false)
+        .await
+        .unwrap();
+    net.set(Net::Up);
+    offline.app.sync_once().await.expect("sync");
+    let after = chat(offline.app.notification_settings().await.unwrap());
+    assert!(!after.email && !after.desktop && after.in_app);
+    laptop.app.sync_once().await.expect("sync");
+    let laptop_now = chat(laptop.app.notification_settings().await.unwrap());
+    assert!(
+        !laptop_now.desktop,
+        "and it reaches the laptop on its next sync"
+    );
+}
