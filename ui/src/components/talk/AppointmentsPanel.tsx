@@ -1,8 +1,8 @@
 import { Alert, Button, Group, List, Paper, Stack, Text } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { api } from "../../api/client";
-import { caseChanged, countsChanged } from "../../api/queries";
+import { countsChanged } from "../../api/queries";
 import type { AppointmentInput, AppointmentView, CaseDetail } from "../../api/types";
 import {
   appointmentStatusColor,
@@ -19,6 +19,7 @@ import { ReasonModal } from "../ReasonModal";
 import { Tag } from "../Tag";
 import { ConfirmModal } from "../ConfirmModal";
 import { AppointmentFormModal, type AppointmentFormMode } from "./AppointmentFormModal";
+import { useCaseCommand } from "./useCaseCommand";
 
 type Command =
   | { kind: "request"; withId: string; input: AppointmentInput }
@@ -74,22 +75,12 @@ type Dialog =
 export function AppointmentsPanel({ detail }: { detail: CaseDetail }) {
   const client = useQueryClient();
   const { appointments, invitees } = detail.talk;
-  const [dialog, setDialog] = useState<Dialog>(null);
-  const command = useMutation({
-    mutationFn: (c: Command) => run(detail.id, c),
-    onSuccess: async (updated, c) => {
-      setDialog(null);
-      await caseChanged(client, updated);
-      notifySuccess(SUCCESS[c.kind]);
-    },
-    onError: (error, c) => notifyError(error, FAILURE[c.kind]),
-  });
-  const open = (d: Dialog) => {
-    command.reset();
-    setDialog(d);
-  };
-  const errorOf = (...kinds: Command["kind"][]) =>
-    command.variables && kinds.includes(command.variables.kind) ? command.error : null;
+  const { command, dialog, setDialog, open, errorOf } = useCaseCommand<Command, NonNullable<Dialog>>(
+    detail.id,
+    run,
+    SUCCESS,
+    FAILURE,
+  );
   const busyOn = (id: string, kind: Command["kind"]) =>
     command.isPending && command.variables.kind === kind && "appointmentId" in command.variables && command.variables.appointmentId === id;
 

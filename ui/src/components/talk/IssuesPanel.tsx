@@ -1,16 +1,13 @@
 import { Button, Group, Paper, Stack, Text } from "@mantine/core";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { api } from "../../api/client";
-import { caseChanged } from "../../api/queries";
 import type { CaseDetail, IssueInput, IssueView } from "../../api/types";
 import { presentItemAction, type ActionPresentation } from "../../lib/actions";
 import { formatDateTime } from "../../lib/format";
 import { roleLabel } from "../../lib/labels";
-import { notifyError, notifySuccess } from "../../lib/notify";
 import { ConfirmModal } from "../ConfirmModal";
 import { Tag } from "../Tag";
 import { IssueFormModal } from "./IssueFormModal";
+import { useCaseCommand } from "./useCaseCommand";
 
 type Command =
   | { kind: "report"; input: IssueInput }
@@ -61,24 +58,13 @@ type Props = {
  * A requester reads them only: every action is false for them.
  */
 export function IssuesPanel({ detail, resolveReturn, resolvingReturn, onResolveReturn }: Props) {
-  const client = useQueryClient();
   const { issues, canReportIssue } = detail.talk;
-  const [dialog, setDialog] = useState<Dialog>(null);
-  const command = useMutation({
-    mutationFn: (c: Command) => run(detail.id, c),
-    onSuccess: async (updated, c) => {
-      setDialog(null);
-      await caseChanged(client, updated);
-      notifySuccess(SUCCESS[c.kind]);
-    },
-    onError: (error, c) => notifyError(error, FAILURE[c.kind]),
-  });
-  const open = (d: Dialog) => {
-    command.reset();
-    setDialog(d);
-  };
-  const errorOf = (...kinds: Command["kind"][]) =>
-    command.variables && kinds.includes(command.variables.kind) ? command.error : null;
+  const { command, dialog, setDialog, open, errorOf } = useCaseCommand<Command, NonNullable<Dialog>>(
+    detail.id,
+    run,
+    SUCCESS,
+    FAILURE,
+  );
   const resolving = command.isPending && command.variables.kind === "resolve" ? command.variables.issueId : null;
 
   return (
