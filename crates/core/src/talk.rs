@@ -300,10 +300,7 @@ pub(crate) async fn case_talk(
         }))
         .collect();
     issues.sort_by_key(|i| i.reported_at);
-    let may_arrange = actor.role != Role::Admin
-        && follow_up_status(case.status)
-        && parties(case).contains(&actor.id);
-    let invitees = if may_arrange {
+    let invitees = if appointment::may_arrange(case, actor) {
         parties(case)
             .into_iter()
             .filter(|p| *p != actor.id)
@@ -338,9 +335,17 @@ pub(crate) async fn case_talk(
             .is_some_and(|r| r.is_ok()),
         chat_available,
         chat_unread,
-        can_send_overdue_reminder: actor.role == Role::Coordinator
-            && case.coordinator() == Some(actor.id)
-            && !domain::notice::overdue_providers(case, catalog, now).is_empty(),
+        can_send_overdue_reminder: domain::decide_case(
+            domain::CaseView {
+                case: Some(case),
+                patient: None,
+                catalog,
+            },
+            actor,
+            &CaseCommand::SendOverdueReminder { case_id: case.id },
+            now,
+        )
+        .is_ok(),
     })
 }
 

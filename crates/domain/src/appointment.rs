@@ -318,6 +318,25 @@ pub fn decide(
     Some(result)
 }
 
+/// Whether `actor` may arrange appointments on `case` now (whom with and when aside): the
+/// request form is offered exactly then.
+pub fn may_arrange(case: &Case, actor: Actor) -> bool {
+    arranger(Some(case), actor).is_ok()
+}
+
+/// The first checks of a request: the case, the role, its status, and that the actor is one
+/// of the case's people.
+fn arranger(case: Option<&Case>, actor: Actor) -> Result<&Case, Refusal> {
+    not_system(actor)?;
+    let case = check_case(case, actor)?;
+    if !parties(case).contains(&actor.id) {
+        return Err(Refusal::forbidden(
+            "Only the requester, the coordinator and the assigned providers arrange appointments.",
+        ));
+    }
+    Ok(case)
+}
+
 fn request(
     case: Option<&Case>,
     actor: Actor,
@@ -326,8 +345,7 @@ fn request(
     input: &AppointmentInput,
     now: DateTime<Utc>,
 ) -> Result<Vec<CaseEvent>, Refusal> {
-    not_system(actor)?;
-    let case = check_case(case, actor)?;
+    let case = arranger(case, actor)?;
     if case.appointments.iter().any(|a| a.id == id) {
         return Err(Refusal::new(
             RefusalCode::Conflict,
@@ -335,11 +353,6 @@ fn request(
         ));
     }
     let people = parties(case);
-    if !people.contains(&actor.id) {
-        return Err(Refusal::forbidden(
-            "Only the requester, the coordinator and the assigned providers arrange appointments.",
-        ));
-    }
     if with == actor.id || !people.contains(&with) {
         return Err(Refusal::field(
             RefusalCode::NotEligible,
@@ -624,6 +637,18 @@ pub fn actions(
             appointment_id,
         }),
     }
+}
+
+/// The system's commands that complete `case`'s ended appointments (the scheduled jobs,
+/// on the server and standalone, send these).
+pub fn completions(case: &Case, now: DateTime<Utc>) -> Vec<CaseCommand> {
+    ended(case, now)
+        .into_iter()
+        .map(|appointment_id| CaseCommand::CompleteAppointment {
+            case_id: case.id,
+            appointment_id,
+        })
+        .collect()
 }
 
 /// The accepted appointments that have ended: the system completes them.
