@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::notice::{due_reminders, Notice, PreferenceCommand};
-use domain::{Actor, CaseCommand, Channel, ChannelOff, Command, NoticeKind, Role, UserId};
+use domain::{Actor, Channel, ChannelOff, Command, NoticeKind, Role, UserId};
 use serde::Serialize;
 use store::{cases, catalog, notifications, Conn};
 use ts_rs::TS;
@@ -73,13 +73,13 @@ impl Desktop {
 pub(crate) async fn keep(conn: &mut Conn, notices: &[Notice], now: DateTime<Utc>) -> Result<()> {
     for n in notices {
         let off = notifications::channels_off(conn, n.user_id).await?;
-        let is_off = |channel| {
-            off.contains(&ChannelOff {
+        let on = |channel| {
+            !off.contains(&ChannelOff {
                 kind: n.kind,
                 channel,
             })
         };
-        if is_off(Channel::InApp) && is_off(Channel::Desktop) {
+        if !domain::notice::reaches_desktop(on) {
             continue;
         }
         notifications::save(
@@ -332,12 +332,8 @@ impl App {
             .map(|u| Actor::new(u.id, Role::System));
         if let Some(system) = system {
             for case in &all {
-                for appointment_id in domain::appointment::ended(case, now) {
-                    let command = Command::Case(CaseCommand::CompleteAppointment {
-                        case_id: case.id,
-                        appointment_id,
-                    });
-                    match self.execute_at(system, command, now).await {
+                for command in domain::appointment::completions(case, now) {
+                    match self.execute_at(system, Command::Case(command), now).await {
                         Ok(_) => run.completed += 1,
                         Err(e) => {
                             tracing::warn!(code = ?e.code, "an ended appointment was not completed")

@@ -188,6 +188,13 @@ pub fn decide_preference(actor: Actor, _command: &PreferenceCommand) -> Result<(
     Ok(())
 }
 
+/// Whether a notice goes to the person's desktop at all, given which of their channels are
+/// on for its kind: while either the in-app or the desktop channel is (the centre lists it
+/// by the first, the OS shows it by the second).
+pub fn reaches_desktop(on: impl Fn(Channel) -> bool) -> bool {
+    on(Channel::InApp) || on(Channel::Desktop)
+}
+
 /// One thing one person should know.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {

@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::notice::due_reminders;
-use domain::{appointment, Actor, Case, CaseCommand, CaseId, Catalog, Command, CommandId, Role};
+use domain::{appointment, Actor, Case, CaseId, Catalog, Command, CommandId, Role};
 use protocol::{Outcome, PushedCommand};
 use uuid::Uuid;
 
@@ -146,14 +146,14 @@ async fn settle(state: &AppState, case_id: CaseId, now: DateTime<Utc>) -> sqlx::
     if let Some(seq) = seq {
         live::announce(&mut tx, seq).await?;
     }
-    let ended = ended(&case, now);
+    let ended = appointment::completions(&case, now);
     if !ended.is_empty() {
         let system = Actor::new(system_user(&mut tx).await?, Role::System);
         for command in ended {
             let pushed = PushedCommand {
                 command_id: CommandId(Uuid::now_v7()),
                 issued_at: now,
-                command,
+                command: Command::Case(command),
             };
             match apply::apply_and_record(&mut tx, system, &pushed, now).await? {
                 Outcome::Accepted { .. } => run.completed += 1,
@@ -167,19 +167,6 @@ async fn settle(state: &AppState, case_id: CaseId, now: DateTime<Utc>) -> sqlx::
     }
     tx.commit().await?;
     Ok(run)
-}
-
-/// The system's commands that complete `case`'s ended appointments.
-fn ended(case: &Case, now: DateTime<Utc>) -> Vec<Command> {
-    appointment::ended(case, now)
-        .into_iter()
-        .map(|appointment_id| {
-            Command::Case(CaseCommand::CompleteAppointment {
-                case_id: case.id,
-                appointment_id,
-            })
-        })
-        .collect()
 }
 
 /// Runs the jobs in the background on `state`'s [`JobsConfig`]: at once, then at every

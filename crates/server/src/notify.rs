@@ -68,7 +68,7 @@ pub async fn deliver_all(
     // in-app channel is on, the OS shows those whose desktop channel is on.
     let in_app: Vec<&Delivery> = deliveries
         .iter()
-        .filter(|d| is_on(d, Channel::InApp) || is_on(d, Channel::Desktop))
+        .filter(|d| domain::notice::reaches_desktop(|channel| is_on(d, channel)))
         .collect();
     insert_notifications(conn, &in_app, now).await?;
     for d in deliveries.iter().filter(|d| is_on(d, Channel::Email)) {
