@@ -445,7 +445,7 @@ impl App {
                 .as_ref()
                 .filter(|_| can_see_billing(&case, actor))
                 .map(RefundView::from),
-            talk: crate::talk::case_talk(self, &case, actor, &catalog).await?,
+            talk: crate::talk::case_talk(&mut conn, &case, actor, &catalog, self.now()).await?,
         })
     }
 

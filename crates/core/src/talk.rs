@@ -14,7 +14,7 @@ use domain::{
     Role, UserId,
 };
 use serde::{Deserialize, Serialize};
-use store::{cases, chat, notifications};
+use store::{cases, chat, notifications, Conn};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -252,17 +252,19 @@ pub(crate) fn appointment_view(
 }
 
 /// The talk part of the case screen.
+///
+/// On the caller's connection: a reader that held one pooled connection while it waited
+/// for a second could starve the pool when several case screens load at once.
 pub(crate) async fn case_talk(
-    app: &App,
+    conn: &mut Conn,
     case: &Case,
     actor: Actor,
     catalog: &Catalog,
+    now: DateTime<Utc>,
 ) -> Result<CaseTalk> {
-    let now = app.now();
-    let mut conn = app.store().read().await?;
-    let all = cases::all(&mut conn).await?;
+    let all = cases::all(conn).await?;
     let mine: Vec<Case> = all.into_iter().filter(|c| can_see(c, actor)).collect();
-    let seen = notifications::appointments_seen(&mut conn, actor.id).await?;
+    let seen = notifications::appointments_seen(conn, actor.id).await?;
     let mut appointments: Vec<AppointmentView> = case
         .appointments
         .iter()
@@ -319,7 +321,7 @@ pub(crate) async fn case_talk(
     };
     let chat_available = can_read_chat(case, actor);
     let chat_unread = if chat_available {
-        chat::unread_by_case(&mut conn, actor.id)
+        chat::unread_by_case(conn, actor.id)
             .await?
             .into_iter()
             .find(|(id, _)| *id == case.id)

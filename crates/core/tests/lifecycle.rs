@@ -274,3 +274,17 @@ async fn each_role_sees_only_its_cases() {
         "providers see patients only through their cases"
     );
 }
+
+/// The case screen is the UI's busiest read: after any change several views refetch it at
+/// once. Many at a time must all answer; a read that held one pooled connection while
+/// waiting for a second could starve the small pool until every reader timed out.
+#[tokio::test]
+async fn many_case_screens_load_at_once() {
+    let t = common::open().await;
+    let case = t.new_case(true).await;
+    let loads = (0..16).map(|_| t.app.get_case(case.summary.id));
+    let loaded = futures_util::future::join_all(loads).await;
+    for detail in loaded {
+        assert_eq!(detail.expect("the case loads").summary.id, case.summary.id);
+    }
+}

@@ -75,6 +75,10 @@ impl Store {
     }
 
     /// A connection for reads.
+    ///
+    /// The pool is small: never ask for a second connection (or [`Store::begin`]) while
+    /// holding one. Pass the one you hold instead; several callers each holding one and
+    /// waiting for another would starve the pool until all of them time out.
     pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<Sqlite>> {
         Ok(self.pool.acquire().await?)
     }
