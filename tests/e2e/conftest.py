@@ -97,6 +97,12 @@ def pytest_runtest_makereport(item: pytest.Item, call):
             save()
         except Exception as e:
             print(f"[e2e] could not save a failure artifact: {e}")
+    try:
+        shown = "\n".join(session.on_screen_messages()) or "(nothing)"
+    except Exception as e:
+        shown = f"(could not read the screen: {e})"
+    report.sections.append(("what the app showed", shown))
+    report.sections.append(("the app's last warnings", harness.log_warnings(session.driver_log)))
     harness.record_artifact(session.driver_log, "tauri-driver/app log")
     harness.record_artifact(session.data_dir, "data dir")
 

@@ -164,6 +164,36 @@ def log_panic(path: Path) -> str | None:
     return "\n".join(text[start:].splitlines()[:4])
 
 
+_LOG_LEVEL = re.compile(r"\b(WARN|ERROR)\b")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def log_warnings(path: Path | None, lines: int = 15) -> str:
+    """The app's last warnings and errors (the app never logs patient data)."""
+    if path is None or not path.exists():
+        return "(no log)"
+    found = [_ANSI.sub("", line) for line in path.read_text(errors="replace").splitlines()]
+    found = [line for line in found if _LOG_LEVEL.search(line)]
+    return "\n".join(found[-lines:]) or "(none)"
+
+
+# What the screen says to its user: alerts and toasts, open dialogs, field errors.
+_ON_SCREEN_JS = """
+const seen = [];
+const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+for (const [what, selector] of [
+  ["alert", '[role="alert"]'],
+  ["dialog", '[role="dialog"] .mantine-Modal-title'],
+  ["field error", '.mantine-InputWrapper-error'],
+]) {
+  for (const el of document.querySelectorAll(selector)) {
+    if (visible(el)) seen.push(what + ": " + el.innerText.trim().replace(/\\s+/g, " "));
+  }
+}
+return seen;
+"""
+
+
 def tid(testid: str) -> tuple[str, str]:
     """Locator of the element with data-testid=`testid` (the UI's test hooks)."""
     return (By.CSS_SELECTOR, f'[data-testid="{testid}"]')
@@ -219,6 +249,10 @@ class AppSession:
         path = self.artifacts / f"{_slug(name)}.html"
         path.write_text(self.driver.page_source)
         return record_artifact(path, "page source")
+
+    def on_screen_messages(self) -> list[str]:
+        """The alerts, toasts, open dialogs and field errors the app shows now."""
+        return list(self.driver.execute_script(_ON_SCREEN_JS) or [])
 
     # -- waiting -----------------------------------------------------------
     def wait(self, timeout: float | None = None) -> WebDriverWait:
