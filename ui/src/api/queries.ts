@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, type CommandError } from "./client";
 import type { AppointmentFilter, CaseDetail, CaseFilter, UserSummary } from "./types";
+import { forgetToasts } from "../lib/notify";
 
 declare module "@tanstack/react-query" {
   interface Register {
@@ -117,8 +118,9 @@ export function countsChanged(client: QueryClient): Promise<void> {
   return client.invalidateQueries({ queryKey: queryKeys.badges });
 }
 
-/** Signing in or out: forget everything cached for the previous user. */
+/** Signing in or out: forget everything cached for, and shown to, the previous user. */
 export function userChanged(client: QueryClient, user: UserSummary | null): void {
+  forgetToasts();
   client.removeQueries({
     predicate: (q) => q.queryKey[0] !== queryKeys.currentUser[0] && q.queryKey[0] !== queryKeys.syncStatus[0],
   });

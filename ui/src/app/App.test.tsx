@@ -1,10 +1,11 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createQueryClient } from "../api/queryClient";
 import type { UserSummary } from "../api/types";
 import { admin, cardioCoordinator, oncoCoordinator, provider, requester } from "../test/fixtures";
 import { callsOf, fail, invokeMock, routeInvoke } from "../test/invoke";
+import { notifySuccess } from "../lib/notify";
 import { renderWithProviders } from "../test/render";
 import { App } from "./App";
 
@@ -65,6 +66,19 @@ describe("App", () => {
     await user.click(screen.getByTestId("switch-user"));
     expect(await screen.findByRole("heading", { name: "Choose who you are" })).toBeInTheDocument();
     expect(callsOf("sign_out")).toHaveLength(1);
+  });
+
+  it("closes the previous user's toasts on switching user", async () => {
+    backend(requester);
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    await screen.findByTestId("current-user-name");
+    act(() => notifySuccess("The coordinator was assigned."));
+    expect(await screen.findByText("The coordinator was assigned.")).toBeInTheDocument();
+
+    await user.click(screen.getByTestId("switch-user"));
+    expect(await screen.findByRole("heading", { name: "Choose who you are" })).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText("The coordinator was assigned.")).not.toBeInTheDocument());
   });
 
   it("offers New case only to requesters", async () => {

@@ -29,6 +29,11 @@ export function errorTitle(code: string): string {
   return (ERROR_TITLES as Record<string, string>)[code] ?? "Something went wrong";
 }
 
+/** Closes every toast, shown or queued: what one user was told is not for the next. */
+export function forgetToasts(): void {
+  notifications.clean();
+}
+
 export function notifySuccess(message: string, title?: string): void {
   notifications.show({ color: "teal", title, message, autoClose: 4000 });
 }
