@@ -203,6 +203,8 @@ pub async fn payment(
     let url = match status {
         PaymentStatus::Pending => {
             let existing = db::link(&mut conn, case_id).await?;
+            // No pooled connection waits on the provider's network call.
+            drop(conn);
             let request = LinkRequest {
                 case_id,
                 case_reference: case.reference.clone().unwrap_or_default(),
@@ -219,6 +221,7 @@ pub async fn payment(
                     ApiError::unavailable("The payment provider is not available; try again.")
                 })?;
             if existing.as_ref() != Some(&link) {
+                let mut conn = state.pool.acquire().await?;
                 db::save_link(&mut conn, case_id, SANDBOX, &link, &amount, Utc::now()).await?;
             }
             Some(link.url)
