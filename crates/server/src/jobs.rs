@@ -19,6 +19,9 @@
 //!   through `sync::apply::apply_and_record` like the refund job's answers: events,
 //!   timeline, pull, live channel.
 //!
+//! The same runs delete the sessions that ended (expired or signed out) over a week
+//! before ([`purge_sessions`]).
+//!
 //! [`start`] runs it in the background: at once, then every `SO_JOBS_EVERY_SECONDS`
 //! (default 60; `0` turns it off in this instance), on [`JobsConfig`]'s clock. Nothing here
 //! logs patient data or a notice's text: case ids and counts only.
@@ -41,6 +44,10 @@ pub use crate::payments::refunds::Clock;
 
 /// The default interval between two runs.
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(60);
+
+/// How long a session's row outlives its end (expiry or sign-out) before
+/// [`purge_sessions`] deletes it.
+pub const ENDED_SESSIONS_KEPT: chrono::TimeDelta = chrono::TimeDelta::days(7);
 
 /// How the background jobs run.
 #[derive(Clone)]
@@ -119,6 +126,12 @@ pub async fn run_jobs(state: &AppState, now: DateTime<Utc>) -> sqlx::Result<JobR
     Ok(run)
 }
 
+/// Deletes the sessions that ended more than [`ENDED_SESSIONS_KEPT`] before `now`; how
+/// many. Runs with the other jobs.
+pub async fn purge_sessions(state: &AppState, now: DateTime<Utc>) -> sqlx::Result<u64> {
+    crate::db::sessions::purge_ended(&state.pool, now - ENDED_SESSIONS_KEPT).await
+}
+
 /// Settles one case under the push lock, on its state then: its new reminders sent, its
 /// ended appointments completed.
 async fn settle(state: &AppState, case_id: CaseId, now: DateTime<Utc>) -> sqlx::Result<JobRun> {
@@ -189,6 +202,11 @@ pub fn start(state: AppState) -> Option<tokio::task::JoinHandle<()>> {
                 Err(e) => {
                     tracing::warn!(error = %e, "scheduled jobs: the database failed; next run tries again")
                 }
+            }
+            match purge_sessions(&state, now).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "ended sessions deleted"),
+                Err(e) => tracing::warn!(error = %e, "session clean-up: the next run tries again"),
             }
         }
     }))

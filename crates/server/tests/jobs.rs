@@ -12,7 +12,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use domain::{AppointmentStatus, CaseCommand, NoticeKind, OpinionInput, Role, UserId};
 use futures_util::StreamExt;
-use server::jobs::{run_jobs, JobRun};
+use server::jobs::{self, run_jobs, JobRun};
 use server::AppState;
 use support::api::{
     answer_appointment, case, case_with_doctors, new_case, request_appointment, People, Person,
@@ -293,4 +293,49 @@ async fn runs_at_the_same_time_on_two_servers_send_a_reminder_once() {
         "one of the overlapping runs sends it: {a:?} {b:?}"
     );
     assert_eq!(count(&app, &requester, NoticeKind::DraftReminder).await, 1);
+}
+
+#[tokio::test]
+async fn ended_sessions_are_deleted_a_week_after_they_end() {
+    let app = spawn_app().await;
+    let state = state_on(&app);
+    let start = Utc::now();
+    let staying = app.person(support::REQUESTER).await;
+    let leaving = app.person(support::ADMIN).await;
+    let signed_out = app
+        .post_json(
+            "/v1/auth/sign-out",
+            &serde_json::json!({}),
+            Some(&leaving.token),
+        )
+        .await;
+    assert!(signed_out.status().is_success(), "{}", signed_out.status());
+    let sessions = |pool: sqlx::PgPool| async move {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sessions")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(sessions(app.pool.clone()).await, 2);
+
+    // Six days on, nothing has been over for a week.
+    assert_eq!(
+        jobs::purge_sessions(&state, start + Duration::days(6))
+            .await
+            .unwrap(),
+        0
+    );
+    // A week and a few hours after the sign-out: that session goes; the other (12 hours
+    // long, ending later) stays and still works.
+    let purged = jobs::purge_sessions(&state, start + Duration::days(7) + Duration::hours(6));
+    assert_eq!(purged.await.unwrap(), 1);
+    assert_eq!(sessions(app.pool.clone()).await, 1);
+    let me = app.get("/v1/me", Some(&staying.token)).await;
+    assert!(me.status().is_success(), "{}", me.status());
+    let gone = app.get("/v1/me", Some(&leaving.token)).await;
+    assert_eq!(gone.status(), reqwest::StatusCode::UNAUTHORIZED);
+    // A week after its expiry, the other goes too.
+    let purged = jobs::purge_sessions(&state, start + Duration::days(7) + Duration::hours(13));
+    assert_eq!(purged.await.unwrap(), 1);
+    assert_eq!(sessions(app.pool.clone()).await, 0);
 }

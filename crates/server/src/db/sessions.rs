@@ -70,3 +70,14 @@ pub async fn revoke(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Deletes the sessions that ended (expired or revoked) before `before`; how many. An
+/// ended session can never authenticate again; its row is kept a while only to answer
+/// "was this token revoked?" when someone asks soon after.
+pub async fn purge_ended(pool: &PgPool, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1")
+        .bind(before)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}
