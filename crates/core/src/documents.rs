@@ -105,9 +105,7 @@ impl App {
             number: invoice.number.clone(),
             issued_at: invoice.issued_at,
             billed_to: BilledTo {
-                name: catalog
-                    .user(case.requester_id)
-                    .map_or_else(|| "Unknown requester".into(), |u| u.name.clone()),
+                name: catalog.name_of(case.requester_id),
                 organisation: None,
             },
             case_reference: reference(case),

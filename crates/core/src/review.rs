@@ -204,7 +204,7 @@ pub(crate) fn provider_summary(catalog: &Catalog, id: UserId) -> ProviderSummary
     let user = catalog.user(id);
     ProviderSummary {
         id,
-        name: user.map_or_else(|| "Unknown".to_string(), |u| u.name.clone()),
+        name: catalog.name_of(id),
         specialties: user
             .map(|u| {
                 u.specialty_ids

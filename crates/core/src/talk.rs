@@ -32,17 +32,11 @@ pub struct Person {
 }
 
 fn person(catalog: &Catalog, id: UserId) -> Person {
-    match catalog.user(id) {
-        Some(u) => Person {
-            id,
-            name: u.name.clone(),
-            role: u.role,
-        },
-        None => Person {
-            id,
-            name: "Unknown".into(),
-            role: Role::Requester,
-        },
+    Person {
+        id,
+        name: catalog.name_of(id),
+        // A person the catalog no longer knows is shown with the least-privileged role.
+        role: catalog.user(id).map_or(Role::Requester, |u| u.role),
     }
 }
 

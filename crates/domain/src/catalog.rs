@@ -63,9 +63,19 @@ pub struct Catalog {
     pub disease_categories: Vec<DiseaseCategory>,
 }
 
+/// What [`Catalog::name_of`] shows for a person the catalog does not know.
+pub const UNKNOWN_USER: &str = "Unknown user";
+
 impl Catalog {
     pub fn user(&self, id: UserId) -> Option<&User> {
         self.users.iter().find(|u| u.id == id)
+    }
+
+    /// The name a screen or a paper shows for a person: "Unknown user" for one the
+    /// catalog does not know (e.g. removed since), never their id.
+    pub fn name_of(&self, id: UserId) -> String {
+        self.user(id)
+            .map_or_else(|| UNKNOWN_USER.to_string(), |u| u.name.clone())
     }
 
     pub fn review_type(&self, id: ReviewTypeId) -> Option<&ReviewType> {
@@ -108,5 +118,30 @@ impl Catalog {
             .iter()
             .filter(|u| self.provider_eligible(u.id, category))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_is_named_and_an_unknown_one_is_never_shown_by_id() {
+        let known = UserId(uuid::Uuid::now_v7());
+        let catalog = Catalog {
+            users: vec![User {
+                id: known,
+                name: "Layla Mansour".into(),
+                email: "layla@example.org".into(),
+                role: Role::Coordinator,
+                specialty_ids: Vec::new(),
+                active: true,
+            }],
+            ..Catalog::default()
+        };
+        assert_eq!(catalog.name_of(known), "Layla Mansour");
+        let stranger = UserId(uuid::Uuid::now_v7());
+        assert_eq!(catalog.name_of(stranger), UNKNOWN_USER);
+        assert!(!catalog.name_of(stranger).contains(&stranger.0.to_string()));
     }
 }

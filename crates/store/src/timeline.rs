@@ -45,14 +45,16 @@ pub async fn append(
     Ok(())
 }
 
-/// The case's timeline, oldest first. An actor no longer in the user list reads "Unknown".
+/// The case's timeline, oldest first. An actor no longer in the user list reads as
+/// [`domain::catalog::UNKNOWN_USER`].
 pub async fn list(conn: &mut Conn, case_id: CaseId) -> Result<Vec<Entry>> {
     let rows = sqlx::query(
-        "SELECT t.at, t.actor_id, COALESCE(u.name, 'Unknown') AS actor_name, t.actor_role,
+        "SELECT t.at, t.actor_id, COALESCE(u.name, ?1) AS actor_name, t.actor_role,
                 t.label, t.detail, t.pending
          FROM timeline t LEFT JOIN users u ON u.id = t.actor_id
-         WHERE t.case_id = ? ORDER BY t.id",
+         WHERE t.case_id = ?2 ORDER BY t.id",
     )
+    .bind(domain::catalog::UNKNOWN_USER)
     .bind(case_id.to_string())
     .fetch_all(&mut *conn)
     .await?;
