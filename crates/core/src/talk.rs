@@ -90,12 +90,15 @@ pub struct AppointmentConflict {
 #[serde(rename_all = "camelCase")]
 pub struct AppointmentFilter {
     pub status: Option<AppointmentStatus>,
-    /// `YYYY-MM-DD`, inclusive, in UTC.
+    /// `YYYY-MM-DD`, inclusive: a day on the viewer's calendar (`time_zone`).
     pub from: Option<String>,
-    /// `YYYY-MM-DD`, inclusive, in UTC.
+    /// `YYYY-MM-DD`, inclusive: a day on the viewer's calendar (`time_zone`).
     pub to: Option<String>,
     /// Matches the case reference (or its id).
     pub case: Option<String>,
+    /// The viewer's IANA time zone (e.g. `Europe/Berlin`), whose days `from` and `to`
+    /// name; UTC when absent.
+    pub time_zone: Option<String>,
 }
 
 /// An issue on the case screen: a reported issue, or a provider's return issue.
@@ -186,6 +189,21 @@ fn parse_day(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>> {
                 )
                 .into()
             }),
+    }
+}
+
+/// The viewer's time zone for day filters: an IANA name, UTC when absent.
+fn parse_zone(text: Option<&str>) -> Result<chrono_tz::Tz> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(chrono_tz::UTC),
+        Some(t) => t.parse().map_err(|_| {
+            domain::Refusal::field(
+                domain::RefusalCode::InvalidInput,
+                "timeZone",
+                "The time zone is not known (use a name such as Europe/Berlin).",
+            )
+            .into()
+        }),
     }
 }
 
@@ -425,7 +443,7 @@ impl App {
     }
 
     /// "My appointments": every appointment of every case the user sees (admins: all),
-    /// soonest first, filtered by status, date range (UTC days) and case.
+    /// soonest first, filtered by status, date range (days in the viewer's zone) and case.
     pub async fn list_appointments(
         &self,
         filter: AppointmentFilter,
@@ -433,6 +451,7 @@ impl App {
         let actor = self.actor()?;
         let from = parse_day("from", filter.from.as_deref())?;
         let to = parse_day("to", filter.to.as_deref())?;
+        let zone = parse_zone(filter.time_zone.as_deref())?;
         let needle = filter
             .case
             .as_deref()
@@ -465,8 +484,10 @@ impl App {
                     .collect::<Vec<_>>()
             })
             .filter(|a| filter.status.is_none_or(|s| a.status == s))
-            .filter(|a| from.is_none_or(|d| a.starts_at.date_naive() >= d))
-            .filter(|a| to.is_none_or(|d| a.starts_at.date_naive() <= d))
+            .filter(|a| {
+                let day = a.starts_at.with_timezone(&zone).date_naive();
+                from.is_none_or(|d| day >= d) && to.is_none_or(|d| day <= d)
+            })
             .collect();
         list.sort_by_key(|a| (a.starts_at, a.id));
         Ok(list)

@@ -322,10 +322,32 @@ async fn my_appointments_filters_badges_and_flags_overlaps() {
         .to_string();
     let on_day = AppointmentFilter {
         from: Some(day.clone()),
-        to: Some(day),
+        to: Some(day.clone()),
         ..Default::default()
     };
     assert_eq!(t.app.list_appointments(on_day).await.unwrap().len(), 2);
+    // Days are the viewer's: 09:00 UTC on that day is 23:00 the day before in Honolulu.
+    let in_honolulu = |day: String| AppointmentFilter {
+        from: Some(day.clone()),
+        to: Some(day),
+        time_zone: Some("Pacific/Honolulu".into()),
+        ..Default::default()
+    };
+    assert!(t
+        .app
+        .list_appointments(in_honolulu(day))
+        .await
+        .unwrap()
+        .is_empty());
+    let day_before = t.app.now().format("%Y-%m-%d").to_string();
+    assert_eq!(
+        t.app
+            .list_appointments(in_honolulu(day_before))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     let after = (t.app.now() + Duration::days(3))
         .format("%Y-%m-%d")
         .to_string();
@@ -348,6 +370,15 @@ async fn my_appointments_filters_badges_and_flags_overlaps() {
     assert_eq!(
         (err.code, err.field.as_deref()),
         (ErrorCode::InvalidInput, Some("from"))
+    );
+    let unknown_zone = AppointmentFilter {
+        time_zone: Some("Mars/Olympus_Mons".into()),
+        ..Default::default()
+    };
+    let err = t.app.list_appointments(unknown_zone).await.unwrap_err();
+    assert_eq!(
+        (err.code, err.field.as_deref()),
+        (ErrorCode::InvalidInput, Some("timeZone"))
     );
 }
 

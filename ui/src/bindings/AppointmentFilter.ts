@@ -6,14 +6,19 @@ import type { AppointmentStatus } from "./AppointmentStatus";
  */
 export type AppointmentFilter = { status: AppointmentStatus | null, 
 /**
- * `YYYY-MM-DD`, inclusive, in UTC.
+ * `YYYY-MM-DD`, inclusive: a day on the viewer's calendar (`time_zone`).
  */
 from: string | null, 
 /**
- * `YYYY-MM-DD`, inclusive, in UTC.
+ * `YYYY-MM-DD`, inclusive: a day on the viewer's calendar (`time_zone`).
  */
 to: string | null, 
 /**
  * Matches the case reference (or its id).
  */
-case: string | null, };
+case: string | null, 
+/**
+ * The viewer's IANA time zone (e.g. `Europe/Berlin`), whose days `from` and `to`
+ * name; UTC when absent.
+ */
+timeZone: string | null, };

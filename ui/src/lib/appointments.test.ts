@@ -9,6 +9,7 @@ import {
   toAppointmentFilter,
   toAppointmentInput,
   validateAppointmentForm,
+  viewerTimeZone,
 } from "./appointments";
 import { noticeTab } from "./notifications";
 
@@ -71,13 +72,24 @@ describe("the appointment form", () => {
 
 describe("the appointment list's filter", () => {
   it("drops empty fields and half-typed dates", () => {
-    expect(toAppointmentFilter({ status: "", from: "", to: "", case: " " })).toEqual({ status: null, from: null, to: null, case: null });
-    expect(toAppointmentFilter({ status: "accepted", from: "2030-05-01", to: "2030-05", case: " SO-12 " })).toEqual({
+    expect(toAppointmentFilter({ status: "", from: "", to: "", case: " " }, "UTC")).toEqual({
+      status: null,
+      from: null,
+      to: null,
+      case: null,
+      timeZone: "UTC",
+    });
+    expect(toAppointmentFilter({ status: "accepted", from: "2030-05-01", to: "2030-05", case: " SO-12 " }, "Asia/Riyadh")).toEqual({
       status: "accepted",
       from: "2030-05-01",
       to: null,
       case: "SO-12",
+      timeZone: "Asia/Riyadh",
     });
+  });
+
+  it("names the viewer's time zone, whose days the dates are", () => {
+    expect(toAppointmentFilter({ status: "", from: "2030-05-01", to: "", case: "" }).timeZone).toBe(viewerTimeZone());
   });
 
   it("names the calendar file after the case and the day", () => {

@@ -145,11 +145,18 @@ export type AppointmentFilterValues = { status: AppointmentStatus | ""; from: st
 
 export const emptyAppointmentFilter: AppointmentFilterValues = { status: "", from: "", to: "", case: "" };
 
-/** The list's filter as the core takes it: empty fields are no filter; half-typed dates are ignored. */
-export function toAppointmentFilter(values: AppointmentFilterValues): AppointmentFilter {
+/** The list's filter as the core takes it: empty fields are no filter; half-typed dates are ignored;
+ * the days are the viewer's (in `timeZone`). */
+export function toAppointmentFilter(values: AppointmentFilterValues, timeZone: string = viewerTimeZone()): AppointmentFilter {
   const day = (v: string) => (isIsoDate(v.trim()) ? v.trim() : null);
   const text = values.case.trim();
-  return { status: values.status === "" ? null : values.status, from: day(values.from), to: day(values.to), case: text === "" ? null : text };
+  return {
+    status: values.status === "" ? null : values.status,
+    from: day(values.from),
+    to: day(values.to),
+    case: text === "" ? null : text,
+    timeZone,
+  };
 }
 
 /** The file name the Save dialog suggests for one appointment. */

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppointmentFilter, UserSummary } from "../api/types";
 import { admin, appointment, requester } from "../test/fixtures";
 import { callsOf, type Handler, invokeMock, routeInvoke } from "../test/invoke";
+import { viewerTimeZone } from "../lib/appointments";
 import { renderWithProviders } from "../test/render";
 import { AppointmentsPage } from "./AppointmentsPage";
 
@@ -39,7 +40,8 @@ function setup(who: UserSummary, extra: Record<string, Handler> = {}) {
   return user;
 }
 
-const NO_FILTER: AppointmentFilter = { status: null, from: null, to: null, case: null };
+// The days of the date filters are the viewer's: the filter names the zone.
+const NO_FILTER: AppointmentFilter = { status: null, from: null, to: null, case: null, timeZone: viewerTimeZone() };
 
 describe("My appointments", () => {
   beforeEach(() => {

@@ -32,9 +32,9 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
   const client = useQueryClient();
   const [values, setValues] = useState<AppointmentFilterValues>(emptyAppointmentFilter);
   const [debouncedCase] = useDebouncedValue(values.case, 250);
-  const filter = toAppointmentFilter({ ...values, case: debouncedCase });
-  const list = useAppointments(filter);
   const zone = viewerTimeZone();
+  const filter = toAppointmentFilter({ ...values, case: debouncedCase }, zone);
+  const list = useAppointments(filter);
   const set = (patch: Partial<AppointmentFilterValues>) => setValues((v) => ({ ...v, ...patch }));
   const filtered = filter.status !== null || filter.from !== null || filter.to !== null || filter.case !== null;
 
@@ -96,7 +96,7 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
         />
         <DateInput
           label="From"
-          description="Day (UTC)"
+          description={`Day (${zone})`}
           valueFormat="YYYY-MM-DD"
           placeholder="YYYY-MM-DD"
           clearable
@@ -107,7 +107,7 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
         />
         <DateInput
           label="To"
-          description="Day (UTC)"
+          description={`Day (${zone})`}
           valueFormat="YYYY-MM-DD"
           placeholder="YYYY-MM-DD"
           clearable
