@@ -35,7 +35,7 @@ use ts_rs::TS;
 use crate::app::App;
 use crate::authority::{Authority, ServerLink};
 use crate::error::{ApiError, ErrorCode, Result};
-use crate::sync::SyncError;
+use crate::sync::{send, SyncError};
 
 /// A case's payment, for the requester's "Pay now".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -109,14 +109,14 @@ impl App {
             .await
             .map_err(SyncError::from)?
             .ok_or_else(ApiError::not_signed_in)?;
-        let response = self
-            .sync_runtime()
-            .http
-            .get(format!("{}/v1/cases/{case_id}/payment", server.url))
-            .bearer_auth(&credentials.token)
-            .send()
-            .await
-            .map_err(SyncError::from)?;
+        let response = send(
+            self.sync_runtime()
+                .http
+                .get(format!("{}/v1/cases/{case_id}/payment", server.url))
+                .bearer_auth(&credentials.token),
+        )
+        .await
+        .map_err(SyncError::from)?;
         match response.status() {
             reqwest::StatusCode::NOT_FOUND => return Err(ApiError::not_found("Case")),
             reqwest::StatusCode::CONFLICT => return Err(no_payment_yet()),

@@ -361,13 +361,13 @@ impl App {
     /// token store), never to SQLite. Then syncs once if it can.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<(), SyncError> {
         let server = self.server_or_err()?;
-        let response = self
-            .sync_runtime()
-            .http
-            .post(format!("{}/v1/auth/sign-in", server.url))
-            .json(&serde_json::json!({ "email": email, "password": password }))
-            .send()
-            .await?;
+        let response = send(
+            self.sync_runtime()
+                .http
+                .post(format!("{}/v1/auth/sign-in", server.url))
+                .json(&serde_json::json!({ "email": email, "password": password })),
+        )
+        .await?;
         let status = response.status();
         if status == reqwest::StatusCode::UNAUTHORIZED {
             return Err(SyncError::new(
@@ -480,16 +480,16 @@ impl App {
                     meta_i64(&mut conn, CONFIG_VERSION).await?,
                 )
             };
-            let response = self
-                .sync_runtime()
-                .http
-                .get(format!(
-                    "{}/v1/pull?cursor={cursor}&config={config}",
-                    server.url
-                ))
-                .bearer_auth(token)
-                .send()
-                .await?;
+            let response = send(
+                self.sync_runtime()
+                    .http
+                    .get(format!(
+                        "{}/v1/pull?cursor={cursor}&config={config}",
+                        server.url
+                    ))
+                    .bearer_auth(token),
+            )
+            .await?;
             let response = check(response).await?;
             let pull: PullResponse = response.json().await?;
             report.cases_pulled += pull.cases.len();
@@ -522,14 +522,14 @@ impl App {
                 })
                 .collect(),
         };
-        let response = self
-            .sync_runtime()
-            .http
-            .post(format!("{}/v1/push", server.url))
-            .bearer_auth(token)
-            .json(&request)
-            .send()
-            .await?;
+        let response = send(
+            self.sync_runtime()
+                .http
+                .post(format!("{}/v1/push", server.url))
+                .bearer_auth(token)
+                .json(&request),
+        )
+        .await?;
         let answer: PushResponse = check(response).await?.json().await?;
         Ok(answer)
     }
@@ -574,13 +574,13 @@ impl App {
         server: &ServerLink,
         token: &str,
     ) -> Result<(), SyncError> {
-        let response = self
-            .sync_runtime()
-            .http
-            .get(format!("{}/v1/notification-settings", server.url))
-            .bearer_auth(token)
-            .send()
-            .await?;
+        let response = send(
+            self.sync_runtime()
+                .http
+                .get(format!("{}/v1/notification-settings", server.url))
+                .bearer_auth(token),
+        )
+        .await?;
         let settings: protocol::NotificationSettings = check(response).await?.json().await?;
         let mut tx = self.store().begin().await?;
         let Some(user) = meta::get(&mut tx, REPLICA_USER)
@@ -828,6 +828,24 @@ async fn meta_i64(conn: &mut Conn, key: &str) -> Result<i64, SyncError> {
         .unwrap_or(0))
 }
 
+/// Sends `request`, and once more when it failed on its way out on a connection that had
+/// already closed: a kept-alive connection that the server, a proxy or a change of network
+/// ended while it sat idle in the pool. Not for connect failures or timeouts (those are
+/// "offline" at once). Every request of the sync may be sent twice: pushes and uploads
+/// are idempotent by their ids and offsets, the rest are reads or a sign-in.
+pub(crate) async fn send(
+    request: reqwest::RequestBuilder,
+) -> Result<reqwest::Response, reqwest::Error> {
+    let again = request.try_clone();
+    match (request.send().await, again) {
+        (Err(e), Some(again)) if e.is_request() && !e.is_connect() && !e.is_timeout() => {
+            tracing::info!(error = %e, "a kept-alive connection had closed; sending again");
+            again.send().await
+        }
+        (answer, _) => answer,
+    }
+}
+
 /// Passes a success through; turns the server's error answers into a `SyncError`.
 pub(crate) async fn check(response: reqwest::Response) -> Result<reqwest::Response, SyncError> {
     if response.status().is_success() {
@@ -852,4 +870,72 @@ pub(crate) async fn server_error(response: reqwest::Response) -> SyncError {
         body.map(|b| b.message)
             .unwrap_or_else(|| format!("The server answered {status}.")),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::send;
+
+    /// Reads one request's head (these requests have no body).
+    async fn read_head(socket: &mut TcpStream) {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert_eq!(socket.read(&mut byte).await.unwrap(), 1, "a request");
+            head.push(byte[0]);
+        }
+    }
+
+    async fn answer(socket: &mut TcpStream, body: &str) {
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        socket.write_all(reply.as_bytes()).await.unwrap();
+    }
+
+    /// A server that answers one request on a kept-alive connection, then closes that
+    /// connection when the next request arrives on it, as a restarted server or a proxy that
+    /// saw the network change does; a new connection is answered.
+    async fn closing_server() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut first, _) = listener.accept().await.unwrap();
+            read_head(&mut first).await;
+            answer(&mut first, "first").await;
+            read_head(&mut first).await;
+            drop(first);
+            let (mut second, _) = listener.accept().await.unwrap();
+            read_head(&mut second).await;
+            answer(&mut second, "second").await;
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn a_request_on_a_connection_closed_meanwhile_is_sent_again_on_a_new_one() {
+        // Without `send`: the reused connection fails the request (what is guarded).
+        let url = closing_server().await;
+        let http = reqwest::Client::new();
+        let first = http.get(&url).send().await.unwrap().text().await.unwrap();
+        assert_eq!(first, "first");
+        let failed = http
+            .get(&url)
+            .send()
+            .await
+            .expect_err("the closed connection");
+        assert!(failed.is_request() && !failed.is_connect() && !failed.is_timeout());
+
+        // With `send`: sent again, answered.
+        let url = closing_server().await;
+        let http = reqwest::Client::new();
+        let first = send(http.get(&url)).await.unwrap().text().await.unwrap();
+        assert_eq!(first, "first");
+        let second = send(http.get(&url)).await.expect("sent again");
+        assert_eq!(second.text().await.unwrap(), "second");
+    }
 }

@@ -23,7 +23,7 @@ use store::{blobs, outbox};
 
 use crate::app::App;
 use crate::authority::ServerLink;
-use crate::sync::{check, server_error, SyncError, SyncErrorCode};
+use crate::sync::{check, send, server_error, SyncError, SyncErrorCode};
 
 /// The size of the pieces documents travel in, unless set otherwise.
 pub const DEFAULT_CHUNK_BYTES: usize = 1024 * 1024;
@@ -138,16 +138,16 @@ impl App {
         let mut realigned = false;
         while offset < length {
             let end = (offset + self.chunk_bytes()).min(length);
-            let response = self
-                .sync_runtime()
-                .http
-                .put(format!("{}/v1/blobs/{sha}/upload/{offset}", server.url))
-                .bearer_auth(token)
-                .header(UPLOAD_LENGTH, length)
-                .header(CONTENT_TYPE, OCTETS)
-                .body(content[offset as usize..end as usize].to_vec())
-                .send()
-                .await?;
+            let response = send(
+                self.sync_runtime()
+                    .http
+                    .put(format!("{}/v1/blobs/{sha}/upload/{offset}", server.url))
+                    .bearer_auth(token)
+                    .header(UPLOAD_LENGTH, length)
+                    .header(CONTENT_TYPE, OCTETS)
+                    .body(content[offset as usize..end as usize].to_vec()),
+            )
+            .await?;
             let status = response.status();
             if status.is_success() {
                 let progress = progress(response.headers())
@@ -177,7 +177,7 @@ impl App {
     ) -> Result<u64, SyncError> {
         let url = format!("{}/v1/blobs/{sha}/upload", server.url);
         let http = &self.sync_runtime().http;
-        let response = http.get(&url).bearer_auth(token).send().await?;
+        let response = send(http.get(&url).bearer_auth(token)).await?;
         if response.status() == StatusCode::NOT_FOUND {
             return Ok(0);
         }
@@ -190,7 +190,7 @@ impl App {
         tracing::warn!(
             "the server has an upload of this content with another length; restarting it"
         );
-        let response = http.delete(&url).bearer_auth(token).send().await?;
+        let response = send(http.delete(&url).bearer_auth(token)).await?;
         if response.status() != StatusCode::NOT_FOUND {
             check(response).await?;
         }
@@ -256,14 +256,14 @@ impl App {
         }
         while have < size {
             let last = (have + self.chunk_bytes()).min(size) - 1;
-            let response = self
-                .sync_runtime()
-                .http
-                .get(format!("{}/v1/blobs/{sha}", server.url))
-                .bearer_auth(token)
-                .header(RANGE, format!("bytes={have}-{last}"))
-                .send()
-                .await?;
+            let response = send(
+                self.sync_runtime()
+                    .http
+                    .get(format!("{}/v1/blobs/{sha}", server.url))
+                    .bearer_auth(token)
+                    .header(RANGE, format!("bytes={have}-{last}")),
+            )
+            .await?;
             match response.status() {
                 StatusCode::PARTIAL_CONTENT => {
                     let range = content_range(response.headers());
