@@ -451,7 +451,12 @@ impl App {
         let actor = self.actor()?;
         let from = parse_day("from", filter.from.as_deref())?;
         let to = parse_day("to", filter.to.as_deref())?;
-        let zone = parse_zone(filter.time_zone.as_deref())?;
+        // The zone matters only for dates: a list without them never fails on it.
+        let zone = if from.is_some() || to.is_some() {
+            parse_zone(filter.time_zone.as_deref())?
+        } else {
+            chrono_tz::UTC
+        };
         let needle = filter
             .case
             .as_deref()

@@ -1,5 +1,5 @@
 import dayjs from "dayjs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { appointment } from "../test/fixtures";
 import {
   appointmentWhen,
@@ -86,6 +86,19 @@ describe("the appointment list's filter", () => {
       case: "SO-12",
       timeZone: "Asia/Riyadh",
     });
+  });
+
+  it("takes UTC for a zone the runtime could not name", () => {
+    const actual = new Intl.DateTimeFormat().resolvedOptions();
+    const spy = vi
+      .spyOn(Intl.DateTimeFormat.prototype, "resolvedOptions")
+      .mockReturnValue({ ...actual, timeZone: "Etc/Unknown" });
+    try {
+      expect(viewerTimeZone()).toBe("UTC");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(viewerTimeZone()).not.toBe("Etc/Unknown");
   });
 
   it("names the viewer's time zone, whose days the dates are", () => {

@@ -38,7 +38,10 @@ export function appointmentStatusColor(status: string): string {
 /** The viewer's IANA time zone ("Europe/Berlin"); UTC when the runtime does not say. */
 export function viewerTimeZone(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    // A zone the runtime cannot use itself ("Etc/Unknown" when it could not tell) is UTC.
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return zone || "UTC";
   } catch {
     return "UTC";
   }
