@@ -361,13 +361,14 @@ impl App {
     /// token store), never to SQLite. Then syncs once if it can.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<(), SyncError> {
         let server = self.server_or_err()?;
-        let response = send(
-            self.sync_runtime()
-                .http
-                .post(format!("{}/v1/auth/sign-in", server.url))
-                .json(&serde_json::json!({ "email": email, "password": password })),
-        )
-        .await?;
+        // Sent once (not `send`): a second sign-in could leave an orphan session behind.
+        let response = self
+            .sync_runtime()
+            .http
+            .post(format!("{}/v1/auth/sign-in", server.url))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await?;
         let status = response.status();
         if status == reqwest::StatusCode::UNAUTHORIZED {
             return Err(SyncError::new(
@@ -828,11 +829,13 @@ async fn meta_i64(conn: &mut Conn, key: &str) -> Result<i64, SyncError> {
         .unwrap_or(0))
 }
 
-/// Sends `request`, and once more when it failed on its way out on a connection that had
-/// already closed: a kept-alive connection that the server, a proxy or a change of network
-/// ended while it sat idle in the pool. Not for connect failures or timeouts (those are
-/// "offline" at once). Every request of the sync may be sent twice: pushes and uploads
-/// are idempotent by their ids and offsets, the rest are reads or a sign-in.
+/// Sends `request`, and once more when it was sent but the connection closed before any
+/// answer came: typically a kept-alive connection that the server, a proxy or a change of
+/// network ended while it sat idle in the pool (hyper already re-sends a request it could
+/// not write at all). Not for connect failures or timeouts: those are "offline" at once.
+/// The server may have received the first one, so only idempotent requests come here:
+/// pushes (command ids), upload chunks (offsets), deleting an upload, and reads. Signing
+/// in is not one of them.
 pub(crate) async fn send(
     request: reqwest::RequestBuilder,
 ) -> Result<reqwest::Response, reqwest::Error> {
