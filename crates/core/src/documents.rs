@@ -352,8 +352,7 @@ fn report_model(
     let final_summary = case.final_summary.as_ref().map(|text| SummaryBlock {
         coordinator_name: case
             .coordinator()
-            .and_then(|id| catalog.user(id))
-            .map_or_else(|| "The coordinator".into(), |u| u.name.clone()),
+            .map_or_else(|| "The coordinator".into(), |id| catalog.name_of(id)),
         submitted_at: completed_at,
         text: text.clone(),
     });

@@ -270,14 +270,12 @@ impl CaseEvent {
     pub fn timeline_line(&self, catalog: &crate::catalog::Catalog) -> Option<TimelineLabel> {
         let mut line = self.timeline()?;
         if line.detail.is_none() {
-            let name = |id: UserId| catalog.user(id).map(|u| u.name.clone());
+            let name = |id: UserId| catalog.name_of(id);
             line.detail = match self {
-                CaseEvent::CoordinatorAssigned { coordinator_id } => name(*coordinator_id),
-                CaseEvent::CoordinatorChanged { from, to } => Some(format!(
-                    "{} \u{2192} {}",
-                    name(*from).unwrap_or_default(),
-                    name(*to).unwrap_or_default()
-                )),
+                CaseEvent::CoordinatorAssigned { coordinator_id } => Some(name(*coordinator_id)),
+                CaseEvent::CoordinatorChanged { from, to } => {
+                    Some(format!("{} \u{2192} {}", name(*from), name(*to)))
+                }
                 CaseEvent::PaymentRequested {
                     amount_minor,
                     currency,
@@ -285,7 +283,7 @@ impl CaseEvent {
                 CaseEvent::ProvidersAssigned { provider_ids } => Some(
                     provider_ids
                         .iter()
-                        .filter_map(|p| name(*p))
+                        .map(|p| name(*p))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
