@@ -102,9 +102,16 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     except Exception as e:
         shown = f"(could not read the screen: {e})"
     report.sections.append(("what the app showed", shown))
-    report.sections.append(("the app's last warnings", harness.log_warnings(session.driver_log)))
-    harness.record_artifact(session.driver_log, "tauri-driver/app log")
-    harness.record_artifact(session.data_dir, "data dir")
+    try:
+        warnings = harness.log_warnings(session.driver_log)
+    except Exception as e:
+        warnings = f"(could not read the app's log: {e})"
+    report.sections.append(("the app's last warnings", warnings))
+    for path, what in ((session.driver_log, "tauri-driver/app log"), (session.data_dir, "data dir")):
+        try:
+            harness.record_artifact(path, what)
+        except Exception as e:
+            print(f"[e2e] could not record {what}: {e}")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
