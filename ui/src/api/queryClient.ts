@@ -1,5 +1,5 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
-import { notifyError } from "../lib/notify";
+import { forgetToasts, notifyError } from "../lib/notify";
 import { normaliseError } from "./client";
 import { queryKeys } from "./queries";
 
@@ -15,7 +15,7 @@ export function createQueryClient(): QueryClient {
       onError: (raw, query) => {
         const error = normaliseError(raw);
         if (error.code === "not_signed_in") {
-          if (query.queryKey[0] !== queryKeys.currentUser[0]) client.setQueryData(queryKeys.currentUser, null);
+          if (query.queryKey[0] !== queryKeys.currentUser[0]) signedOut();
           return;
         }
         notifyError(error, "Could not load");
@@ -23,7 +23,7 @@ export function createQueryClient(): QueryClient {
     }),
     mutationCache: new MutationCache({
       onError: (raw) => {
-        if (normaliseError(raw).code === "not_signed_in") client.setQueryData(queryKeys.currentUser, null);
+        if (normaliseError(raw).code === "not_signed_in") signedOut();
       },
     }),
     defaultOptions: {
@@ -31,5 +31,10 @@ export function createQueryClient(): QueryClient {
       mutations: { retry: false },
     },
   });
+  /** The session ended by itself: back to the chooser, with nothing of that user on screen. */
+  function signedOut(): void {
+    forgetToasts();
+    client.setQueryData(queryKeys.currentUser, null);
+  }
   return client;
 }
