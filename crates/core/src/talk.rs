@@ -192,18 +192,12 @@ fn parse_day(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>> {
     }
 }
 
-/// The viewer's time zone for day filters: an IANA name, UTC when absent.
+/// The viewer's time zone for day filters (the domain's rule for a zone name); UTC when
+/// absent.
 fn parse_zone(text: Option<&str>) -> Result<chrono_tz::Tz> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(chrono_tz::UTC),
-        Some(t) => t.parse().map_err(|_| {
-            domain::Refusal::field(
-                domain::RefusalCode::InvalidInput,
-                "timeZone",
-                "The time zone is not known (use a name such as Europe/Berlin).",
-            )
-            .into()
-        }),
+        Some(t) => Ok(appointment::parse_zone(t)?),
     }
 }
 

@@ -159,6 +159,18 @@ pub struct AppointmentTime {
     pub purpose: Option<String>,
 }
 
+/// An IANA time zone name (`Europe/Berlin`), as an appointment or a date filter names it;
+/// `invalid_input` on `timeZone` when it is not one.
+pub fn parse_zone(name: &str) -> Result<chrono_tz::Tz, Refusal> {
+    name.trim().parse().map_err(|_| {
+        Refusal::field(
+            RefusalCode::InvalidInput,
+            "timeZone",
+            "The time zone is not known (use a name such as Europe/Berlin).",
+        )
+    })
+}
+
 pub fn parse_input(
     input: &AppointmentInput,
     now: DateTime<Utc>,
@@ -194,13 +206,7 @@ pub fn parse_input(
         ));
     }
     let zone = input.time_zone.trim();
-    if zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(Refusal::field(
-            RefusalCode::InvalidInput,
-            "timeZone",
-            "The time zone is not known (use a name such as Europe/Berlin).",
-        ));
-    }
+    parse_zone(zone)?;
     let purpose = text::optional(
         "purpose",
         "The purpose",
