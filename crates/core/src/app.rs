@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
-use domain::decide::{
-    can_see, can_see_billing, can_see_patient, check_document_size, check_report, parse_document,
-};
+use domain::decide::check_report;
+use domain::document::{check_document_size, parse_document};
+use domain::visibility::{can_see, can_see_billing, can_see_patient};
 use domain::{
     check_action, ActionKind, Actor, Case, CaseCommand, CaseFields, CaseId, Catalog, Command,
     CommandId, DocumentId, DocumentInput, Patient, PatientCommand, PatientId, PatientInput,
@@ -401,7 +401,7 @@ impl App {
         let timeline = timeline::list(&mut conn, case.id)
             .await?
             .into_iter()
-            .filter(|t| domain::decide::can_read_timeline_line(&case, actor, &t.label))
+            .filter(|t| domain::visibility::can_read_timeline_line(&case, actor, &t.label))
             .map(|t| TimelineEntry {
                 at: t.at,
                 actor_name: t.actor_name,

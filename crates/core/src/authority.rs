@@ -9,12 +9,10 @@
 //! central server decide (`crate::sync` pushes it); the use cases, the shell and the UI
 //! stay as they are.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Datelike, Utc};
-use domain::notice::{case_notices, chat_notices, decide_preference, PreferenceCommand};
-use domain::{
-    decide_case, decide_chat, decide_patient, Actor, Case, CaseCommand, CaseView, Command,
-    CommandId, DocumentInput, Refusal, RefusalCode,
-};
+use domain::{Actor, Command, CommandId, Counters, Decider, Given, Step, StepError};
 use store::{
     blobs, cases, catalog, chat, counters, events, notifications, outbox, patients, timeline, Conn,
     Store,
@@ -76,6 +74,9 @@ impl Authority {
 /// Decides `command` with the `domain` rules on the displayed state and applies its
 /// events to it. A refusal writes nothing. Also used by the sync client to re-apply the
 /// commands the server has not confirmed on top of the confirmed state.
+///
+/// The deciding itself is `domain::step`, the same step the server takes; this only loads
+/// what the command names and stores what the step returns.
 pub(crate) async fn apply_locally(
     conn: &mut Conn,
     actor: Actor,
@@ -84,142 +85,104 @@ pub(crate) async fn apply_locally(
     now: DateTime<Utc>,
     landing: Landing,
 ) -> Result<()> {
-    match command {
-        Command::Patient(c) => {
-            let existing = patients::get(conn, c.patient_id()).await?;
-            for event in decide_patient(existing.as_ref(), actor, c, now)? {
-                let patient = event.evolve();
-                patients::save(conn, &patient).await?;
-                if landing == Landing::Authoritative {
-                    events::append(
-                        conn,
-                        command_id,
-                        events::Aggregate::Patient,
-                        patient.id.as_uuid(),
-                        now,
-                        actor,
-                        &event,
-                    )
-                    .await?;
-                }
-            }
-            Ok(())
-        }
-        Command::Case(c) => apply_case(conn, actor, command_id, c, now, landing).await,
-        Command::Chat(c) => {
-            let case = cases::get(conn, c.case_id()).await?;
-            let message = decide_chat(case.as_ref(), actor, c, now)?;
-            for doc in c.documents() {
-                check_staged(conn, doc).await?;
-            }
-            let pending = landing == Landing::Optimistic;
-            chat::save(conn, &message, None, pending).await?;
-            if let (Landing::Authoritative, Some(case)) = (landing, case.as_ref()) {
-                crate::notify::keep(conn, &chat_notices(case, &message), now).await?;
-            }
-            Ok(())
-        }
-        Command::Preference(p) => {
-            decide_preference(actor, p)?;
-            let PreferenceCommand::SetChannel {
-                kind,
-                channel,
-                enabled,
-            } = p;
-            notifications::set_channel(conn, actor.id, *kind, *channel, *enabled).await?;
-            Ok(())
-        }
-    }
-}
-
-async fn apply_case(
-    conn: &mut Conn,
-    actor: Actor,
-    command_id: CommandId,
-    command: &CaseCommand,
-    now: DateTime<Utc>,
-    landing: Landing,
-) -> Result<()> {
+    let named = command.names();
     let catalog = catalog::load(conn).await?;
-    let case = cases::get(conn, command.case_id()).await?;
-    let patient = match command.patient_id() {
+    let case = match named.case {
+        Some(id) => cases::get(conn, id).await?,
+        None => None,
+    };
+    let patient = match named.patient {
         Some(id) => patients::get(conn, id).await?,
         None => None,
     };
-    let view = CaseView {
+    let mut content = BTreeMap::new();
+    for doc in &named.documents {
+        if let Some(size) = blobs::size(conn, &doc.sha256).await? {
+            content.insert(doc.sha256.clone(), size);
+        }
+    }
+    let message_taken = match named.message {
+        Some(id) => chat::exists(conn, id).await?,
+        None => false,
+    };
+    let given = Given {
+        actor,
+        now,
+        catalog: &catalog,
         case: case.as_ref(),
         patient: patient.as_ref(),
-        catalog: &catalog,
+        content: &content,
+        message_taken,
     };
-    let mut decided = decide_case(view, actor, command, now)?;
-    // The content must be here before a document may point at it. Checked after the
-    // rules so that a case the actor may not see still answers "not found".
-    for doc in command.documents() {
-        check_staged(conn, doc).await?;
-    }
-    // Only the authority numbers cases: with a server, the reference arrives on pull.
-    if case.is_none() && landing == Landing::Authoritative {
-        let year = now.year();
-        let n = counters::next(conn, &domain::case_reference_counter(year)).await?;
-        domain::number_new_case(&mut decided, year, n);
-    }
-    if landing == Landing::Authoritative && domain::completes(&decided) {
-        if let Some(before) = case.as_ref() {
+    let mut counters = match landing {
+        Landing::Authoritative => {
             let year = now.year();
-            let n = counters::next(conn, &domain::invoice_counter(year)).await?;
-            domain::invoice_completed_case(&mut decided, before, year, n);
+            let [a, b] = Counters::names(year);
+            let values = [
+                counters::current(conn, &a).await?,
+                counters::current(conn, &b).await?,
+            ];
+            Some(Counters::loaded(year, values))
         }
-    }
-    let mut state = case;
-    let mut lines = Vec::new();
-    let mut notices = Vec::new();
-    for event in &decided {
-        let before = state.clone();
-        state = event.evolve(state, now, actor);
-        if let (Landing::Authoritative, Some(after)) = (landing, state.as_ref()) {
-            notices.extend(case_notices(before.as_ref(), after, event, actor));
-        }
-        let case_id = state.as_ref().map(|c| c.id).ok_or_else(|| {
+        Landing::Optimistic => None,
+    };
+    let decider = match counters.as_mut() {
+        Some(c) => Decider::Authority(c),
+        None => Decider::Provisional,
+    };
+    let step = domain::step(given, command, decider).map_err(|e| match e {
+        StepError::Refused(refusal) => ApiError::from(refusal),
+        StepError::Unfolded => {
             tracing::error!("an event did not fold into a case");
             ApiError::internal()
-        })?;
-        if landing == Landing::Authoritative {
-            events::append(
-                conn,
-                command_id,
-                events::Aggregate::Case,
-                case_id.as_uuid(),
-                now,
-                actor,
-                event,
-            )
-            .await?;
         }
-        if let Some(line) = event.timeline_line(&catalog) {
-            lines.push(line);
-        }
+    })?;
+    for (name, value) in counters.iter().flat_map(Counters::moved) {
+        counters::set(conn, name, value).await?;
     }
-    let state: Case = state.ok_or_else(ApiError::internal)?;
-    cases::save(conn, &state).await?;
+    let authoritative = landing == Landing::Authoritative;
     let pending = landing == Landing::Optimistic;
-    for line in &lines {
-        timeline::append(conn, state.id, now, actor, line, command_id, pending).await?;
+    match step {
+        Step::Patient { events, patient } => {
+            patients::save(conn, &patient).await?;
+            if authoritative {
+                for event in &events {
+                    let id = patient.id.as_uuid();
+                    let aggregate = events::Aggregate::Patient;
+                    events::append(conn, command_id, aggregate, id, now, actor, event).await?;
+                }
+            }
+        }
+        Step::Case {
+            events,
+            case,
+            timeline: lines,
+        } => {
+            cases::save(conn, &case).await?;
+            if authoritative {
+                for folded in &events {
+                    let (id, aggregate) = (case.id.as_uuid(), events::Aggregate::Case);
+                    events::append(conn, command_id, aggregate, id, now, actor, &folded.event)
+                        .await?;
+                }
+            }
+            for line in &lines {
+                timeline::append(conn, case.id, now, actor, line, command_id, pending).await?;
+            }
+            let notices: Vec<_> = events.into_iter().flat_map(|f| f.notices).collect();
+            crate::notify::keep(conn, &notices, now).await?;
+        }
+        Step::Chat { message, notices } => {
+            chat::save(conn, &message, None, pending).await?;
+            crate::notify::keep(conn, &notices, now).await?;
+        }
+        Step::Preference {
+            kind,
+            channel,
+            enabled,
+        } => {
+            notifications::set_channel(conn, actor.id, kind, channel, enabled).await?;
+        }
     }
-    crate::notify::keep(conn, &notices, now).await?;
     Ok(())
-}
-
-async fn check_staged(conn: &mut Conn, doc: &DocumentInput) -> Result<()> {
-    match blobs::size(conn, &doc.sha256).await? {
-        Some(size) if size == i64::from(doc.size_bytes) => Ok(()),
-        _ => Err(Refusal::field(
-            RefusalCode::InvalidInput,
-            "documents",
-            format!(
-                "The content of \u{201c}{}\u{201d} is not on this computer; add the file again.",
-                doc.name
-            ),
-        )
-        .into()),
-    }
 }

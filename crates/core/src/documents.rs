@@ -11,7 +11,8 @@
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use domain::decide::{can_read_opinion, can_see, can_see_billing, check_invoice, check_report};
+use domain::decide::{check_invoice, check_report};
+use domain::visibility::{can_read_opinion, can_see, can_see_billing};
 use domain::{
     Actor, AssignmentStatus, Case, CaseId, CaseStatus, Catalog, DocumentKind, Patient, Refusal,
     Role, Sex,

@@ -8,7 +8,7 @@
 //! the domain has no separate command for it (`CaseCommand::AddDocument` is allowed while
 //! doctors are assigned only when a request is open, and the upload closes the open ones).
 
-use domain::decide::{can_read_opinion, can_see};
+use domain::visibility::{can_read_opinion, can_see};
 use domain::{
     check_action, decide_case, ActionKind, Actor, AssignmentStatus, Case, CaseCommand, CaseId,
     CaseStatus, CaseView, Catalog, Command, IssueId, OpinionInput, Refusal, RefusalCode, RequestId,

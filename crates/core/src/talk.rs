@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::appointment::{self, AppointmentActions};
 use domain::issue::{self, IssueActions};
 use domain::{
-    can_read_chat, decide::can_see, decide::follow_up_status, decide::parties, Actor,
+    can_read_chat, case::follow_up_status, visibility::can_see, visibility::parties, Actor,
     AppointmentId, AppointmentInput, AppointmentStatus, Case, CaseCommand, CaseId, Catalog,
     ChatCommand, Command, Document, DocumentId, DocumentInput, IssueId, IssueInput, MessageId,
     Role, UserId,

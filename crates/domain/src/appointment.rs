@@ -21,12 +21,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::{Actor, Role};
+use crate::case::follow_up_status;
 use crate::case::Case;
 use crate::command::CaseCommand;
-use crate::decide::{follow_up_status, parties};
 use crate::event::CaseEvent;
 use crate::ids::{AppointmentId, CaseId, UserId};
 use crate::refusal::{Refusal, RefusalCode};
+use crate::visibility::parties;
 use crate::{limits, text};
 
 /// The shortest and longest appointment, in minutes.
@@ -226,7 +227,7 @@ pub fn parse_input(
 /// rejected or unpaid case takes none.
 fn check_case(case: Option<&Case>, actor: Actor) -> Result<&Case, Refusal> {
     let case = case
-        .filter(|c| crate::decide::can_see(c, actor))
+        .filter(|c| crate::visibility::can_see(c, actor))
         .ok_or_else(|| Refusal::not_found("Case"))?;
     match actor.role {
         Role::Admin => {

@@ -325,3 +325,21 @@ impl Case {
         self.document_requests.iter().any(|r| r.open)
     }
 }
+
+/// The case statuses in which a case's people still talk, meet and raise issues: from
+/// submission until the case closes, and after completion (to discuss the report). A
+/// draft has nobody to talk to yet; a cancelled, rejected or unpaid case is closed.
+/// [docs/decisions.md]
+pub fn follow_up_status(status: CaseStatus) -> bool {
+    match status {
+        CaseStatus::Submitted
+        | CaseStatus::AwaitingPayment
+        | CaseStatus::PaymentSuccessful
+        | CaseStatus::DoctorsAssigned
+        | CaseStatus::Completed => true,
+        CaseStatus::Draft
+        | CaseStatus::Cancelled
+        | CaseStatus::Rejected
+        | CaseStatus::PaymentFailed => false,
+    }
+}

@@ -1,7 +1,7 @@
 //! Chat per case (seed 003, DOMAIN.md "Chat, issues, invoices").
 //!
 //! Between the case's requester, its active coordinator and its providers who have not
-//! declined — the case's [`parties`](crate::decide::parties). **Admins can not read chat
+//! declined — the case's [`parties`](crate::visibility::parties). **Admins can not read chat
 //! anywhere** (nor the system): every place that hands out messages asks
 //! [`can_read_chat`]. Messages are not part of the case (which admins see); they are their
 //! own records, and never appear in the case's timeline.
@@ -14,12 +14,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::{Actor, Role};
-use crate::case::{Case, CaseStatus, Document};
+use crate::case::follow_up_status;
+use crate::case::{Case, Document};
 use crate::command::DocumentInput;
-use crate::decide::{follow_up_status, parse_document, parties};
+use crate::document::parse_document;
 use crate::ids::{CaseId, DocumentId, MessageId, UserId};
 use crate::refusal::{Refusal, RefusalCode};
 use crate::text;
+use crate::visibility::can_read_chat;
 
 /// The longest message, in characters.
 pub const MESSAGE: usize = 4_000;
@@ -65,17 +67,6 @@ pub struct ChatMessage {
     pub sent_at: DateTime<Utc>,
 }
 
-/// Whether `actor` may read (and write in) `case`'s chat: its parties only — never an
-/// admin, never the system, never a provider who declined.
-pub fn can_read_chat(case: &Case, actor: Actor) -> bool {
-    match actor.role {
-        Role::Admin | Role::System => false,
-        Role::Requester | Role::Coordinator | Role::Provider => {
-            case.status != CaseStatus::Draft && parties(case).contains(&actor.id)
-        }
-    }
-}
-
 /// Decides a chat command: the message to keep, or why not.
 pub fn decide_chat(
     case: Option<&Case>,
@@ -90,7 +81,7 @@ pub fn decide_chat(
         attachment,
     } = command;
     let case = case
-        .filter(|c| crate::decide::can_see(c, actor))
+        .filter(|c| crate::visibility::can_see(c, actor))
         .ok_or_else(|| Refusal::not_found("Case"))?;
     if matches!(actor.role, Role::Admin | Role::System) {
         return Err(Refusal::forbidden(

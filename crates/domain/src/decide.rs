@@ -14,14 +14,16 @@ use crate::actor::{Actor, Role};
 use crate::case::{AssignmentStatus, Case, CaseStatus, Document, Invoice, Opinion};
 use crate::catalog::Catalog;
 use crate::command::{
-    ActionKind, CaseCommand, CaseFields, DocumentInput, OpinionInput, PatientCommand, PatientInput,
+    ActionKind, CaseCommand, CaseFields, OpinionInput, PatientCommand, PatientInput,
     PaymentOutcome, RefundOutcome,
 };
+use crate::document::parse_document;
 use crate::event::{CaseEvent, PatientEvent};
-use crate::ids::{DocumentId, UserId};
+use crate::ids::UserId;
 use crate::patient::Patient;
 use crate::refusal::{Refusal, RefusalCode};
-use crate::{limits, text, MAX_DOCUMENT_BYTES};
+use crate::visibility::{can_see, can_see_billing, can_see_patient};
+use crate::{limits, text};
 
 /// What `decide_case` reads besides the command.
 #[derive(Clone, Copy, Debug)]
@@ -31,81 +33,6 @@ pub struct CaseView<'a> {
     /// The patient the command names (create and update-draft), if it exists.
     pub patient: Option<&'a Patient>,
     pub catalog: &'a Catalog,
-}
-
-/// Who may read a submitted opinion on a case they see: the coordinator and admins
-/// always; a provider only their own, so that every second opinion stays independent
-/// until the summary; the requester once the case is completed (with the final summary).
-/// [docs/decisions.md]
-pub fn can_read_opinion(case: &Case, actor: Actor, author: UserId) -> bool {
-    match actor.role {
-        Role::Coordinator | Role::Admin | Role::System => true,
-        Role::Provider => author == actor.id,
-        Role::Requester => case.status == CaseStatus::Completed,
-    }
-}
-
-/// The people working on a case: its requester, its active coordinator and every
-/// provider who has not declined. Appointments join two of them; chat is among them.
-pub fn parties(case: &Case) -> std::collections::BTreeSet<UserId> {
-    viewers(case)
-}
-
-/// The case statuses in which a case's people still talk, meet and raise issues: from
-/// submission until the case closes, and after completion (to discuss the report). A
-/// draft has nobody to talk to yet; a cancelled, rejected or unpaid case is closed.
-/// [docs/decisions.md]
-pub fn follow_up_status(status: CaseStatus) -> bool {
-    match status {
-        CaseStatus::Submitted
-        | CaseStatus::AwaitingPayment
-        | CaseStatus::PaymentSuccessful
-        | CaseStatus::DoctorsAssigned
-        | CaseStatus::Completed => true,
-        CaseStatus::Draft
-        | CaseStatus::Cancelled
-        | CaseStatus::Rejected
-        | CaseStatus::PaymentFailed => false,
-    }
-}
-
-/// Who may see a case's money papers — its invoice and refund: the requester who pays,
-/// and admins. Coordinators and providers do the medical work and see neither (a provider
-/// sees a service record of its own work instead).
-pub fn can_see_billing(case: &Case, actor: Actor) -> bool {
-    match actor.role {
-        Role::Admin | Role::System => true,
-        Role::Requester => case.requester_id == actor.id,
-        Role::Coordinator | Role::Provider => false,
-    }
-}
-
-/// Whether `actor` may read the timeline line labelled `label` of `case`: every line of a
-/// case they see, except the billing lines (invoice, refund) for those who do not see
-/// billing.
-pub fn can_read_timeline_line(case: &Case, actor: Actor, label: &str) -> bool {
-    !crate::event::is_billing_line(label) || can_see_billing(case, actor)
-}
-
-/// The case as `actor` may hold it on their computer: the opinions they may not read
-/// ([`can_read_opinion`]) and the billing they may not see ([`can_see_billing`]) taken
-/// out. The server sends only this; the desktop never stores more.
-pub fn redact_for(mut case: Case, actor: Actor) -> Case {
-    let readable: Vec<bool> = case
-        .assignments
-        .iter()
-        .map(|a| can_read_opinion(&case, actor, a.provider_id))
-        .collect();
-    for (a, ok) in case.assignments.iter_mut().zip(readable) {
-        if !ok {
-            a.opinion = None;
-        }
-    }
-    if !can_see_billing(&case, actor) {
-        case.invoice = None;
-        case.refund = None;
-    }
-    case
 }
 
 /// Who may have the report of a case (every opinion and the final summary, as a PDF): its
@@ -155,43 +82,6 @@ pub fn check_invoice(case: Option<&Case>, actor: Actor) -> Result<(&Case, &Invoi
             "No invoice has been issued for this case yet: it is issued when the case is \
              completed.",
         )),
-    }
-}
-
-/// Whether `actor` may see `case` at all. A provider who declined no longer sees the case.
-pub fn can_see(case: &Case, actor: Actor) -> bool {
-    match actor.role {
-        Role::Admin | Role::System => true,
-        Role::Requester => case.requester_id == actor.id,
-        Role::Coordinator => case.coordinator() == Some(actor.id),
-        Role::Provider => case
-            .assignment(actor.id)
-            .is_some_and(|a| a.status != AssignmentStatus::Declined),
-    }
-}
-
-/// Everyone besides admins (and the system) who may see the case now: its requester, its
-/// active coordinator and every provider who has not declined. `can_see` for those roles
-/// is membership in this set; the server indexes it to find a user's cases.
-pub fn viewers(case: &Case) -> std::collections::BTreeSet<UserId> {
-    let mut v = std::collections::BTreeSet::from([case.requester_id]);
-    v.extend(case.coordinator());
-    v.extend(
-        case.assignments
-            .iter()
-            .filter(|a| a.status != AssignmentStatus::Declined)
-            .map(|a| a.provider_id),
-    );
-    v
-}
-
-/// Whether `actor` may see `patient`: its requester, and admins. Coordinators and providers
-/// see a patient only through a case they may see.
-pub fn can_see_patient(patient: &Patient, actor: Actor) -> bool {
-    match actor.role {
-        Role::Admin | Role::System => true,
-        Role::Requester => patient.owner_id == actor.id,
-        Role::Coordinator | Role::Provider => false,
     }
 }
 
@@ -852,89 +742,6 @@ fn parse_fields(view: CaseView<'_>, actor: Actor, f: &CaseFields) -> Result<Case
             limits::CLINICAL_SUMMARY,
         )?,
     })
-}
-
-/// Checks a document's metadata; its content was hashed when it was staged.
-pub fn parse_document(
-    id: DocumentId,
-    d: &DocumentInput,
-    actor: Actor,
-    now: DateTime<Utc>,
-) -> Result<Document, Refusal> {
-    let name = text::required("name", "The document name", &d.name, limits::DOCUMENT_NAME)?;
-    if name.contains(['/', '\\']) {
-        return Err(Refusal::field(
-            RefusalCode::InvalidInput,
-            "name",
-            "A document name cannot contain slashes.",
-        ));
-    }
-    let media_type = text::required(
-        "mediaType",
-        "The media type",
-        &d.media_type,
-        limits::MEDIA_TYPE,
-    )?;
-    let valid_media = media_type.split_once('/').is_some_and(|(a, b)| {
-        !a.is_empty()
-            && !b.is_empty()
-            && media_type
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "/+-.;= ".contains(c))
-    });
-    if !valid_media {
-        return Err(Refusal::field(
-            RefusalCode::InvalidInput,
-            "mediaType",
-            "The media type is not valid.",
-        ));
-    }
-    if d.sha256.len() != 64
-        || !d
-            .sha256
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-    {
-        return Err(Refusal::field(
-            RefusalCode::InvalidInput,
-            "sha256",
-            "The document hash is not a SHA-256.",
-        ));
-    }
-    check_document_size(u64::from(d.size_bytes))?;
-    Ok(Document {
-        id,
-        name,
-        kind: d.kind,
-        media_type,
-        sha256: d.sha256.clone(),
-        size_bytes: d.size_bytes,
-        uploaded_by: actor.id,
-        uploaded_at: now,
-    })
-}
-
-/// The document size rule, for the content store to check before it stores anything.
-pub fn check_document_size(size: u64) -> Result<(), Refusal> {
-    if size == 0 {
-        return Err(Refusal::field(
-            RefusalCode::InvalidInput,
-            "document",
-            "The file is empty.",
-        ));
-    }
-    if size > u64::from(MAX_DOCUMENT_BYTES) {
-        return Err(Refusal::field(
-            RefusalCode::TooLarge,
-            "document",
-            format!(
-                "The file is {:.1} MiB; the limit is {} MiB.",
-                size as f64 / 1_048_576.0,
-                MAX_DOCUMENT_BYTES / 1_048_576
-            ),
-        ));
-    }
-    Ok(())
 }
 
 fn parse_opinion(o: &OpinionInput, now: DateTime<Utc>) -> Result<Opinion, Refusal> {

@@ -16,6 +16,7 @@ use crate::ids::{
 };
 use crate::issue::CaseIssue;
 use crate::patient::Patient;
+use crate::visibility::{INVOICE_ISSUED, REFUND_FAILED, REFUND_ISSUED};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -179,17 +180,6 @@ pub enum CaseEvent {
     IssueResolved {
         issue_id: IssueId,
     },
-}
-
-const INVOICE_ISSUED: &str = "Invoice issued";
-const REFUND_ISSUED: &str = "Refund issued";
-const REFUND_FAILED: &str = "Refund failed, will retry";
-
-/// Whether a timeline line (by its label) is about money: the invoice or a refund. Such
-/// lines are shown only to those who see the case's billing
-/// ([`crate::decide::can_see_billing`]).
-pub fn is_billing_line(label: &str) -> bool {
-    [INVOICE_ISSUED, REFUND_ISSUED, REFUND_FAILED].contains(&label)
 }
 
 /// A timeline line: the label people read and an optional detail (a reason, a file name).

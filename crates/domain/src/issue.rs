@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::{Actor, Role};
+use crate::case::follow_up_status;
 use crate::case::Case;
 use crate::command::CaseCommand;
-use crate::decide::follow_up_status;
 use crate::event::CaseEvent;
 use crate::ids::{IssueId, UserId};
 use crate::refusal::{Refusal, RefusalCode};
@@ -63,7 +63,7 @@ fn parse(input: &IssueInput) -> Result<(String, String), Refusal> {
 
 fn check_case(case: Option<&Case>, actor: Actor) -> Result<&Case, Refusal> {
     let case = case
-        .filter(|c| crate::decide::can_see(c, actor))
+        .filter(|c| crate::visibility::can_see(c, actor))
         .ok_or_else(|| Refusal::not_found("Case"))?;
     match actor.role {
         Role::Provider | Role::Coordinator | Role::Admin => {}

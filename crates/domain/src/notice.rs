@@ -19,9 +19,9 @@ use crate::appointment::{Appointment, AppointmentStatus};
 use crate::case::{AssignmentStatus, Case, CaseStatus};
 use crate::catalog::Catalog;
 use crate::chat::ChatMessage;
-use crate::decide::parties;
 use crate::event::CaseEvent;
 use crate::ids::{CaseId, UserId};
+use crate::visibility::parties;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -620,7 +620,7 @@ pub fn due_reminders(case: &Case, catalog: &Catalog, now: DateTime<Utc>) -> Vec<
             push(format!("summary-overdue:{id}"), out.notices);
         }
     }
-    if crate::decide::follow_up_status(case.status) {
+    if crate::case::follow_up_status(case.status) {
         for a in case
             .appointments
             .iter()

@@ -6,7 +6,7 @@ mod support;
 
 use chrono::{DateTime, Duration, Utc};
 use domain::appointment::{self, AppointmentActions};
-use domain::decide::redact_for;
+use domain::visibility::redact_for;
 use domain::{
     decide_case, Actor, Appointment, AppointmentId, AppointmentInput, AppointmentStatus, Case,
     CaseCommand, CaseEvent, RefusalCode, UserId,
@@ -262,7 +262,10 @@ fn everyone_on_the_case_and_admins_view_its_appointments() {
         P_DONE,
         ADMIN,
     ] {
-        assert!(domain::decide::can_see(&case, who), "{who:?} sees the case");
+        assert!(
+            domain::visibility::can_see(&case, who),
+            "{who:?} sees the case"
+        );
         let copy = redact_for(case.clone(), who);
         assert_eq!(copy.appointments, case.appointments, "{who:?}'s copy");
     }
@@ -274,7 +277,7 @@ fn everyone_on_the_case_and_admins_view_its_appointments() {
         OTHER_COORD,
     ] {
         assert!(
-            !domain::decide::can_see(&case, who),
+            !domain::visibility::can_see(&case, who),
             "{who:?} does not see it"
         );
     }

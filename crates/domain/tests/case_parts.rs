@@ -5,8 +5,9 @@
 mod support;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::chat::{can_read_chat, decide_chat, ChatCommand};
+use domain::chat::{decide_chat, ChatCommand};
 use domain::notice::{case_notices, chat_notices, due_reminders, NoticeKind};
+use domain::visibility::can_read_chat;
 use domain::{
     decide_case, Actor, AppointmentId, AppointmentInput, Case, CaseCommand, CaseEvent, IssueId,
     IssueInput, MessageId, RefusalCode, UserId,
@@ -99,7 +100,7 @@ fn providers_coordinators_and_admins_report_issues_requesters_view_them() {
     // The requester sees the issues (its copy of the case holds them).
     let case = step(&s, case, P_IN_PROGRESS, &report(ISSUE));
     assert_eq!(
-        domain::decide::redact_for(case.clone(), OWNER).issues,
+        domain::visibility::redact_for(case.clone(), OWNER).issues,
         case.issues
     );
 }

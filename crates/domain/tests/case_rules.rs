@@ -174,13 +174,13 @@ fn a_document_over_the_limit_is_too_large() {
     );
 
     assert_eq!(
-        domain::decide::check_document_size(u64::from(MAX_DOCUMENT_BYTES) + 1)
+        domain::document::check_document_size(u64::from(MAX_DOCUMENT_BYTES) + 1)
             .unwrap_err()
             .code,
         RefusalCode::TooLarge,
         "the content store's check agrees"
     );
-    assert!(domain::decide::check_document_size(u64::from(MAX_DOCUMENT_BYTES)).is_ok());
+    assert!(domain::document::check_document_size(u64::from(MAX_DOCUMENT_BYTES)).is_ok());
 }
 
 // ---- submitting -------------------------------------------------------------------------
@@ -1215,7 +1215,7 @@ fn decisions_are_pure() {
 
 #[test]
 fn viewers_are_exactly_the_non_admins_who_can_see_the_case() {
-    use domain::decide::{can_see, viewers};
+    use domain::visibility::{can_see, viewers};
     let stories = [
         ("draft", support::draft()),
         ("awaiting payment", support::awaiting_payment()),
@@ -1390,7 +1390,7 @@ fn the_authority_invoices_a_completed_case_for_what_was_paid() {
 
 #[test]
 fn each_reader_holds_only_what_they_may_read() {
-    use domain::decide::redact_for;
+    use domain::visibility::redact_for;
     let s = completed();
     let mut case = s.case().clone();
     case.invoice = Some(domain::Invoice {

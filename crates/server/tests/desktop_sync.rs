@@ -557,7 +557,7 @@ async fn two_providers_and_a_coordinator_work_offline_and_converge_in_any_order(
         "both offline opinions reached the server"
     );
     // Each replica holds what the server shows its user: a provider only its own opinion,
-    // billing only for the requester (domain::decide::redact_for).
+    // billing only for the requester (domain::visibility::redact_for).
     for (desk, id, role) in [
         (&requester, demo::REQUESTER, Role::Requester),
         (&coordinator, demo::COORDINATOR, Role::Coordinator),
@@ -568,7 +568,7 @@ async fn two_providers_and_a_coordinator_work_offline_and_converge_in_any_order(
         let actor = Actor::new(id, role);
         assert_eq!(
             displayed_case(desk, case_id).await.unwrap(),
-            domain::decide::redact_for(truth.clone(), actor),
+            domain::visibility::redact_for(truth.clone(), actor),
             "every replica converges to what the server's case shows its user"
         );
         let held = displayed_case(desk, case_id).await.unwrap();

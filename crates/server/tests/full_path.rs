@@ -477,7 +477,7 @@ async fn a_case_goes_from_draft_to_completed_with_an_invoice_through_the_server(
         let held: Case = displayed_case(d, case_id).await.unwrap();
         assert_eq!(
             held,
-            domain::decide::redact_for(done.clone(), domain::Actor::new(id, role)),
+            domain::visibility::redact_for(done.clone(), domain::Actor::new(id, role)),
             "{role:?}'s replica"
         );
         let read = held

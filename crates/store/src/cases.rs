@@ -66,7 +66,7 @@ pub struct CaseQuery {
 }
 
 /// Cases matching `query`, most recently changed first. Callers filter by who may see
-/// them (`domain::decide::can_see`): the rule lives there, not in SQL.
+/// them (`domain::visibility::can_see`): the rule lives there, not in SQL.
 pub async fn list(conn: &mut Conn, query: &CaseQuery) -> Result<Vec<CaseRow>> {
     let pattern = query.search.as_deref().map(|s| {
         let escaped = s

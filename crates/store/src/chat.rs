@@ -41,6 +41,15 @@ pub async fn save(conn: &mut Conn, m: &ChatMessage, seq: Option<i64>, pending: b
     Ok(())
 }
 
+/// Whether message `id` is here already (accepted, or this computer's pending copy).
+pub async fn exists(conn: &mut Conn, id: MessageId) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM chat_messages WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Forgets this computer's messages the server has not accepted (they are re-applied
 /// from the outbox, or were refused).
 pub async fn drop_pending(conn: &mut Conn) -> Result<()> {

@@ -1,16 +1,29 @@
-//! Numbers only the authority hands out, gap-free per name.
+//! Numbers only the authority hands out, gap-free per name: their values, read before the
+//! authority's step (`domain::authority`) and written back in the same transaction, so a
+//! rolled-back command leaves no gap.
 
 use crate::{Conn, Result};
 
-/// The next value of counter `name` (1, 2, 3, …). Call inside the transaction that uses it,
-/// so a rolled-back command leaves no gap.
-pub async fn next(conn: &mut Conn, name: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO counters (name, value) VALUES (?, 1)
-         ON CONFLICT (name) DO UPDATE SET value = value + 1
-         RETURNING value",
+/// The value of counter `name`: the last number handed out, 0 before the first.
+pub async fn current(conn: &mut Conn, name: &str) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT value FROM counters WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// Sets counter `name` to `value` (the last number handed out).
+pub async fn set(conn: &mut Conn, name: &str, value: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO counters (name, value) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
     )
     .bind(name)
-    .fetch_one(&mut *conn)
-    .await?)
+    .bind(value)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

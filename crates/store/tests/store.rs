@@ -136,41 +136,28 @@ async fn the_outbox_keeps_order_and_refuses_a_command_id_twice() {
 }
 
 #[tokio::test]
-async fn counters_have_no_gaps_and_roll_back_with_their_transaction() {
+async fn counters_keep_their_value_and_roll_back_with_their_transaction() {
     let (store, _dir) = open().await;
     let mut tx = store.begin().await.unwrap();
+    let name = "case-reference-2026";
     assert_eq!(
-        counters::next(&mut tx, "case-reference-2026")
-            .await
-            .unwrap(),
-        1
+        counters::current(&mut tx, name).await.unwrap(),
+        0,
+        "unset is 0"
     );
-    assert_eq!(
-        counters::next(&mut tx, "case-reference-2026")
-            .await
-            .unwrap(),
-        2
-    );
+    counters::set(&mut tx, name, 2).await.unwrap();
+    assert_eq!(counters::current(&mut tx, name).await.unwrap(), 2);
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    assert_eq!(
-        counters::next(&mut tx, "case-reference-2026")
-            .await
-            .unwrap(),
-        3
-    );
+    counters::set(&mut tx, name, 3).await.unwrap();
     drop(tx); // rolled back: a refused command must not burn a number
     let mut tx = store.begin().await.unwrap();
+    assert_eq!(counters::current(&mut tx, name).await.unwrap(), 2);
     assert_eq!(
-        counters::next(&mut tx, "case-reference-2026")
+        counters::current(&mut tx, "case-reference-2027")
             .await
             .unwrap(),
-        3
-    );
-    assert_eq!(
-        counters::next(&mut tx, "case-reference-2027")
-            .await
-            .unwrap(),
-        1
+        0,
+        "each name counts on its own"
     );
 }

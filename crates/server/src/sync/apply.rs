@@ -10,12 +10,10 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike, SubsecRound, Utc};
-use domain::notice::{case_notices, chat_notices, decide_preference};
+use chrono::{DateTime, Datelike, Utc};
 use domain::{
-    decide_case, decide_chat, decide_patient, Actor, Case, CaseCommand, CaseEvent, CaseId,
-    CaseView, Catalog, Channel, ChatCommand, Command, CommandId, MessageId, Notice, NoticeKind,
-    Patient, PatientId, PreferenceCommand, Refusal, RefusalCode, UserId,
+    Actor, Case, CaseId, Catalog, Channel, Command, CommandId, Counters, Decider, Given, MessageId,
+    Notice, NoticeKind, Patient, PatientId, Step, StepError, UserId,
 };
 use protocol::{Event, Outcome, PushedCommand, SequencedEvent};
 use sqlx::PgConnection;
@@ -85,9 +83,8 @@ pub struct Batch<'a> {
     /// The last event number handed out (`counters('events')`), and its value when loaded.
     seq: i64,
     loaded_seq: i64,
-    /// Case-reference counters a new case needed: name -> (value now, value when loaded).
-    /// Gap-free counters this batch moved: name → (value now, value loaded).
-    references: BTreeMap<String, (i64, i64)>,
+    /// The gap-free counters of the batch's year (case references, invoice numbers).
+    counters: Counters,
     // What to write: the changed aggregates with their latest event, the log, the
     // timelines and the access rows.
     changed_patients: BTreeMap<PatientId, i64>,
@@ -106,14 +103,6 @@ pub struct Batch<'a> {
     notices: Vec<Delivery>,
 }
 
-enum Decided {
-    Patient(Vec<domain::PatientEvent>),
-    Case {
-        before: Option<Box<Case>>,
-        list: Vec<CaseEvent>,
-    },
-}
-
 impl<'a> Batch<'a> {
     /// Reads, in a few queries, everything `commands` will look at: their patients and
     /// cases, those cases' access rows, and the event counter. (Anything a command looks
@@ -129,26 +118,21 @@ impl<'a> Batch<'a> {
         let mut case_ids = BTreeSet::new();
         let mut message_ids = BTreeSet::new();
         for command in commands {
-            match command {
-                Command::Patient(c) => {
-                    patient_ids.insert(c.patient_id());
-                }
-                Command::Case(c) => {
-                    case_ids.insert(c.case_id());
-                    patient_ids.extend(c.patient_id());
-                }
-                Command::Chat(c) => {
-                    case_ids.insert(c.case_id());
-                    let ChatCommand::Post { message_id, .. } = c;
-                    message_ids.insert(*message_id);
-                }
-                Command::Preference(_) => {}
-            }
+            let named = command.names();
+            patient_ids.extend(named.patient);
+            case_ids.extend(named.case);
+            message_ids.extend(named.message);
         }
         let patient_ids: Vec<PatientId> = patient_ids.into_iter().collect();
         let case_ids: Vec<CaseId> = case_ids.into_iter().collect();
         let message_ids: Vec<MessageId> = message_ids.into_iter().collect();
         let seq = db::current(conn, "events").await?;
+        let year = now.year();
+        let [a, b] = Counters::names(year);
+        let counters = Counters::loaded(
+            year,
+            [db::current(conn, &a).await?, db::current(conn, &b).await?],
+        );
         let mut batch = Batch {
             catalog,
             actor,
@@ -159,7 +143,7 @@ impl<'a> Batch<'a> {
             blobs: HashMap::new(),
             seq,
             loaded_seq: seq,
-            references: BTreeMap::new(),
+            counters,
             changed_patients: BTreeMap::new(),
             changed_cases: BTreeMap::new(),
             changed_access: BTreeSet::new(),
@@ -189,85 +173,121 @@ impl<'a> Batch<'a> {
         Ok(batch)
     }
 
-    /// Decides `command` on the state as the batch's earlier commands left it. A refusal
-    /// changes nothing; an acceptance numbers its events and applies them in memory.
+    /// Decides `command` on the state as the batch's earlier commands left it
+    /// (`domain::step`, the one step every decider takes). A refusal changes nothing; an
+    /// acceptance numbers its events and applies them in memory.
     pub async fn decide(
         &mut self,
         conn: &mut PgConnection,
         command_id: CommandId,
         command: &Command,
     ) -> sqlx::Result<Outcome> {
-        let decided = match command {
-            Command::Patient(c) => {
-                self.look_at_patient(conn, c.patient_id()).await?;
-                let existing = self.patient(c.patient_id());
-                decide_patient(existing, self.actor, c, self.now).map(Decided::Patient)
+        let named = command.names();
+        if let Some(id) = named.case {
+            self.look_at_case(conn, id).await?;
+        }
+        if let Some(id) = named.patient {
+            self.look_at_patient(conn, id).await?;
+        }
+        let mut content = BTreeMap::new();
+        for doc in &named.documents {
+            if let Some(size) = self.blob_size(conn, &doc.sha256).await? {
+                content.insert(doc.sha256.clone(), size);
             }
-            Command::Case(c) => self.decide_case(conn, c).await?,
-            Command::Chat(c) => return self.decide_chat(conn, command_id, c).await,
-            Command::Preference(c) => return Ok(self.decide_preference(c)),
+        }
+        let message_taken = match named.message {
+            Some(id) => self.message_taken(conn, id).await?,
+            None => false,
         };
-        let decided = match decided {
-            Ok(d) => d,
-            Err(refusal) => return Ok(Outcome::Refused { refusal }),
+        let given = Given {
+            actor: self.actor,
+            now: self.now,
+            catalog: self.catalog,
+            case: named.case.and_then(|id| self.cases.get(&id)?.as_ref()),
+            patient: named
+                .patient
+                .and_then(|id| self.patients.get(&id)?.as_ref()),
+            content: &content,
+            message_taken,
+        };
+        let step = match domain::step(given, command, Decider::Authority(&mut self.counters)) {
+            Ok(step) => step,
+            Err(StepError::Refused(refusal)) => return Ok(Outcome::Refused { refusal }),
+            Err(StepError::Unfolded) => {
+                return Err(sqlx::Error::Protocol(
+                    "an event did not fold into a case".into(),
+                ))
+            }
         };
         let (now, actor) = (self.now, self.actor);
         let mut events = Vec::new();
-        match decided {
-            Decided::Patient(list) => {
+        match step {
+            Step::Patient {
+                events: list,
+                patient,
+            } => {
                 for event in list {
-                    let patient = event.evolve();
                     let wire = Event::Patient {
                         patient_id: patient.id,
                         event,
                     };
                     let seq = self.append(command_id, &wire);
                     self.changed_patients.insert(patient.id, seq);
-                    self.patients.insert(patient.id, Some(patient));
                     events.push(sequenced(seq, now, actor, wire));
                 }
+                self.patients.insert(patient.id, Some(patient));
             }
-            Decided::Case { before, list } => {
-                let mut state = before.map(|b| *b);
-                let mut lines = Vec::new();
+            Step::Case {
+                events: list,
+                case,
+                timeline,
+            } => {
                 let mut last = 0;
-                for event in list {
-                    let previous = state.clone();
-                    state = event.evolve(state, now, actor);
-                    let Some(after) = state.as_ref() else {
-                        return Err(sqlx::Error::Protocol(
-                            "an event did not fold into a case".into(),
-                        ));
+                for folded in list {
+                    let wire = Event::Case {
+                        case_id: case.id,
+                        event: folded.event,
                     };
-                    let case_id = after.id;
-                    let notices = case_notices(previous.as_ref(), after, &event, actor);
-                    if let Some(line) = event.timeline_line(self.catalog) {
-                        lines.push(line);
-                    }
-                    let wire = Event::Case { case_id, event };
                     last = self.append(command_id, &wire);
-                    self.tell(last, notices);
+                    self.tell(last, folded.notices);
                     events.push(sequenced(last, now, actor, wire));
                 }
-                let Some(case) = state else {
-                    return Err(sqlx::Error::Protocol("a command produced no case".into()));
-                };
                 self.timeline
-                    .extend(lines.into_iter().map(|line| NewTimelineLine {
+                    .extend(timeline.into_iter().map(|line| NewTimelineLine {
                         case_id: case.id,
                         seq: last,
                         command_id,
                         line,
                     }));
                 self.look_at_access(conn, case.id).await?;
-                let viewers = domain::decide::viewers(&case);
+                let viewers = domain::visibility::viewers(&case);
                 let rows = self.access.entry(case.id).or_default();
                 for user in update_access(rows, &viewers, last) {
                     self.changed_access.insert((case.id, user));
                 }
                 self.changed_cases.insert(case.id, last);
-                self.cases.insert(case.id, Some(case));
+                self.cases.insert(case.id, Some(*case));
             }
+            Step::Chat { message, notices } => {
+                // A message takes the next number of the event counter (so pull cursors
+                // cover it) but is kept in its own table, never in the log or the
+                // timeline; its author gets it back as an `Event::Chat`.
+                let seq = self.take_seq();
+                self.tell(seq, notices);
+                self.message_ids.insert(message.id, true);
+                self.messages.push(NewMessage {
+                    seq,
+                    command_id,
+                    message: message.clone(),
+                });
+                let at = message.sent_at;
+                events.push(sequenced(seq, at, actor, Event::Chat { message }));
+            }
+            Step::Preference {
+                kind,
+                channel,
+                enabled,
+            } => self.settings.push((kind, channel, enabled)),
         }
         Ok(Outcome::Accepted { events })
     }
@@ -302,82 +322,8 @@ impl<'a> Batch<'a> {
         if self.seq != self.loaded_seq {
             counters.push(("events", self.seq));
         }
-        for (name, (value, loaded)) in &self.references {
-            if value != loaded {
-                counters.push((name.as_str(), *value));
-            }
-        }
+        counters.extend(self.counters.moved());
         db::set_counters(conn, &counters).await
-    }
-
-    /// Decides a chat message on the case as the batch's earlier commands left it. An
-    /// accepted message takes the next number of the event counter (so pull cursors cover
-    /// it) but is kept in its own table, never in the log or the timeline; its author gets
-    /// it back as an `Event::Chat`.
-    async fn decide_chat(
-        &mut self,
-        conn: &mut PgConnection,
-        command_id: CommandId,
-        command: &ChatCommand,
-    ) -> sqlx::Result<Outcome> {
-        let case_id = command.case_id();
-        self.look_at_case(conn, case_id).await?;
-        let case = self.cases.get(&case_id).and_then(Option::as_ref);
-        let mut message = match decide_chat(case, self.actor, command, self.now) {
-            Ok(message) => message,
-            Err(refusal) => return Ok(Outcome::Refused { refusal }),
-        };
-        if self.message_taken(conn, message.id).await? {
-            return Ok(Outcome::Refused {
-                refusal: Refusal::new(RefusalCode::Conflict, "This message was sent already."),
-            });
-        }
-        // The content must be on the server before a message may point at it.
-        for doc in command.documents() {
-            if self.blob_size(conn, &doc.sha256).await? != Some(i64::from(doc.size_bytes)) {
-                return Ok(Outcome::Refused {
-                    refusal: Refusal::field(
-                        RefusalCode::InvalidInput,
-                        "attachment",
-                        format!(
-                            "The content of \u{201c}{}\u{201d} has not been uploaded.",
-                            doc.name
-                        ),
-                    ),
-                });
-            }
-        }
-        // As stored (PostgreSQL keeps microseconds): the author's copy equals everyone's.
-        message.sent_at = message.sent_at.trunc_subsecs(6);
-        let seq = self.take_seq();
-        if let Some(case) = self.cases.get(&case_id).and_then(Option::as_ref) {
-            let notices = chat_notices(case, &message);
-            self.tell(seq, notices);
-        }
-        self.message_ids.insert(message.id, true);
-        self.messages.push(NewMessage {
-            seq,
-            command_id,
-            message: message.clone(),
-        });
-        let at = message.sent_at;
-        Ok(Outcome::Accepted {
-            events: vec![sequenced(seq, at, self.actor, Event::Chat { message })],
-        })
-    }
-
-    /// A person's own notification settings: accepted with no events.
-    fn decide_preference(&mut self, command: &PreferenceCommand) -> Outcome {
-        if let Err(refusal) = decide_preference(self.actor, command) {
-            return Outcome::Refused { refusal };
-        }
-        let PreferenceCommand::SetChannel {
-            kind,
-            channel,
-            enabled,
-        } = command;
-        self.settings.push((*kind, *channel, *enabled));
-        Outcome::Accepted { events: Vec::new() }
     }
 
     async fn message_taken(
@@ -401,63 +347,6 @@ impl<'a> Batch<'a> {
                 notice,
                 dedupe_key: None,
             }));
-    }
-
-    async fn decide_case(
-        &mut self,
-        conn: &mut PgConnection,
-        command: &CaseCommand,
-    ) -> sqlx::Result<Result<Decided, Refusal>> {
-        let case_id = command.case_id();
-        self.look_at_case(conn, case_id).await?;
-        if let Some(id) = command.patient_id() {
-            self.look_at_patient(conn, id).await?;
-        }
-        let case = self.cases.get(&case_id).and_then(Option::as_ref);
-        let view = CaseView {
-            case,
-            patient: command.patient_id().and_then(|id| self.patient(id)),
-            catalog: self.catalog,
-        };
-        let mut list = match decide_case(view, self.actor, command, self.now) {
-            Ok(list) => list,
-            Err(refusal) => return Ok(Err(refusal)),
-        };
-        let before = case.cloned().map(Box::new);
-        // The content must be on the server before a document may point at it.
-        for doc in command.documents() {
-            if self.blob_size(conn, &doc.sha256).await? != Some(i64::from(doc.size_bytes)) {
-                return Ok(Err(Refusal::field(
-                    RefusalCode::InvalidInput,
-                    "documents",
-                    format!(
-                        "The content of \u{201c}{}\u{201d} has not been uploaded.",
-                        doc.name
-                    ),
-                )));
-            }
-        }
-        let year = self.now.year();
-        match &before {
-            None => {
-                let n = self
-                    .next_number(conn, domain::case_reference_counter(year))
-                    .await?;
-                domain::number_new_case(&mut list, year, n);
-            }
-            Some(case) if domain::completes(&list) => {
-                let n = self
-                    .next_number(conn, domain::invoice_counter(year))
-                    .await?;
-                domain::invoice_completed_case(&mut list, case, year, n);
-            }
-            Some(_) => {}
-        }
-        Ok(Ok(Decided::Case { before, list }))
-    }
-
-    fn patient(&self, id: PatientId) -> Option<&Patient> {
-        self.patients.get(&id).and_then(Option::as_ref)
     }
 
     async fn look_at_patient(&mut self, conn: &mut PgConnection, id: PatientId) -> db::Db {
@@ -493,18 +382,6 @@ impl<'a> Batch<'a> {
         let size = db::blob_size(conn, sha256).await?;
         self.blobs.insert(sha256.to_string(), size);
         Ok(size)
-    }
-
-    /// The next value of the gap-free counter `name` (case references, invoice numbers of
-    /// a year): only accepted commands take one, and it is written with the batch.
-    async fn next_number(&mut self, conn: &mut PgConnection, name: String) -> sqlx::Result<i64> {
-        if !self.references.contains_key(&name) {
-            let value = db::current(conn, &name).await?;
-            self.references.insert(name.clone(), (value, value));
-        }
-        let counter = self.references.entry(name).or_insert((0, 0));
-        counter.0 += 1;
-        Ok(counter.0)
     }
 
     /// Hands out the next event number and queues the event for the log.

@@ -37,7 +37,7 @@ pub async fn readable_size(
     for state in states {
         let case: Case = serde_json::from_value(state)
             .map_err(|e| sqlx::Error::Decode(format!("stored case: {e}").into()))?;
-        if domain::decide::can_see(&case, actor) {
+        if domain::visibility::can_see(&case, actor) {
             return Ok(Some(size));
         }
     }

@@ -52,7 +52,7 @@ pub async fn put(
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     let sha256 = parse_hash(&sha256)?;
-    domain::decide::check_document_size(body.len() as u64).map_err(ApiError::from)?;
+    domain::document::check_document_size(body.len() as u64).map_err(ApiError::from)?;
     if hex::encode(Sha256::digest(&body)) != sha256 {
         return Err(ApiError::invalid_input(
             "The content does not match its SHA-256; nothing was stored.",

@@ -676,7 +676,7 @@ pub async fn granted_after(
 }
 
 /// The patients of the cases `user` may see now, in one query: `case_access` is kept equal
-/// to `domain::decide::viewers` by `update_access`.
+/// to `domain::visibility::viewers` by `update_access`.
 pub async fn patients_seen_through_cases(
     conn: &mut PgConnection,
     user: UserId,

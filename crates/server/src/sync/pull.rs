@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::extract::{Query, State};
-use domain::decide::{can_read_timeline_line, can_see, can_see_patient, redact_for};
+use domain::visibility::{can_read_timeline_line, can_see, can_see_patient, redact_for};
 use domain::{can_read_chat, Actor, CaseId, ChatMessage, MessageId, Patient, PatientId, Role};
 use protocol::{CaseSnapshot, PullQuery, PullResponse, MAX_PULL_ITEMS};
 use sqlx::PgConnection;
@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 use super::{chat_db, db};
 use crate::{notify, ApiError, AppState, AuthUser};
 
-/// Changed aggregates as snapshots, filtered by `domain::decide::can_see` and each case
+/// Changed aggregates as snapshots, filtered by `domain::visibility::can_see` and each case
 /// cut to what the user may hold (`redact_for`: others' opinions, billing; and the
 /// timeline's billing lines, `can_read_timeline_line`). A case the
 /// user may not see leaves no trace; one they saw and lost is named in `removedCases`.

@@ -57,7 +57,7 @@ fn declared_length(headers: &HeaderMap) -> Result<i64, ApiError> {
         .and_then(|v| v.to_str().ok())
         .ok_or_else(missing)?;
     let length: u64 = text.trim().parse().map_err(|_| missing())?;
-    domain::decide::check_document_size(length).map_err(ApiError::from)?;
+    domain::document::check_document_size(length).map_err(ApiError::from)?;
     i64::try_from(length).map_err(|_| missing())
 }
 

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, SubsecRound, Utc};
-use domain::decide::can_see_patient;
+use domain::visibility::can_see_patient;
 use domain::{Actor, Case, CaseEvent, CaseId, CommandId, Patient, Role, UserId};
 use protocol::{CaseSnapshot, Event, Outcome, PullResponse};
 use serde_json::Value;
