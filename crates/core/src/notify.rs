@@ -332,7 +332,7 @@ impl App {
             .map(|u| Actor::new(u.id, Role::System));
         if let Some(system) = system {
             for case in &all {
-                for command in domain::appointment::completions(case, now) {
+                for command in domain::decide::appointment::completions(case, now) {
                     match self.execute_at(system, Command::Case(command), now).await {
                         Ok(_) => run.completed += 1,
                         Err(e) => {

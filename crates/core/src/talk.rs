@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::appointment::{self, AppointmentActions};
-use domain::issue::{self, IssueActions};
+use domain::decide::appointment::{self, AppointmentActions};
+use domain::decide::issue::{self, IssueActions};
 use domain::{
     can_read_chat, case::follow_up_status, visibility::can_see, visibility::parties, Actor,
     AppointmentId, AppointmentInput, AppointmentStatus, Case, CaseCommand, CaseId, Catalog,
@@ -197,7 +197,7 @@ fn parse_day(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>> {
 fn parse_zone(text: Option<&str>) -> Result<chrono_tz::Tz> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(chrono_tz::UTC),
-        Some(t) => Ok(appointment::parse_zone(t)?),
+        Some(t) => Ok(domain::appointment::parse_zone(t)?),
     }
 }
 

@@ -13,15 +13,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::actor::{Actor, Role};
-use crate::case::follow_up_status;
-use crate::case::{Case, Document};
-use crate::command::DocumentInput;
-use crate::document::parse_document;
+use crate::actor::Role;
+use crate::case::Document;
+use crate::document::DocumentInput;
 use crate::ids::{CaseId, DocumentId, MessageId, UserId};
-use crate::refusal::{Refusal, RefusalCode};
-use crate::text;
-use crate::visibility::can_read_chat;
 
 /// The longest message, in characters.
 pub const MESSAGE: usize = 4_000;
@@ -65,58 +60,4 @@ pub struct ChatMessage {
     /// When the authority accepted it: the order everyone sees.
     #[ts(type = "string")]
     pub sent_at: DateTime<Utc>,
-}
-
-/// Decides a chat command: the message to keep, or why not.
-pub fn decide_chat(
-    case: Option<&Case>,
-    actor: Actor,
-    command: &ChatCommand,
-    now: DateTime<Utc>,
-) -> Result<ChatMessage, Refusal> {
-    let ChatCommand::Post {
-        message_id,
-        case_id,
-        body,
-        attachment,
-    } = command;
-    let case = case
-        .filter(|c| crate::visibility::can_see(c, actor))
-        .ok_or_else(|| Refusal::not_found("Case"))?;
-    if matches!(actor.role, Role::Admin | Role::System) {
-        return Err(Refusal::forbidden(
-            "Case chat is private to the people working on the case; admins cannot read or \
-             write it.",
-        ));
-    }
-    if !follow_up_status(case.status) {
-        return Err(Refusal::invalid_status(format!(
-            "No messages can be sent while the case is {}.",
-            case.status.label().to_lowercase()
-        )));
-    }
-    if !can_read_chat(case, actor) {
-        return Err(Refusal::not_found("Case"));
-    }
-    let body = text::bounded("body", "The message", body, MESSAGE)?;
-    let attachment = match attachment {
-        Some((id, input)) => Some(parse_document(*id, input, actor, now)?),
-        None => None,
-    };
-    if body.is_empty() && attachment.is_none() {
-        return Err(Refusal::field(
-            RefusalCode::InvalidInput,
-            "body",
-            "Write a message or attach a file.",
-        ));
-    }
-    Ok(ChatMessage {
-        id: *message_id,
-        case_id: *case_id,
-        author_id: actor.id,
-        author_role: actor.role,
-        body,
-        attachment,
-        sent_at: now,
-    })
 }

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::appointment::AppointmentInput;
-use crate::case::DocumentKind;
 use crate::chat::ChatCommand;
+pub use crate::document::DocumentInput;
 use crate::ids::{
     AppointmentId, CaseId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId,
     ReviewTypeId, UserId,
@@ -68,17 +68,6 @@ pub struct CaseFields {
     /// What the requester asks the specialists.
     pub question: String,
     pub clinical_summary: String,
-}
-
-/// A document whose content is already in the content store (staged by its hash).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentInput {
-    pub name: String,
-    pub kind: DocumentKind,
-    pub media_type: String,
-    pub sha256: String,
-    pub size_bytes: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

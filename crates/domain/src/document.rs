@@ -2,13 +2,25 @@
 //! and checked against the hash by whoever stores it).
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::actor::Actor;
-use crate::case::Document;
-use crate::command::DocumentInput;
+use crate::case::{Document, DocumentKind};
 use crate::ids::DocumentId;
 use crate::refusal::{Refusal, RefusalCode};
 use crate::{limits, text, MAX_DOCUMENT_BYTES};
+
+/// A document whose content is already in the content store (staged by its hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentInput {
+    pub name: String,
+    pub kind: DocumentKind,
+    pub media_type: String,
+    pub sha256: String,
+    pub size_bytes: u32,
+}
 
 /// Checks a document's metadata; its content was hashed when it was staged.
 pub fn parse_document(

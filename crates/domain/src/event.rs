@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
 use crate::appointment::Appointment;
+use crate::appointment::AppointmentStatus;
 use crate::case::{
     AssignmentStatus, Case, CaseStatus, CoordinatorAssignment, Document, DocumentRequest, Invoice,
     Opinion, Payment, ProviderAssignment, Refund, RefundStatus, ReturnIssue,
@@ -331,9 +332,7 @@ impl CaseEvent {
         }
         let mut c = case?;
         c.updated_at = at;
-        if crate::appointment::evolve(&mut c, self, at, by.id)
-            || crate::issue::evolve(&mut c, self, at, by.id)
-        {
+        if evolve_appointment(&mut c, self, at, by.id) || evolve_issue(&mut c, self, at, by.id) {
             return Some(c);
         }
         match self {
@@ -379,7 +378,7 @@ impl CaseEvent {
                 for row in c.coordinators.iter_mut() {
                     row.active = false;
                 }
-                crate::appointment::cancel_open(&mut c, Some(*from), at, by.id);
+                cancel_open(&mut c, Some(*from), at, by.id);
                 c.coordinators.push(CoordinatorAssignment {
                     coordinator_id: *to,
                     active: true,
@@ -407,7 +406,7 @@ impl CaseEvent {
             }
             CaseEvent::PaymentFailed { .. } => {
                 c.status = CaseStatus::PaymentFailed;
-                crate::appointment::cancel_open(&mut c, None, at, by.id);
+                cancel_open(&mut c, None, at, by.id);
             }
             CaseEvent::ProvidersAssigned { provider_ids } => {
                 for p in provider_ids {
@@ -436,7 +435,7 @@ impl CaseEvent {
                     a.status = AssignmentStatus::Declined;
                     a.decline_reason = Some(reason.clone());
                 }
-                crate::appointment::cancel_open(&mut c, Some(*provider_id), at, by.id);
+                cancel_open(&mut c, Some(*provider_id), at, by.id);
             }
             CaseEvent::ReviewStarted { provider_id } => {
                 set_assignment(&mut c, *provider_id, AssignmentStatus::InProgress)
@@ -504,7 +503,7 @@ impl CaseEvent {
                 c.cancel_reason = reason.clone();
                 c.refund_due = *refund_due;
                 c.status = CaseStatus::Cancelled;
-                crate::appointment::cancel_open(&mut c, None, at, by.id);
+                cancel_open(&mut c, None, at, by.id);
                 if *refund_due {
                     c.refund = c.payment.as_ref().map(|p| Refund {
                         amount_minor: p.amount_minor,
@@ -523,7 +522,7 @@ impl CaseEvent {
             CaseEvent::Rejected { reason } => {
                 c.reject_reason = Some(reason.clone());
                 c.status = CaseStatus::Rejected;
-                crate::appointment::cancel_open(&mut c, None, at, by.id);
+                cancel_open(&mut c, None, at, by.id);
             }
             CaseEvent::InvoiceIssued {
                 number,
@@ -575,4 +574,99 @@ fn set_assignment(c: &mut Case, provider: UserId, status: AssignmentStatus) {
     if let Some(a) = c.assignments.iter_mut().find(|a| a.provider_id == provider) {
         a.status = status;
     }
+}
+
+/// Folds an appointment event into the case; `false` when `event` is not one.
+fn evolve_appointment(c: &mut Case, event: &CaseEvent, at: DateTime<Utc>, by: UserId) -> bool {
+    let id = match event {
+        CaseEvent::AppointmentRequested { appointment } => {
+            c.appointments.push(appointment.clone());
+            return true;
+        }
+        CaseEvent::AppointmentChanged { appointment_id, .. }
+        | CaseEvent::AppointmentAnswered { appointment_id, .. }
+        | CaseEvent::AppointmentCanceled { appointment_id, .. }
+        | CaseEvent::AppointmentCompleted { appointment_id } => *appointment_id,
+        _ => return false,
+    };
+    let Some(a) = c.appointments.iter_mut().find(|a| a.id == id) else {
+        return true;
+    };
+    match event {
+        CaseEvent::AppointmentChanged {
+            starts_at,
+            duration_minutes,
+            time_zone,
+            purpose,
+            ..
+        } => {
+            a.starts_at = *starts_at;
+            a.duration_minutes = *duration_minutes;
+            a.time_zone = time_zone.clone();
+            a.purpose = purpose.clone();
+            a.status = AppointmentStatus::Pending;
+            a.proposed_by = by;
+        }
+        CaseEvent::AppointmentAnswered {
+            accepted, reason, ..
+        } => {
+            a.status = if *accepted {
+                AppointmentStatus::Accepted
+            } else {
+                AppointmentStatus::Rejected
+            };
+            a.reason = reason.clone();
+        }
+        CaseEvent::AppointmentCanceled { reason, .. } => {
+            a.status = AppointmentStatus::Canceled;
+            a.reason = reason.clone();
+        }
+        _ => a.status = AppointmentStatus::Completed,
+    }
+    a.updated_at = at;
+    a.changed_by = by;
+    a.version += 1;
+    true
+}
+
+/// Cancels the open appointments of `user` (or all, for `None`): the case closed, or the
+/// person left it (a declined provider, a replaced coordinator).
+fn cancel_open(c: &mut Case, user: Option<UserId>, at: DateTime<Utc>, by: UserId) {
+    for a in c.appointments.iter_mut() {
+        if a.status.is_open() && user.is_none_or(|u| a.is_party(u)) {
+            a.status = AppointmentStatus::Canceled;
+            a.updated_at = at;
+            a.changed_by = by;
+            a.version += 1;
+        }
+    }
+}
+
+/// Folds an issue event into the case; `false` when `event` is not one.
+fn evolve_issue(c: &mut Case, event: &CaseEvent, at: DateTime<Utc>, by: UserId) -> bool {
+    match event {
+        CaseEvent::IssueReported { issue } => c.issues.push(issue.clone()),
+        CaseEvent::IssueEdited {
+            issue_id,
+            title,
+            description,
+        } => {
+            if let Some(i) = c.issues.iter_mut().find(|i| i.id == *issue_id) {
+                i.title = title.clone();
+                i.description = description.clone();
+                i.updated_at = at;
+            }
+        }
+        CaseEvent::IssueDeleted { issue_id, .. } => c.issues.retain(|i| i.id != *issue_id),
+        CaseEvent::IssueResolved { issue_id } => {
+            if let Some(i) = c.issues.iter_mut().find(|i| i.id == *issue_id) {
+                i.resolved = true;
+                i.resolved_at = Some(at);
+                i.resolved_by = Some(by);
+                i.updated_at = at;
+            }
+        }
+        _ => return false,
+    }
+    true
 }

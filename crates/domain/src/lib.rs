@@ -42,11 +42,12 @@ pub use case::{
     DocumentRequest, Invoice, Opinion, ProviderAssignment, Refund, RefundStatus, ReturnIssue,
 };
 pub use catalog::{Catalog, DiseaseCategory, ReviewType, Specialty, User};
-pub use chat::{decide_chat, ChatCommand, ChatMessage};
+pub use chat::{ChatCommand, ChatMessage};
 pub use command::{
     ActionKind, CaseCommand, CaseFields, Command, DocumentInput, OpinionInput, PatientCommand,
     PatientInput, PaymentOutcome, RefundOutcome,
 };
+pub use decide::chat::decide_chat;
 pub use decide::{check_action, decide_case, decide_patient, CaseView};
 pub use event::{CaseEvent, PatientEvent, TimelineLabel};
 pub use ids::{

@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::appointment::{self, AppointmentActions};
+use domain::decide::appointment::{self, AppointmentActions};
 use domain::visibility::redact_for;
 use domain::{
     decide_case, Actor, Appointment, AppointmentId, AppointmentInput, AppointmentStatus, Case,

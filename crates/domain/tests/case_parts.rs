@@ -5,7 +5,8 @@
 mod support;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::chat::{decide_chat, ChatCommand};
+use domain::chat::ChatCommand;
+use domain::decide_chat;
 use domain::notice::{case_notices, chat_notices, due_reminders, NoticeKind};
 use domain::visibility::can_read_chat;
 use domain::{

@@ -6,7 +6,7 @@
 //! a reminder whose key is not yet in `reminders_sent` (`domain::notice::due_reminders`:
 //! the draft left for 24 hours, overdue opinions and final summaries, accepted
 //! appointments 24 hours and 1 hour ahead) or an accepted appointment that has ended
-//! (`domain::appointment::ended`). Each such case is then settled in a transaction of its
+//! (`domain::decide::appointment::ended`). Each such case is then settled in a transaction of its
 //! own under the push lock, on the case as it is then:
 //!
 //! - a reminder is sent only when its key is newly inserted into `reminders_sent` (key
@@ -30,8 +30,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use domain::decide::appointment;
 use domain::notice::due_reminders;
-use domain::{appointment, Actor, Case, CaseId, Catalog, Command, CommandId, Role};
+use domain::{Actor, Case, CaseId, Catalog, Command, CommandId, Role};
 use protocol::{Outcome, PushedCommand};
 use uuid::Uuid;
 

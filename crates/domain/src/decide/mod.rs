@@ -8,6 +8,10 @@
 //!    allows the action — otherwise `invalid_status`;
 //! 4. the input is well-formed and refers to eligible things.
 
+pub mod appointment;
+pub mod chat;
+pub mod issue;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::actor::{Actor, Role};
@@ -382,8 +386,8 @@ pub fn decide_case(
         }
         return Ok(events);
     }
-    if let Some(decided) = crate::appointment::decide(view.case, actor, command, now)
-        .or_else(|| crate::issue::decide(view.case, actor, command, now))
+    if let Some(decided) = appointment::decide(view.case, actor, command, now)
+        .or_else(|| issue::decide(view.case, actor, command, now))
     {
         return decided;
     }
