@@ -7,7 +7,9 @@
 #   setup   scripts/setup.sh (system packages, tauri-driver, venv, npm ci)
 #   fmt     cargo fmt --all -- --check
 #   ui      npm run lint, typecheck, test, build (ui/dist, embedded by the app)
-#   clippy  cargo clippy --workspace --all-targets --locked -- -D warnings
+#   clippy  scripts/check-features.sh (the tests and the binaries share their
+#           dependency builds), then
+#           cargo clippy --workspace --all-targets --locked -- -D warnings
 #   rust    cargo nextest run --workspace --locked (cargo test without nextest),
 #           then the doc tests
 #   keyring the OS-keyring test of the sync client's token store, inside a
@@ -41,7 +43,7 @@ STAGES=()
 for arg in "$@"; do
   case "$arg" in
     -h | --help)
-      sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -89,6 +91,7 @@ need_ui_dist() {
 
 stage_clippy() {
   need_ui_dist
+  bash "$SO_ROOT/scripts/check-features.sh"
   cargo clippy --workspace --all-targets --locked -- -D warnings
 }
 
