@@ -111,13 +111,17 @@ stage_rust() {
 
 stage_keyring() {
   # The one test that needs a Secret Service; `cargo test` elsewhere skips it (ignored).
-  so_headless cargo test -p so-core --locked --lib tokens:: -- --ignored
+  # `--workspace`, not `-p so-core`: the test binaries the rust stage built, not
+  # another build of so-core's dependencies with other features.
+  so_headless cargo test --workspace --locked --lib tokens:: -- --ignored
 }
 
 stage_app() {
   need_ui_dist
-  # The whole workspace, as the rust stage builds it: the same features, so nothing of
-  # the Tauri crate is built twice; the e2e tests need both binaries.
+  # The e2e tests need both binaries. `--workspace`, as every script builds: the same
+  # dependency features as the clippy and rust stages (scripts/check-features.sh), so
+  # all their builds are reused (so-server too) and only so-desktop's own crate is
+  # compiled; scripts/run.sh and scripts/server.sh then build nothing.
   cargo build --workspace --bins --locked
   [[ -x "$SO_APP_BINARY" ]] || {
     echo "the build did not produce $SO_APP_BINARY" >&2
