@@ -77,8 +77,11 @@ else
 fi
 
 # --- 3. the app ---------------------------------------------------------------
-say "building the app: cargo build -p so-desktop (the first build takes a few minutes)"
-cargo build -p so-desktop --locked
+# `--workspace --bin so-desktop`, not `-p so-desktop`: cargo picks the dependencies'
+# features from the packages a command names, so only this builds them as the tests
+# and scripts/test.sh do, and after those nothing is built again (crates/workspace-hack).
+say "building the app: cargo build --workspace --bin so-desktop (the first build takes a few minutes)"
+cargo build --workspace --bin so-desktop --locked
 [[ -x "$SO_APP_BINARY" ]] || die "the build did not produce $SO_APP_BINARY"
 
 if [[ -n "${SO_DATA_DIR:-}" ]]; then

@@ -31,8 +31,11 @@ pg_dir="${SO_PG_DIR:-$SO_ROOT/.data/pg}"
 pg_port="${SO_PG_PORT:-55432}"
 database_url="$(bash "$SO_ROOT/scripts/pg.sh" start "$pg_dir" "$pg_port")"
 
-say "building so-server (cargo build -p server --bin so-server)"
-cargo build -p server --bin so-server --locked >&2
+# `--workspace`, not `-p server`: the dependencies' features as the tests and
+# scripts/test.sh build them, so after those nothing is built again
+# (crates/workspace-hack). It builds only what so-server needs: no Tauri, no ui/dist.
+say "building so-server (cargo build --workspace --bin so-server)"
+cargo build --workspace --bin so-server --locked >&2
 binary="$CARGO_TARGET_DIR/debug/so-server"
 
 addr="${SO_SERVER_ADDR:-127.0.0.1:8787}"

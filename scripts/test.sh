@@ -7,7 +7,9 @@
 #   setup   scripts/setup.sh (system packages, tauri-driver, venv, npm ci)
 #   fmt     cargo fmt --all -- --check
 #   ui      npm run lint, typecheck, test, build (ui/dist, embedded by the app)
-#   clippy  cargo clippy --workspace --all-targets --locked -- -D warnings
+#   clippy  scripts/check-features.sh (the tests and the binaries share their
+#           dependency builds), then
+#           cargo clippy --workspace --all-targets --locked -- -D warnings
 #   rust    cargo nextest run --workspace --locked (cargo test without nextest),
 #           then the doc tests
 #   keyring the OS-keyring test of the sync client's token store, inside a
@@ -41,7 +43,7 @@ STAGES=()
 for arg in "$@"; do
   case "$arg" in
     -h | --help)
-      sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -89,6 +91,7 @@ need_ui_dist() {
 
 stage_clippy() {
   need_ui_dist
+  bash "$SO_ROOT/scripts/check-features.sh"
   cargo clippy --workspace --all-targets --locked -- -D warnings
 }
 
@@ -108,13 +111,17 @@ stage_rust() {
 
 stage_keyring() {
   # The one test that needs a Secret Service; `cargo test` elsewhere skips it (ignored).
-  so_headless cargo test -p so-core --locked --lib tokens:: -- --ignored
+  # `--workspace`, not `-p so-core`: the test binaries the rust stage built, not
+  # another build of so-core's dependencies with other features.
+  so_headless cargo test --workspace --locked --lib tokens:: -- --ignored
 }
 
 stage_app() {
   need_ui_dist
-  # The whole workspace, as the rust stage builds it: the same features, so nothing of
-  # the Tauri crate is built twice; the e2e tests need both binaries.
+  # The e2e tests need both binaries. `--workspace`, as every script builds: the same
+  # dependency features as the clippy and rust stages (scripts/check-features.sh), so
+  # all their builds are reused (so-server too) and only so-desktop's own crate is
+  # compiled; scripts/run.sh and scripts/server.sh then build nothing.
   cargo build --workspace --bins --locked
   [[ -x "$SO_APP_BINARY" ]] || {
     echo "the build did not produce $SO_APP_BINARY" >&2
