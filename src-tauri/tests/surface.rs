@@ -46,7 +46,8 @@ fn check_or_update(relative: &str, current: &str, fresh: &str) {
     }
     assert!(
         current == fresh,
-        "{relative} is stale (src-tauri/src/command_list.rs changed): {REGENERATE}"
+        "{relative} is stale, or was edited by hand (it follows src-tauri/src/command_list.rs): \
+         {REGENERATE}"
     );
 }
 
