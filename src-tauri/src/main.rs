@@ -1,5 +1,6 @@
 //! The desktop shell: opens the core on the app's data directory and hosts the web UI.
-//! Everything the UI can do is a command in `commands.rs`; nothing else lives here.
+//! Everything the UI can do is a command in `commands.rs`, named once in `command_list.rs`;
+//! nothing else lives here.
 
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -10,6 +11,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::{Emitter, Manager};
+
+include!("command_list.rs");
+
+/// `tauri::generate_handler!` over every command of the list, each `commands::<name>`.
+macro_rules! handler {
+    ($($name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$name),*]
+    };
+}
 
 /// `SO_DATA_DIR` overrides where the local store lives (tests, several demo desktops
 /// side by side); otherwise the OS's app-data directory.
@@ -77,72 +87,7 @@ fn main() {
                 }
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::list_users,
-            commands::current_user,
-            commands::sign_in_as,
-            commands::sign_out,
-            commands::catalog,
-            commands::list_patients,
-            commands::create_patient,
-            commands::update_patient,
-            commands::list_cases,
-            commands::get_case,
-            commands::stage_document,
-            commands::create_case,
-            commands::update_draft,
-            commands::add_document,
-            commands::remove_document,
-            commands::submit_case,
-            commands::assign_coordinator,
-            commands::reject_case,
-            commands::cancel_case,
-            commands::assign_providers,
-            commands::respond_to_assignment,
-            commands::start_review,
-            commands::request_documents,
-            commands::return_case,
-            commands::resolve_return,
-            commands::submit_opinion,
-            commands::submit_final_summary,
-            commands::save_opinion_draft,
-            commands::opinion_draft,
-            commands::connect_server,
-            commands::server_sign_in,
-            commands::sync_status,
-            commands::sync_now,
-            commands::disconnect_server,
-            commands::needs_attention,
-            commands::dismiss_attention,
-            commands::payment_link,
-            commands::save_case_report,
-            commands::save_invoice,
-            commands::open_case_report,
-            commands::open_invoice,
-            commands::list_invoices,
-            commands::service_records,
-            commands::request_appointment,
-            commands::change_appointment,
-            commands::answer_appointment,
-            commands::cancel_appointment,
-            commands::complete_appointment,
-            commands::list_appointments,
-            commands::mark_appointments_seen,
-            commands::save_appointment_ics,
-            commands::save_appointments_ics,
-            commands::report_issue,
-            commands::edit_issue,
-            commands::delete_issue,
-            commands::resolve_issue,
-            commands::send_overdue_reminder,
-            commands::chat_thread,
-            commands::post_message,
-            commands::notifications,
-            commands::mark_notifications_read,
-            commands::notification_settings,
-            commands::set_notification_channel,
-            commands::badges,
-        ])
+        .invoke_handler(with_commands!(handler))
         // Desktop notifications are shown only while the window does not have the focus.
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::Focused(focused) = event {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { callsOf, fail, invokeMock, routeInvoke } from "../test/invoke";
 import { api, checkDocumentFile, CommandError, fieldKey, MAX_DOCUMENT_BYTES, normaliseError } from "./client";
+import { COMMANDS } from "./commands";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
@@ -117,5 +118,30 @@ describe("api", () => {
       code: "too_large",
     });
     expect(invokeMock).not.toHaveBeenCalled();
+  });
+});
+
+describe("the command surface", () => {
+  it("invokes exactly the shell's commands (src-tauri/src/command_list.rs), each from a client function", async () => {
+    invokeMock.mockReset();
+    invokeMock.mockResolvedValue(null);
+    // Every client function, with a small document for each argument: enough for each to
+    // reach its command, whose name is all this test looks at.
+    const file = fileOfSize("a.pdf", 8);
+    for (const fn of Object.values(api) as ((...args: unknown[]) => Promise<unknown>)[]) {
+      try {
+        await fn(file, file, file, file);
+      } catch {
+        // What it answers does not matter here.
+      }
+    }
+    // The plugins' own commands (the Save dialog, the opener) are not the shell's.
+    const invoked = new Set(invokeMock.mock.calls.map(([command]) => command).filter((c) => !c.startsWith("plugin:")));
+    const listed = new Set<string>(COMMANDS);
+    expect({
+      notInvoked: [...listed].filter((c) => !invoked.has(c)),
+      notCommands: [...invoked].filter((c) => !listed.has(c)),
+    }).toEqual({ notInvoked: [], notCommands: [] });
+    expect(listed.size).toBe(COMMANDS.length);
   });
 });

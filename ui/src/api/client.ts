@@ -1,10 +1,13 @@
-// One typed function per Tauri command (docs/commands.md). Arguments are passed
-// in camelCase, as Tauri expects. Every rejection is normalised to a
-// CommandError, which has the ApiError shape { code, message, field }.
+// One typed function per Tauri command (docs/commands.md). `call` takes only the names in
+// ./commands.ts, generated from src-tauri/src/command_list.rs, and client.test.ts checks
+// that this client invokes every one of them. Arguments are passed in camelCase, as Tauri
+// expects. Every rejection is normalised to a CommandError, which has the ApiError shape
+// { code, message, field }.
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { save } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import type { PaymentLinkView } from "../bindings/PaymentLinkView";
+import type { CommandName } from "./commands";
 import type {
   ApiError,
   AppointmentFilter,
@@ -134,7 +137,7 @@ export function fieldKey(field: string | null | undefined): string | null {
   return head.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
+async function call<T>(command: CommandName, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
     return await invoke<T>(command, args, options);
   } catch (raw) {

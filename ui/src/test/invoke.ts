@@ -2,6 +2,7 @@
 // vi.mock("@tauri-apps/api/core") itself (vi.mock is hoisted per file).
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { vi } from "vitest";
+import type { CommandName } from "../api/commands";
 import type { ErrorCode } from "../api/types";
 
 export type Handler = (args: InvokeArgs | undefined, options: InvokeOptions | undefined) => unknown;
@@ -19,9 +20,10 @@ export function fail(code: ErrorCode, message: string, field: string | null = nu
   throw new Rejection({ code, message, field });
 }
 
-export function routeInvoke(handlers: Record<string, Handler>): void {
+/** Handlers for the shell's commands only (a mistyped name does not compile). */
+export function routeInvoke(handlers: Partial<Record<CommandName, Handler>>): void {
   invokeMock.mockImplementation((cmd: string, args?: InvokeArgs, options?: InvokeOptions) => {
-    const handler = handlers[cmd];
+    const handler = (handlers as Record<string, Handler | undefined>)[cmd];
     if (!handler) return Promise.reject(new Error(`unexpected command ${cmd}`));
     try {
       return Promise.resolve(handler(args, options));
@@ -34,6 +36,6 @@ export function routeInvoke(handlers: Record<string, Handler>): void {
 }
 
 /** The calls made to one command, as [args, options]. */
-export function callsOf<A = InvokeArgs>(cmd: string): [A, InvokeOptions | undefined][] {
+export function callsOf<A = InvokeArgs>(cmd: CommandName): [A, InvokeOptions | undefined][] {
   return invokeMock.mock.calls.filter((c) => c[0] === cmd).map((c) => [c[1] as A, c[2]]);
 }

@@ -1,0 +1,78 @@
+// The shell's commands, listed once. Everything that names them is derived from this list:
+// - `tauri::generate_handler!` (main.rs): each is `commands::<name>`, in commands.rs;
+// - tauri-build's `allow-<name>` permissions (build.rs includes this file);
+// - the capability `capabilities/default.json`, the UI's `ui/src/api/commands.ts` and the
+//   sections of `docs/commands.md`, which `tests/surface.rs` checks against it
+//   (`UPDATE_COMMANDS=1 cargo test -p so-desktop --test surface` regenerates the first two).
+//
+// `with_commands!(then)` expands to `then! { name, name, ... }`.
+macro_rules! with_commands {
+    ($then:ident) => {
+        $then! {
+            list_users,
+            current_user,
+            sign_in_as,
+            sign_out,
+            catalog,
+            list_patients,
+            create_patient,
+            update_patient,
+            list_cases,
+            get_case,
+            stage_document,
+            create_case,
+            update_draft,
+            add_document,
+            remove_document,
+            submit_case,
+            assign_coordinator,
+            reject_case,
+            cancel_case,
+            assign_providers,
+            respond_to_assignment,
+            start_review,
+            request_documents,
+            return_case,
+            resolve_return,
+            submit_opinion,
+            submit_final_summary,
+            save_opinion_draft,
+            opinion_draft,
+            connect_server,
+            server_sign_in,
+            sync_status,
+            sync_now,
+            disconnect_server,
+            needs_attention,
+            dismiss_attention,
+            payment_link,
+            save_case_report,
+            save_invoice,
+            open_case_report,
+            open_invoice,
+            list_invoices,
+            service_records,
+            request_appointment,
+            change_appointment,
+            answer_appointment,
+            cancel_appointment,
+            complete_appointment,
+            list_appointments,
+            mark_appointments_seen,
+            save_appointment_ics,
+            save_appointments_ics,
+            report_issue,
+            edit_issue,
+            delete_issue,
+            resolve_issue,
+            send_overdue_reminder,
+            chat_thread,
+            post_message,
+            notifications,
+            mark_notifications_read,
+            notification_settings,
+            set_notification_channel,
+            badges,
+        }
+    };
+}
