@@ -96,6 +96,14 @@ fn limits_ts() -> String {
         domain::appointment::MIN_MINUTES,
         domain::appointment::MAX_MINUTES
     ));
+    text.push_str(&format!(
+        "\n/** How far ahead an appointment may be proposed, in days. */\nexport const APPOINTMENT_MAX_DAYS_AHEAD = {};\n",
+        domain::appointment::MAX_DAYS_AHEAD
+    ));
+    text.push_str(&format!(
+        "\n/** The earliest date of birth a patient record takes (YYYY-MM-DD); the latest is today. */\nexport const EARLIEST_DATE_OF_BIRTH = \"{}\";\n",
+        limits::EARLIEST_DATE_OF_BIRTH.format("%Y-%m-%d")
+    ));
     text
 }
 

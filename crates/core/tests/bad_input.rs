@@ -73,6 +73,28 @@ async fn patient_fields_are_checked() {
         ErrorCode::InvalidInput,
         Some("dateOfBirth")
     );
+    // The earliest date of birth is the domain's constant (the UI's copy is generated from
+    // it): that day is taken, the day before is not.
+    let earliest = domain::limits::EARLIEST_DATE_OF_BIRTH;
+    let mut too_early = common::patient_input("Too early");
+    too_early.date_of_birth = earliest.pred_opt().unwrap().to_string();
+    let err = refused!(
+        t,
+        t.app.create_patient(too_early),
+        ErrorCode::InvalidInput,
+        Some("dateOfBirth")
+    );
+    assert!(
+        err.message.contains(&earliest.to_string()),
+        "the message names the earliest date: {}",
+        err.message
+    );
+    let mut earliest_birth = common::patient_input("Earliest");
+    earliest_birth.date_of_birth = earliest.to_string();
+    t.app
+        .create_patient(earliest_birth)
+        .await
+        .expect("the earliest date of birth is taken");
     let mut bad_phone = common::patient_input("Phone");
     bad_phone.phone = Some("call me".into());
     refused!(

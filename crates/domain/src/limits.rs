@@ -1,6 +1,8 @@
-//! How long a text may be, in characters (Unicode scalar values, after trimming). One
-//! place: the rules use these, and the UI's copy is generated from them
-//! (`ui/src/bindings/limits.ts`, by `crates/core/src/bindings.rs`).
+//! How long a text may be, in characters (Unicode scalar values, after trimming), and the
+//! other bounds an input is checked against. One place: the rules use these, and the UI's
+//! copy is generated from them (`ui/src/bindings/limits.ts`, by `crates/core/src/bindings.rs`).
+
+use chrono::NaiveDate;
 
 pub const FULL_NAME: usize = 200;
 pub const MEDICAL_RECORD_NUMBER: usize = 64;
@@ -14,3 +16,6 @@ pub const LONG_TEXT: usize = 20_000;
 pub const DOCUMENT_NAME: usize = 255;
 pub const MEDIA_TYPE: usize = 127;
 pub const PAYMENT_REFERENCE: usize = 200;
+
+/// The earliest date of birth a patient record takes; the latest is today.
+pub const EARLIEST_DATE_OF_BIRTH: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date");

@@ -19,3 +19,9 @@ export const MAX_DOCUMENT_BYTES = 26214400;
 
 /** Appointment durations, in minutes. */
 export const APPOINTMENT_MINUTES = { min: 5, max: 480 } as const;
+
+/** How far ahead an appointment may be proposed, in days. */
+export const APPOINTMENT_MAX_DAYS_AHEAD = 366;
+
+/** The earliest date of birth a patient record takes (YYYY-MM-DD); the latest is today. */
+export const EARLIEST_DATE_OF_BIRTH = "1900-01-01";

@@ -2,7 +2,7 @@ import { ActionIcon, Popover, TextInput, type TextInputProps } from "@mantine/co
 import { DatePicker } from "@mantine/dates";
 import { useState } from "react";
 import { todayIso } from "../lib/format";
-import { isIsoDate } from "../lib/validation";
+import { EARLIEST_DATE_OF_BIRTH, isIsoDate } from "../lib/validation";
 
 type Props = Omit<TextInputProps, "value" | "onChange"> & {
   value?: string;
@@ -56,6 +56,7 @@ export function DateOfBirthInput({ value = "", onChange = () => {}, ...props }: 
           value={picked}
           defaultDate={picked ?? "1980-01-01"}
           defaultLevel="decade"
+          minDate={EARLIEST_DATE_OF_BIRTH}
           maxDate={today}
           onChange={(date) => {
             if (date) onChange(date);

@@ -1,5 +1,6 @@
 import dayjs from "dayjs";
 import { describe, expect, it, vi } from "vitest";
+import { APPOINTMENT_MAX_DAYS_AHEAD, APPOINTMENT_MINUTES, LIMITS } from "../bindings/limits";
 import { appointment } from "../test/fixtures";
 import {
   appointmentWhen,
@@ -49,10 +50,24 @@ describe("the appointment form", () => {
     expect(validateAppointmentForm({ ...valid, startsAt: "2030-04-30 09:00:00" }, true, now).startsAt).toBe(
       "The appointment must be in the future",
     );
-    expect(validateAppointmentForm({ ...valid, durationMinutes: 4 }, true, now).durationMinutes).toBe("Between 5 and 480 minutes");
-    expect(validateAppointmentForm({ ...valid, durationMinutes: 481 }, true, now).durationMinutes).toBe("Between 5 and 480 minutes");
+    // The bounds are the core's (generated): just inside passes, just outside is refused.
+    const { min, max } = APPOINTMENT_MINUTES;
+    const between = `Between ${min} and ${max} minutes`;
+    expect(validateAppointmentForm({ ...valid, durationMinutes: min }, true, now)).toEqual({});
+    expect(validateAppointmentForm({ ...valid, durationMinutes: max }, true, now)).toEqual({});
+    expect(validateAppointmentForm({ ...valid, durationMinutes: min - 1 }, true, now).durationMinutes).toBe(between);
+    expect(validateAppointmentForm({ ...valid, durationMinutes: max + 1 }, true, now).durationMinutes).toBe(between);
     expect(validateAppointmentForm({ ...valid, durationMinutes: "" }, true, now).durationMinutes).toBeDefined();
-    expect(validateAppointmentForm({ ...valid, purpose: "x".repeat(2001) }, true, now).purpose).toBeDefined();
+    expect(validateAppointmentForm({ ...valid, purpose: "x".repeat(LIMITS.reason) }, true, now)).toEqual({});
+    expect(validateAppointmentForm({ ...valid, purpose: "x".repeat(LIMITS.reason + 1) }, true, now).purpose).toBeDefined();
+  });
+
+  it("refuses a time further ahead than the core allows", () => {
+    const at = (days: number) => dayjs(now).add(days, "day").format("YYYY-MM-DD HH:mm:ss");
+    expect(validateAppointmentForm({ ...valid, startsAt: at(APPOINTMENT_MAX_DAYS_AHEAD) }, true, now)).toEqual({});
+    expect(validateAppointmentForm({ ...valid, startsAt: at(APPOINTMENT_MAX_DAYS_AHEAD + 1) }, true, now).startsAt).toBe(
+      `The appointment can be at most ${APPOINTMENT_MAX_DAYS_AHEAD} days ahead`,
+    );
   });
 
   it("sends the local time with its offset, the zone's name and the purpose or null", () => {

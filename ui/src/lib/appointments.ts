@@ -1,10 +1,11 @@
 import dayjs from "dayjs";
 import type { AppointmentFilter, AppointmentInput, AppointmentStatus, AppointmentView } from "../api/types";
-import { APPOINTMENT_MINUTES } from "../bindings/limits";
+import { APPOINTMENT_MAX_DAYS_AHEAD, APPOINTMENT_MINUTES } from "../bindings/limits";
 import { humanise } from "./labels";
 import { charCount, isIsoDate, LIMITS } from "./validation";
 
-export { APPOINTMENT_MINUTES };
+// The core's own bounds (generated from crates/domain/src/appointment.rs); it checks them again.
+export { APPOINTMENT_MAX_DAYS_AHEAD, APPOINTMENT_MINUTES };
 
 export const DEFAULT_APPOINTMENT_MINUTES = 30;
 
@@ -111,6 +112,8 @@ export function validateAppointmentForm(
   const start = dayjs(values.startsAt);
   if (values.startsAt === "" || !start.isValid()) errors.startsAt = "The date and time are required";
   else if (!start.isAfter(now)) errors.startsAt = "The appointment must be in the future";
+  else if (start.isAfter(dayjs(now).add(APPOINTMENT_MAX_DAYS_AHEAD, "day")))
+    errors.startsAt = `The appointment can be at most ${APPOINTMENT_MAX_DAYS_AHEAD} days ahead`;
   const minutes = Number(values.durationMinutes);
   if (values.durationMinutes === "" || !Number.isInteger(minutes))
     errors.durationMinutes = "The duration is required, in whole minutes";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EARLIEST_DATE_OF_BIRTH, LIMITS } from "../bindings/limits";
 import {
   charCount,
   emptyCaseForm,
@@ -30,6 +31,14 @@ describe("validateDateOfBirth", () => {
   it("requires the format", () => expect(validateDateOfBirth("12/04/1980", TODAY)).toMatch(/YYYY-MM-DD/));
   it("refuses the future", () => expect(validateDateOfBirth("2025-06-16", TODAY)).toMatch(/future/));
   it("accepts today", () => expect(validateDateOfBirth(TODAY, TODAY)).toBeNull());
+  it("accepts the core's earliest date and refuses the day before", () => {
+    expect(validateDateOfBirth(EARLIEST_DATE_OF_BIRTH, TODAY)).toBeNull();
+    const dayBefore = new Date(`${EARLIEST_DATE_OF_BIRTH}T00:00:00Z`);
+    dayBefore.setUTCDate(dayBefore.getUTCDate() - 1);
+    expect(validateDateOfBirth(dayBefore.toISOString().slice(0, 10), TODAY)).toBe(
+      `Date of birth cannot be before ${EARLIEST_DATE_OF_BIRTH}`,
+    );
+  });
 });
 
 describe("validatePatientForm", () => {
@@ -42,12 +51,12 @@ describe("validatePatientForm", () => {
   });
   it("counts characters, not UTF-16 units, for limits", () => {
     expect(charCount("😀")).toBe(1);
-    const name = "😀".repeat(200);
+    const name = "😀".repeat(LIMITS.fullName);
     expect(validatePatientForm({ fullName: name, dateOfBirth: "1980-01-01", sex: "male", medicalRecordNumber: "", phone: "" }, TODAY)).toEqual({});
     expect(
       validatePatientForm({ fullName: name + "x", dateOfBirth: "1980-01-01", sex: "male", medicalRecordNumber: "", phone: "" }, TODAY)
         .fullName,
-    ).toMatch(/at most 200/);
+    ).toBe(`Full name must be at most ${LIMITS.fullName.toLocaleString("en")} characters`);
   });
   it("turns blank optional fields into null and trims", () => {
     expect(
@@ -81,7 +90,10 @@ describe("validateCaseForm", () => {
     expect(validateCaseForm(filled, "submit", null)).toEqual({});
   });
   it("applies length limits to drafts too", () => {
-    expect(validateCaseForm({ ...filled, question: "x".repeat(2001) }, "draft", 0).question).toMatch(/at most 2,000/);
+    expect(validateCaseForm({ ...filled, question: "x".repeat(LIMITS.question) }, "draft", 0)).toEqual({});
+    expect(validateCaseForm({ ...filled, question: "x".repeat(LIMITS.question + 1) }, "draft", 0).question).toBe(
+      `The question must be at most ${LIMITS.question.toLocaleString("en")} characters`,
+    );
   });
   it("trims the text it sends", () => {
     expect(toCaseDraftInput({ ...filled, question: "  Q?  " }).question).toBe("Q?");
@@ -93,5 +105,9 @@ describe("validateReason", () => {
     expect(validateReason("  ", true)).toMatch(/required/);
     expect(validateReason("  ", false)).toBeNull();
     expect(validateReason("Duplicate", true)).toBeNull();
+  });
+  it("keeps to the core's reason limit", () => {
+    expect(validateReason("x".repeat(LIMITS.reason), false)).toBeNull();
+    expect(validateReason("x".repeat(LIMITS.reason + 1), false)).toMatch(/at most/);
   });
 });

@@ -1,9 +1,9 @@
 import type { CaseDraftInput, PatientInput, Sex } from "../api/types";
-import { LIMITS } from "../bindings/limits";
+import { EARLIEST_DATE_OF_BIRTH, LIMITS } from "../bindings/limits";
 
 // The limits are the core's own (generated from crates/domain/src/limits.rs); checking
 // them here only saves a round trip, the core checks them again.
-export { LIMITS };
+export { EARLIEST_DATE_OF_BIRTH, LIMITS };
 
 /** Length in characters (Unicode code points), as the core counts them. */
 export function charCount(value: string): number {
@@ -50,12 +50,14 @@ export function validateFullName(value: string): string | null {
   return null;
 }
 
-/** `today` is the local date as YYYY-MM-DD. */
+/** `today` is the local date as YYYY-MM-DD; the earliest date is the core's. */
 export function validateDateOfBirth(value: string, today: string): string | null {
   const v = value.trim();
   if (v === "") return "Date of birth is required";
   if (!isIsoDate(v)) return "Enter the date of birth as YYYY-MM-DD";
   if (v > today) return "Date of birth cannot be in the future";
+  // YYYY-MM-DD strings compare as the dates do.
+  if (v < EARLIEST_DATE_OF_BIRTH) return `Date of birth cannot be before ${EARLIEST_DATE_OF_BIRTH}`;
   return null;
 }
 

@@ -845,12 +845,14 @@ fn parse_patient(input: &PatientInput, now: DateTime<Utc>) -> Result<Patient, Re
             "The date of birth must be a date (YYYY-MM-DD).",
         )
     })?;
-    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
-    if dob > now.date_naive() || dob < earliest {
+    if dob > now.date_naive() || dob < limits::EARLIEST_DATE_OF_BIRTH {
         return Err(Refusal::field(
             RefusalCode::InvalidInput,
             "dateOfBirth",
-            "The date of birth must be between 1900 and today.",
+            format!(
+                "The date of birth must be between {} and today.",
+                limits::EARLIEST_DATE_OF_BIRTH
+            ),
         ));
     }
     let mrn = text::optional(

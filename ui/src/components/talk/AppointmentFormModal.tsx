@@ -5,6 +5,7 @@ import dayjs from "dayjs";
 import { fieldKey, type CommandError } from "../../api/client";
 import type { AppointmentInput, AppointmentView, Person } from "../../api/types";
 import {
+  APPOINTMENT_MAX_DAYS_AHEAD,
   APPOINTMENT_MINUTES,
   appointmentToForm,
   DEFAULT_APPOINTMENT_MINUTES,
@@ -107,6 +108,7 @@ function AppointmentForm({ mode, loading, error, onSubmit, onClose }: Omit<Props
           placeholder="Pick the date and time"
           valueFormat="YYYY-MM-DD HH:mm"
           minDate={dayjs().format("YYYY-MM-DD")}
+          maxDate={dayjs().add(APPOINTMENT_MAX_DAYS_AHEAD, "day").format("YYYY-MM-DD")}
           // A picked day starts at 09:00 when requesting (the time is changed in the same dropdown).
           defaultTimeValue={requesting ? "09:00" : undefined}
           clearable
