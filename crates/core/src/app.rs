@@ -9,9 +9,9 @@ use domain::decide::check_report;
 use domain::document::{check_document_size, parse_document};
 use domain::visibility::{can_see, can_see_billing, can_see_patient};
 use domain::{
-    check_action, ActionKind, Actor, Case, CaseCommand, CaseFields, CaseId, Catalog, Command,
-    CommandId, DocumentId, DocumentInput, Patient, PatientCommand, PatientId, PatientInput,
-    Refusal, RefusalCode, Role, UserId,
+    check_action, decide_case, ActionKind, Actor, Case, CaseCommand, CaseEvent, CaseFields, CaseId,
+    CaseView, Catalog, Command, CommandId, DocumentId, DocumentInput, Patient, PatientCommand,
+    PatientId, PatientInput, Refusal, RefusalCode, Role, UserId,
 };
 use store::{blobs, cases, catalog, meta, patients, timeline, Store};
 use uuid::Uuid;
@@ -23,8 +23,8 @@ use crate::seed;
 use crate::sync::{SyncRuntime, SERVER_URL};
 use crate::tokens::TokenStore;
 use crate::views::{
-    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, InvoiceView,
-    RefundView, StagedDocument, TimelineEntry, UserSummary,
+    ActionAvailability, CancelTerms, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
+    InvoiceView, RefundView, StagedDocument, TimelineEntry, UserSummary,
 };
 
 /// The file the local store lives in, inside the data directory.
@@ -446,6 +446,16 @@ impl App {
                 .filter(|_| can_see_billing(&case, actor))
                 .map(RefundView::from),
             talk: crate::talk::case_talk(&mut conn, &case, actor, &catalog, self.now()).await?,
+            cancel_terms: cancel_terms(
+                CaseView {
+                    case: Some(&case),
+                    patient: None,
+                    catalog: &catalog,
+                },
+                actor,
+                self.now(),
+            ),
+            payment_due: crate::payment::payment_due(&case, actor),
         })
     }
 
@@ -628,6 +638,41 @@ pub fn actions(case: &Case, actor: Actor) -> Vec<ActionAvailability> {
             }),
         })
         .collect()
+}
+
+/// What cancelling the case would ask of `actor` and set off, from a dry run of the
+/// decision: whether it is refused for want of a reason, and whether the cancellation it
+/// decides makes a refund due. Nothing is stored.
+pub fn cancel_terms(view: CaseView<'_>, actor: Actor, now: DateTime<Utc>) -> CancelTerms {
+    let Some(case) = view.case else {
+        return CancelTerms::default();
+    };
+    let cancel = |reason: Option<&str>| {
+        let command = CaseCommand::Cancel {
+            case_id: case.id,
+            reason: reason.map(str::to_string),
+        };
+        decide_case(view, actor, &command, now)
+    };
+    let (reason_required, decided) = match cancel(None) {
+        Err(r) if r.code == RefusalCode::ReasonRequired => (true, cancel(Some("A reason."))),
+        decided => (false, decided),
+    };
+    let refund_due = decided.is_ok_and(|events| {
+        events.iter().any(|e| {
+            matches!(
+                e,
+                CaseEvent::Cancelled {
+                    refund_due: true,
+                    ..
+                }
+            )
+        })
+    });
+    CancelTerms {
+        reason_required,
+        refund_due,
+    }
 }
 
 pub(crate) fn corrupt() -> ApiError {

@@ -31,7 +31,7 @@ function Screen({ route, user }: { route: Route; user: UserSummary }) {
     case "new-case":
       return <NewCasePage user={user} />;
     case "case":
-      return <CaseDetailPage key={route.caseId} caseId={route.caseId} user={user} tab={route.tab} />;
+      return <CaseDetailPage key={route.caseId} caseId={route.caseId} tab={route.tab} />;
     case "patients":
       return <PatientsPage user={user} />;
     case "server":

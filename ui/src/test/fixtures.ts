@@ -159,10 +159,13 @@ export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
     finalSummary: null,
     completedAt: null,
     eligibleProviders: [],
+    opinionDraftAllowed: false,
     reportAvailable: false,
     invoice: null,
     refund: null,
     talk: talk(),
+    cancelTerms: { reasonRequired: false, refundDue: false },
+    paymentDue: false,
     ...overrides,
   };
 }
