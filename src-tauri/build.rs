@@ -7,6 +7,7 @@
 const COMMANDS: &[&str] = &[
     "list_users",
     "current_user",
+    "capabilities",
     "sign_in_as",
     "sign_out",
     "catalog",

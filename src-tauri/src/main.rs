@@ -80,6 +80,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::list_users,
             commands::current_user,
+            commands::capabilities,
             commands::sign_in_as,
             commands::sign_out,
             commands::catalog,

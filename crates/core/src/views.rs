@@ -144,6 +144,24 @@ pub struct CancelTerms {
     pub refund_due: bool,
 }
 
+/// The screens the signed-in user's navigation offers, each asked of the rule that would
+/// refuse them otherwise (`crate::app::capabilities`). The core still refuses on its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    /// Patients: requesters see their own, admins every one (read-only); coordinators and
+    /// providers see a patient only through a case (`domain::visibility::can_see_patient`).
+    pub patients: bool,
+    /// Adding and editing patients (`domain::decide_patient`: requesters).
+    pub manage_patients: bool,
+    /// New case (`domain::decide_case` on a new case: requesters).
+    pub create_cases: bool,
+    /// The Invoices list (`list_invoices`: requesters and admins).
+    pub invoices: bool,
+    /// Service records (`service_records`: providers).
+    pub service_records: bool,
+}
+
 /// A case's invoice, as its requester and admins read it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

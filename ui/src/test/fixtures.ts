@@ -2,6 +2,7 @@ import type {
   ActionAvailability,
   ActionKind,
   AppointmentView,
+  Capabilities,
   CaseDetail,
   CaseTalk,
   IssueView,
@@ -96,6 +97,20 @@ export const patient: Patient = {
   phone: null,
   createdAt: "2025-01-01T10:00:00Z",
   updatedAt: "2025-01-01T10:00:00Z",
+};
+
+/** The navigation's screens as the core gives them; none unless overridden. */
+export function capabilities(overrides: Partial<Capabilities> = {}): Capabilities {
+  return { patients: false, managePatients: false, createCases: false, invoices: false, serviceRecords: false, ...overrides };
+}
+
+/** What the demo core answers `capabilities` with for each role (tests of the shell mock the core with these). */
+export const CAPABILITIES_OF: Record<UserSummary["role"], Capabilities> = {
+  requester: capabilities({ patients: true, managePatients: true, createCases: true, invoices: true }),
+  admin: capabilities({ patients: true, invoices: true }),
+  coordinator: capabilities(),
+  provider: capabilities({ serviceRecords: true }),
+  system: capabilities(),
 };
 
 /** `true` for allowed, or the refusal's code and message. */
