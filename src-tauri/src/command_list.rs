@@ -11,6 +11,7 @@ macro_rules! with_commands {
         $then! {
             list_users,
             current_user,
+            capabilities,
             sign_in_as,
             sign_out,
             catalog,

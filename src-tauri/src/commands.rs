@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use domain::CommandId;
 use so_core::{
-    ApiError, App, Attention, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
-    ErrorCode, InvoiceRow, SavedFile, ServiceRecord, StagedDocument, SyncStatus, UserSummary,
+    ApiError, App, Attention, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary,
+    CatalogView, ErrorCode, InvoiceRow, SavedFile, ServiceRecord, StagedDocument, SyncStatus,
+    UserSummary,
 };
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, State};
@@ -29,6 +30,11 @@ pub async fn list_users(app: State<'_, Arc<App>>) -> Answer<Vec<UserSummary>> {
 #[tauri::command]
 pub async fn current_user(app: State<'_, Arc<App>>) -> Answer<Option<UserSummary>> {
     app.current_user().await
+}
+
+#[tauri::command]
+pub async fn capabilities(app: State<'_, Arc<App>>) -> Answer<Capabilities> {
+    app.capabilities().await
 }
 
 #[tauri::command]

@@ -9,9 +9,10 @@ use domain::decide::check_report;
 use domain::document::{check_document_size, parse_document};
 use domain::visibility::{can_see, can_see_billing, can_see_patient};
 use domain::{
-    check_action, ActionKind, Actor, Case, CaseCommand, CaseFields, CaseId, Catalog, Command,
-    CommandId, DocumentId, DocumentInput, Patient, PatientCommand, PatientId, PatientInput,
-    Refusal, RefusalCode, Role, UserId,
+    check_action, decide_case, decide_patient, ActionKind, Actor, Case, CaseCommand, CaseEvent,
+    CaseFields, CaseId, CaseView, Catalog, Command, CommandId, DiseaseCategoryId, DocumentId,
+    DocumentInput, Patient, PatientCommand, PatientId, PatientInput, Refusal, RefusalCode,
+    ReviewTypeId, Role, Sex, UserId,
 };
 use store::{blobs, cases, catalog, meta, patients, timeline, Store};
 use uuid::Uuid;
@@ -23,8 +24,8 @@ use crate::seed;
 use crate::sync::{SyncRuntime, SERVER_URL};
 use crate::tokens::TokenStore;
 use crate::views::{
-    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, InvoiceView,
-    RefundView, StagedDocument, TimelineEntry, UserSummary,
+    ActionAvailability, CancelTerms, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary,
+    CatalogView, InvoiceView, RefundView, StagedDocument, TimelineEntry, UserSummary,
 };
 
 /// The file the local store lives in, inside the data directory.
@@ -220,6 +221,13 @@ impl App {
             .filter(|u| u.active && u.role != Role::System)
             .map(UserSummary::from)
             .collect())
+    }
+
+    /// The screens the signed-in user's navigation offers ([`capabilities`]).
+    pub async fn capabilities(&self) -> Result<Capabilities> {
+        let actor = self.actor()?;
+        let catalog = self.catalog().await?;
+        Ok(capabilities(actor, &catalog, self.now()))
     }
 
     pub async fn current_user(&self) -> Result<Option<UserSummary>> {
@@ -446,6 +454,16 @@ impl App {
                 .filter(|_| can_see_billing(&case, actor))
                 .map(RefundView::from),
             talk: crate::talk::case_talk(&mut conn, &case, actor, &catalog, self.now()).await?,
+            cancel_terms: cancel_terms(
+                CaseView {
+                    case: Some(&case),
+                    patient: None,
+                    catalog: &catalog,
+                },
+                actor,
+                self.now(),
+            ),
+            payment_due: crate::payment::payment_due(&case, actor),
         })
     }
 
@@ -628,6 +646,105 @@ pub fn actions(case: &Case, actor: Actor) -> Vec<ActionAvailability> {
             }),
         })
         .collect()
+}
+
+/// What cancelling the case would ask of `actor` and set off, from a dry run of the
+/// decision: whether it is refused for want of a reason, and whether the cancellation it
+/// decides makes a refund due. Nothing is stored.
+pub fn cancel_terms(view: CaseView<'_>, actor: Actor, now: DateTime<Utc>) -> CancelTerms {
+    let Some(case) = view.case else {
+        return CancelTerms::default();
+    };
+    let cancel = |reason: Option<&str>| {
+        let command = CaseCommand::Cancel {
+            case_id: case.id,
+            reason: reason.map(str::to_string),
+        };
+        decide_case(view, actor, &command, now)
+    };
+    let (reason_required, decided) = match cancel(None) {
+        Err(r) if r.code == RefusalCode::ReasonRequired => (true, cancel(Some("A reason."))),
+        decided => (false, decided),
+    };
+    let refund_due = decided.is_ok_and(|events| {
+        events.iter().any(|e| {
+            matches!(
+                e,
+                CaseEvent::Cancelled {
+                    refund_due: true,
+                    ..
+                }
+            )
+        })
+    });
+    CancelTerms {
+        reason_required,
+        refund_due,
+    }
+}
+
+/// The screens `actor`'s navigation offers, each asked of the rule that refuses it
+/// otherwise. Where that rule is a domain decision, a dry run of it with an empty input: a
+/// refusal other than `forbidden` (no such patient, an empty name) is about the input, so
+/// the role has the screen — the same reading as the case actions' (`forbidden`: never).
+pub fn capabilities(actor: Actor, catalog: &Catalog, now: DateTime<Utc>) -> Capabilities {
+    fn allowed<T>(decided: std::result::Result<T, Refusal>) -> bool {
+        decided
+            .err()
+            .is_none_or(|r| r.code != RefusalCode::Forbidden)
+    }
+    let empty_patient = PatientInput {
+        full_name: String::new(),
+        date_of_birth: String::new(),
+        sex: Sex::Female,
+        medical_record_number: None,
+        phone: None,
+    };
+    let own_patient = Patient {
+        id: PatientId(Uuid::nil()),
+        owner_id: actor.id,
+        full_name: String::new(),
+        date_of_birth: domain::limits::EARLIEST_DATE_OF_BIRTH,
+        sex: Sex::Female,
+        medical_record_number: None,
+        phone: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let new_case = CaseCommand::Create {
+        case_id: CaseId(Uuid::nil()),
+        fields: CaseFields {
+            patient_id: PatientId(Uuid::nil()),
+            review_type_id: ReviewTypeId(Uuid::nil()),
+            disease_category_id: DiseaseCategoryId(Uuid::nil()),
+            question: String::new(),
+            clinical_summary: String::new(),
+        },
+        documents: Vec::new(),
+        submit: false,
+    };
+    let no_case = CaseView {
+        case: None,
+        patient: None,
+        catalog,
+    };
+    Capabilities {
+        // The Patients screen lists the patients the user may see: one they registered
+        // themselves is the first they would (requesters their own, admins every one).
+        patients: can_see_patient(&own_patient, actor),
+        manage_patients: allowed(decide_patient(
+            None,
+            actor,
+            &PatientCommand::Create {
+                patient_id: PatientId(Uuid::nil()),
+                input: empty_patient,
+            },
+            now,
+        )),
+        create_cases: allowed(decide_case(no_case, actor, &new_case, now)),
+        invoices: crate::documents::check_invoices(actor).is_ok(),
+        service_records: crate::documents::check_service_records(actor).is_ok(),
+    }
 }
 
 pub(crate) fn corrupt() -> ApiError {

@@ -10,8 +10,8 @@ use ts_rs::{Config, TS};
 use crate::payment::PaymentLinkView;
 use crate::sync::{Attention, SyncStatus};
 use crate::views::{
-    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, InvoiceRow,
-    SavedFile, ServiceRecord, StagedDocument, TimelineEntry, UserSummary,
+    ActionAvailability, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
+    InvoiceRow, SavedFile, ServiceRecord, StagedDocument, TimelineEntry, UserSummary,
 };
 use crate::{ApiError, ErrorCode};
 
@@ -24,6 +24,7 @@ fn export_all(dir: &Path) {
     }
     export!(
         UserSummary,
+        Capabilities,
         CatalogView,
         CaseFilter,
         CaseSummary,

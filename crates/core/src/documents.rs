@@ -152,15 +152,7 @@ impl App {
     /// one; newest first. Coordinators and providers see no billing (`forbidden`).
     pub async fn list_invoices(&self) -> Result<Vec<InvoiceRow>> {
         let actor = self.actor()?;
-        match actor.role {
-            Role::Requester | Role::Admin => {}
-            Role::Coordinator | Role::Provider | Role::System => {
-                return Err(Refusal::forbidden(
-                    "Invoices are for the cases' requesters and admins.",
-                )
-                .into())
-            }
-        }
+        check_invoices(actor)?;
         let mut conn = self.store().read().await?;
         let mut rows: Vec<InvoiceRow> = cases::list(&mut conn, &completed_cases())
             .await?
@@ -190,15 +182,7 @@ impl App {
     /// Only providers have them (`forbidden` for the other roles).
     pub async fn service_records(&self) -> Result<Vec<ServiceRecord>> {
         let actor = self.actor()?;
-        match actor.role {
-            Role::Provider => {}
-            Role::Requester | Role::Coordinator | Role::Admin | Role::System => {
-                return Err(Refusal::forbidden(
-                    "Service records are a provider's record of their own completed reviews.",
-                )
-                .into())
-            }
-        }
+        check_service_records(actor)?;
         let mut conn = self.store().read().await?;
         let mut records: Vec<ServiceRecord> = cases::list(&mut conn, &completed_cases())
             .await?
@@ -431,6 +415,29 @@ fn kind_label(kind: DocumentKind) -> &'static str {
         DocumentKind::LabResult => "Lab result",
         DocumentKind::Prescription => "Prescription",
         DocumentKind::Other => "Other",
+    }
+}
+
+/// Who has an Invoices list: requesters (their own cases') and admins. Coordinators and
+/// providers see no billing.
+pub(crate) fn check_invoices(actor: Actor) -> std::result::Result<(), Refusal> {
+    match actor.role {
+        Role::Requester | Role::Admin => Ok(()),
+        Role::Coordinator | Role::Provider | Role::System => Err(Refusal::forbidden(
+            "Invoices are for the cases' requesters and admins.",
+        )),
+    }
+}
+
+/// Who has service records: providers, of their own completed reviews.
+pub(crate) fn check_service_records(actor: Actor) -> std::result::Result<(), Refusal> {
+    match actor.role {
+        Role::Provider => Ok(()),
+        Role::Requester | Role::Coordinator | Role::Admin | Role::System => {
+            Err(Refusal::forbidden(
+                "Service records are a provider's record of their own completed reviews.",
+            ))
+        }
     }
 }
 

@@ -25,7 +25,7 @@ pub mod views;
 #[cfg(test)]
 mod bindings;
 
-pub use app::{actions, App, AppOptions, DATABASE_FILE};
+pub use app::{actions, cancel_terms, capabilities, App, AppOptions, DATABASE_FILE};
 pub use authority::{Authority, ServerLink};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiError, ErrorCode, Result};
@@ -33,6 +33,7 @@ pub use payment::PaymentLinkView;
 pub use sync::{Attention, SyncError, SyncErrorCode, SyncReport, SyncStatus};
 pub use tokens::{Credentials, MemoryTokens, TokenStore};
 pub use views::{
-    ActionAvailability, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView, InvoiceRow,
-    InvoiceView, RefundView, SavedFile, ServiceRecord, StagedDocument, TimelineEntry, UserSummary,
+    ActionAvailability, CancelTerms, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary,
+    CatalogView, InvoiceRow, InvoiceView, RefundView, SavedFile, ServiceRecord, StagedDocument,
+    TimelineEntry, UserSummary,
 };

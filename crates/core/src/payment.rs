@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use domain::{Actor, CaseCommand, CaseId, CaseStatus, Command, RefundOutcome, Role};
+use domain::{Actor, Case, CaseCommand, CaseId, CaseStatus, Command, RefundOutcome, Role};
 use payments::sandbox::{CallbackRequest, CallbackTarget, DeliveryError, Retries, Sandbox};
 use payments::{
     Amount, DueRefund, LinkRequest, PaymentInfo, PaymentProvider, PaymentStatus, RefundRun, Secret,
@@ -78,6 +78,13 @@ pub const REFUND_EVERY: Duration = Duration::from_secs(30);
 /// many). Kept here, beside the rest of the payment code, rather than as a field of `App`;
 /// an entry whose app is gone is dropped, and its page stops, on the next look.
 static LOCAL: Mutex<Vec<Arc<LocalSandbox>>> = Mutex::new(Vec::new());
+
+/// Whether `actor` is the one asked to pay for `case` now (the case screen's "Pay now"):
+/// its requester, while the payment is pending. Admins may read the link
+/// ([`App::payment_link`]) but the requester pays.
+pub(crate) fn payment_due(case: &Case, actor: Actor) -> bool {
+    case.requester_id == actor.id && PaymentStatus::of(case) == Some(PaymentStatus::Pending)
+}
 
 fn no_payment_yet() -> ApiError {
     ApiError::new(

@@ -297,5 +297,6 @@ pub(crate) fn review_detail(case: &Case, actor: Actor, catalog: &Catalog) -> Rev
         final_summary: case.final_summary.clone(),
         completed_at: case.completed_at,
         eligible_providers,
+        opinion_draft_allowed: draft_allowed(Some(case), actor).is_ok(),
     }
 }

@@ -124,6 +124,42 @@ pub struct CaseDetail {
     pub refund: Option<RefundView>,
     /// Appointments, issues and the chat's state (`crate::talk`).
     pub talk: crate::talk::CaseTalk,
+    /// What cancelling the case now asks of the user and sets off (`crate::app::cancel_terms`).
+    pub cancel_terms: CancelTerms,
+    /// Whether the user is the one to pay for the case now: its requester, while the
+    /// payment is pending (`crate::payment::payment_due`). Admins may read the payment
+    /// link too, but are not asked to pay.
+    pub payment_due: bool,
+}
+
+/// What cancelling a case would mean for the user, from a dry run of the decision itself
+/// (`domain::decide_case`); both `false` when they may not cancel it (`actions` says why).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelTerms {
+    /// The user must give a reason (`reason_required` without one): admins do, a requester
+    /// may leave it out.
+    pub reason_required: bool,
+    /// Cancelling makes a refund due: the case has been paid for.
+    pub refund_due: bool,
+}
+
+/// The screens the signed-in user's navigation offers, each asked of the rule that would
+/// refuse them otherwise (`crate::app::capabilities`). The core still refuses on its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    /// Patients: requesters see their own, admins every one (read-only); coordinators and
+    /// providers see a patient only through a case (`domain::visibility::can_see_patient`).
+    pub patients: bool,
+    /// Adding and editing patients (`domain::decide_patient`: requesters).
+    pub manage_patients: bool,
+    /// New case (`domain::decide_case` on a new case: requesters).
+    pub create_cases: bool,
+    /// The Invoices list (`list_invoices`: requesters and admins).
+    pub invoices: bool,
+    /// Service records (`service_records`: providers).
+    pub service_records: bool,
 }
 
 /// A case's invoice, as its requester and admins read it.
@@ -262,6 +298,10 @@ pub struct ReviewDetail {
     /// For a coordinator choosing providers: the eligible ones (mapped to the case's disease
     /// category) not on the case yet. Empty for roles that never assign providers.
     pub eligible_providers: Vec<ProviderSummary>,
+    /// Whether the user may keep a draft opinion on the case now (`save_opinion_draft`'s
+    /// own rule): a provider who may submit the opinion, or whose review waits on a return
+    /// issue. The opinion form is open exactly then.
+    pub opinion_draft_allowed: bool,
 }
 
 /// A provider as the case screen names them: their name and specialties (English names).

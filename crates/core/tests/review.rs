@@ -485,7 +485,16 @@ async fn a_case_is_reviewed_by_every_role_in_turn_and_completed() {
         ErrorCode::InvalidStatus,
         None
     );
-    // The provider keeps writing while the case is returned: the draft stays here.
+    // The provider keeps writing while the case is returned: the draft stays here, and the
+    // case screen keeps the opinion form open for it.
+    assert!(
+        t.app
+            .get_case(id)
+            .await
+            .unwrap()
+            .review
+            .opinion_draft_allowed
+    );
     t.app
         .save_opinion_draft(id, opinion("Draft while returned"))
         .await
@@ -785,6 +794,14 @@ async fn a_case_is_reviewed_by_every_role_in_turn_and_completed() {
 
     // A completed case no longer changes.
     next(&t, seed::PROVIDER).await;
+    assert!(
+        !t.app
+            .get_case(id)
+            .await
+            .unwrap()
+            .review
+            .opinion_draft_allowed
+    );
     refused!(
         t,
         t.app.request_documents(id, "One more".into()),
@@ -819,6 +836,10 @@ async fn opinion_drafts_stay_with_their_author_and_within_the_limits() {
     let d = under_review.expect("the demo has a case under Dr. Ahmed Al-Rashid's review");
     let id = d.summary.id;
     assert!(allowed(&d, ActionKind::SubmitOpinion));
+    assert!(
+        d.review.opinion_draft_allowed,
+        "the form is open where a draft is kept"
+    );
     assert_eq!(t.app.opinion_draft(id).await.unwrap(), None);
 
     let outbox_before = {
@@ -852,6 +873,14 @@ async fn opinion_drafts_stay_with_their_author_and_within_the_limits() {
         None,
         "a draft is its author's only"
     );
+    assert!(
+        !t.app
+            .get_case(id)
+            .await
+            .unwrap()
+            .review
+            .opinion_draft_allowed
+    );
     refused!(
         t,
         t.app.save_opinion_draft(id, opinion("Not started")),
@@ -859,6 +888,14 @@ async fn opinion_drafts_stay_with_their_author_and_within_the_limits() {
         None
     );
     t.sign_in(seed::COORDINATOR).await;
+    assert!(
+        !t.app
+            .get_case(id)
+            .await
+            .unwrap()
+            .review
+            .opinion_draft_allowed
+    );
     refused!(
         t,
         t.app.save_opinion_draft(id, opinion("Coordinator")),

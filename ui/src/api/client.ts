@@ -15,6 +15,7 @@ import type {
   AppointmentView,
   Attention,
   Badges,
+  Capabilities,
   Channel,
   ChatThread,
   IssueInput,
@@ -163,6 +164,8 @@ export function checkDocumentFile(file: Pick<File, "name" | "size">): ApiError |
 export const api = {
   listUsers: () => call<UserSummary[]>("list_users"),
   currentUser: () => call<UserSummary | null>("current_user"),
+  /** The screens the signed-in user's navigation offers, as the core's rules say. */
+  capabilities: () => call<Capabilities>("capabilities"),
   signInAs: (userId: string) => call<UserSummary>("sign_in_as", { userId }),
   signOut: () => call<null>("sign_out"),
   catalog: () => call<Catalog>("catalog"),

@@ -5,6 +5,7 @@
 export const COMMANDS = [
   "list_users",
   "current_user",
+  "capabilities",
   "sign_in_as",
   "sign_out",
   "catalog",

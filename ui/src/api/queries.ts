@@ -11,6 +11,7 @@ declare module "@tanstack/react-query" {
 
 export const queryKeys = {
   currentUser: ["current-user"] as const,
+  capabilities: (userId: string) => ["capabilities", userId] as const,
   users: ["users"] as const,
   catalog: ["catalog"] as const,
   patients: ["patients"] as const,
@@ -34,6 +35,16 @@ export const BADGES_EVERY_MS = 30_000;
 
 export function useCurrentUser() {
   return useQuery({ queryKey: queryKeys.currentUser, queryFn: api.currentUser });
+}
+
+/** What the signed-in user's navigation offers; asked once per user (signing in or out forgets it). */
+export function useCapabilities(userId: string | null) {
+  return useQuery({
+    queryKey: queryKeys.capabilities(userId ?? ""),
+    queryFn: api.capabilities,
+    enabled: userId !== null,
+    staleTime: Infinity,
+  });
 }
 
 export function useUsers() {

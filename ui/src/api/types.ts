@@ -14,6 +14,8 @@ export type * from "../bindings/AppointmentStatus";
 export type * from "../bindings/AppointmentView";
 export type * from "../bindings/Attention";
 export type * from "../bindings/Badges";
+export type * from "../bindings/CancelTerms";
+export type * from "../bindings/Capabilities";
 export type * from "../bindings/CaseCount";
 export type * from "../bindings/CaseDetail";
 export type * from "../bindings/CaseDocument";

@@ -2,8 +2,8 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createQueryClient } from "../api/queryClient";
-import type { UserSummary } from "../api/types";
-import { admin, cardioCoordinator, oncoCoordinator, provider, requester } from "../test/fixtures";
+import type { Capabilities, UserSummary } from "../api/types";
+import { admin, capabilities, CAPABILITIES_OF, cardioCoordinator, oncoCoordinator, provider, requester } from "../test/fixtures";
 import { callsOf, fail, invokeMock, routeInvoke } from "../test/invoke";
 import { notifySuccess } from "../lib/notify";
 import { renderWithProviders } from "../test/render";
@@ -11,11 +11,16 @@ import { App } from "./App";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
-function backend(initial: UserSummary | null) {
+/** A fake core; `capabilitiesOf` answers `capabilities` for the signed-in user (the demo's by default). */
+function backend(initial: UserSummary | null, capabilitiesOf: (u: UserSummary) => Capabilities = (u) => CAPABILITIES_OF[u.role]) {
   let current = initial;
   const users = [requester, admin, cardioCoordinator, oncoCoordinator];
   routeInvoke({
     current_user: () => current,
+    capabilities: () => {
+      if (!current) fail("not_signed_in", "Sign in first.");
+      return capabilitiesOf(current);
+    },
     list_users: () => users,
     sign_in_as: (args) => {
       current = users.find((u) => u.id === (args as { userId: string }).userId) ?? null;
@@ -79,6 +84,44 @@ describe("App", () => {
     await user.click(screen.getByTestId("switch-user"));
     expect(await screen.findByRole("heading", { name: "Choose who you are" })).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByText("The coordinator was assigned.")).not.toBeInTheDocument());
+  });
+
+  it("offers exactly the screens the core's capabilities give, not what the role suggests", async () => {
+    backend(requester, () => capabilities({ serviceRecords: true }));
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId("nav-service-records")).toHaveAttribute("href", "#/service-records");
+    for (const id of ["nav-patients", "nav-new-case", "nav-invoices"]) expect(screen.queryByTestId(id)).not.toBeInTheDocument();
+    expect(screen.getByTestId("nav-cases")).toBeInTheDocument();
+    expect(screen.getByTestId("nav-appointments")).toBeInTheDocument();
+  });
+
+  it("asks the core for the next user's capabilities after switching user", async () => {
+    backend(null);
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    await user.click(await screen.findByTestId("user-rana@hospital.test"));
+    expect(await screen.findByTestId("nav-new-case")).toBeInTheDocument();
+    await user.click(screen.getByTestId("switch-user"));
+    await user.click(await screen.findByTestId("user-adam@ops.test"));
+    expect(await screen.findByTestId("current-user-name")).toHaveTextContent("Adam Admin");
+    expect(screen.getByTestId("nav-invoices")).toBeInTheDocument();
+    expect(screen.queryByTestId("nav-new-case")).not.toBeInTheDocument();
+    expect(callsOf("capabilities")).toHaveLength(2);
+  });
+
+  it("says so, and tries again, when the capabilities cannot be read", async () => {
+    let calls = 0;
+    backend(requester, (u) => {
+      calls += 1;
+      if (calls === 1) fail("internal", "The store is busy.");
+      return CAPABILITIES_OF[u.role];
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    expect(await screen.findByText("Could not start")).toBeInTheDocument();
+    expect(screen.getAllByText("The store is busy.").length).toBeGreaterThanOrEqual(1);
+    await user.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByTestId("nav-new-case")).toBeInTheDocument();
   });
 
   it("offers New case only to requesters", async () => {

@@ -1,13 +1,37 @@
 import { Alert, Button, Center, Container, Loader, Stack } from "@mantine/core";
-import { useCurrentUser, useSyncStatus } from "../api/queries";
+import { useCapabilities, useCurrentUser, useSyncStatus } from "../api/queries";
 import { useRoute } from "../lib/router";
 import { ChooseUserPage } from "../pages/ChooseUserPage";
 import { ServerPage } from "../pages/ServerPage";
 import { AppLayout } from "./AppLayout";
 
+function Loading() {
+  return (
+    <Center h="100vh">
+      <Loader aria-label="Loading" />
+    </Center>
+  );
+}
+
+function CouldNotStart({ message, onRetry }: { message: string; onRetry: () => void }) {
+  return (
+    <Container size="sm" py="xl">
+      <Alert color="red" title="Could not start">
+        <Stack align="flex-start">
+          {message}
+          <Button variant="default" onClick={onRetry}>
+            Try again
+          </Button>
+        </Stack>
+      </Alert>
+    </Container>
+  );
+}
+
 /**
- * Signed in → the shell. Otherwise: connected to a server → its sign-in page;
- * standalone → the chooser (or the server settings, when asked for).
+ * Signed in → the shell, once the core has said which screens the user has. Otherwise:
+ * connected to a server → its sign-in page; standalone → the chooser (or the server
+ * settings, when asked for).
  */
 export function App() {
   const current = useCurrentUser();
@@ -15,30 +39,19 @@ export function App() {
   const signedOut = current.isSuccess && !current.data;
   // A failing sync_status (an older shell) counts as standalone.
   const sync = useSyncStatus(signedOut);
-  if (current.isPending || (signedOut && sync.isPending)) {
-    return (
-      <Center h="100vh">
-        <Loader aria-label="Loading" />
-      </Center>
-    );
-  }
+  const capabilities = useCapabilities(current.data?.id ?? null);
+  if (current.isPending || (signedOut && sync.isPending)) return <Loading />;
   if (current.isError && current.error.code !== "not_signed_in") {
-    return (
-      <Container size="sm" py="xl">
-        <Alert color="red" title="Could not start">
-          <Stack align="flex-start">
-            {current.error.message}
-            <Button variant="default" onClick={() => void current.refetch()}>
-              Try again
-            </Button>
-          </Stack>
-        </Alert>
-      </Container>
-    );
+    return <CouldNotStart message={current.error.message} onRetry={() => void current.refetch()} />;
   }
   if (!current.data) {
     if (route.name === "server" || (sync.data?.serverUrl ?? null) !== null) return <ServerPage standalonePage />;
     return <ChooseUserPage />;
   }
-  return <AppLayout user={current.data} />;
+  if (capabilities.isError && capabilities.error.code !== "not_signed_in") {
+    return <CouldNotStart message={capabilities.error.message} onRetry={() => void capabilities.refetch()} />;
+  }
+  // not_signed_in: the query client sends the user back to the chooser.
+  if (!capabilities.data) return <Loading />;
+  return <AppLayout user={current.data} capabilities={capabilities.data} />;
 }

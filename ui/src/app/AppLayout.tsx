@@ -4,14 +4,13 @@ import { useEffect } from "react";
 import { api } from "../api/client";
 import { onDataChanged } from "../api/events";
 import { useBadges, userChanged, useSyncStatus } from "../api/queries";
-import type { UserSummary } from "../api/types";
+import type { Capabilities, UserSummary } from "../api/types";
 import { NotificationBell } from "../components/NotificationBell";
 import { SyncIndicator } from "../components/SyncIndicator";
 import { Tag } from "../components/Tag";
 import { roleLabel } from "../lib/labels";
 import { notifyError } from "../lib/notify";
 import { routeHref, useRoute, type Route } from "../lib/router";
-import { createsCases, keepsServiceRecords, seesInvoices, seesPatients } from "../lib/users";
 import { CaseDetailPage } from "../pages/CaseDetailPage";
 import { CaseListPage } from "../pages/CaseListPage";
 import { NewCasePage } from "../pages/NewCasePage";
@@ -24,16 +23,16 @@ import { ServiceRecordsPage } from "../pages/ServiceRecordsPage";
 import { AppointmentsPage } from "../pages/AppointmentsPage";
 import { NotificationSettingsPage } from "../pages/NotificationSettingsPage";
 
-function Screen({ route, user }: { route: Route; user: UserSummary }) {
+function Screen({ route, user, capabilities }: { route: Route; user: UserSummary; capabilities: Capabilities }) {
   switch (route.name) {
     case "cases":
-      return <CaseListPage user={user} />;
+      return <CaseListPage capabilities={capabilities} />;
     case "new-case":
-      return <NewCasePage user={user} />;
+      return <NewCasePage capabilities={capabilities} />;
     case "case":
-      return <CaseDetailPage key={route.caseId} caseId={route.caseId} user={user} tab={route.tab} />;
+      return <CaseDetailPage key={route.caseId} caseId={route.caseId} tab={route.tab} />;
     case "patients":
-      return <PatientsPage user={user} />;
+      return <PatientsPage capabilities={capabilities} />;
     case "server":
       return <ServerPage />;
     case "attention":
@@ -51,7 +50,8 @@ function Screen({ route, user }: { route: Route; user: UserSummary }) {
   }
 }
 
-export function AppLayout({ user }: { user: UserSummary }) {
+/** The signed-in shell; `capabilities` (from the core) says which screens the navigation offers. */
+export function AppLayout({ user, capabilities }: { user: UserSummary; capabilities: Capabilities }) {
   const route = useRoute();
   const client = useQueryClient();
   const sync = useSyncStatus();
@@ -106,7 +106,7 @@ export function AppLayout({ user }: { user: UserSummary }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main">
-        {seesPatients(user) && (
+        {capabilities.patients && (
           <NavLink
             href={routeHref({ name: "patients" })}
             label="Patients"
@@ -122,7 +122,7 @@ export function AppLayout({ user }: { user: UserSummary }) {
           aria-current={casesActive ? "page" : undefined}
           data-testid="nav-cases"
         />
-        {createsCases(user) && (
+        {capabilities.createCases && (
           <NavLink
             href={routeHref({ name: "new-case" })}
             label="New case"
@@ -145,7 +145,7 @@ export function AppLayout({ user }: { user: UserSummary }) {
           }
           data-testid="nav-appointments"
         />
-        {seesInvoices(user) && (
+        {capabilities.invoices && (
           <NavLink
             href={routeHref({ name: "invoices" })}
             label="Invoices"
@@ -154,7 +154,7 @@ export function AppLayout({ user }: { user: UserSummary }) {
             data-testid="nav-invoices"
           />
         )}
-        {keepsServiceRecords(user) && (
+        {capabilities.serviceRecords && (
           <NavLink
             href={routeHref({ name: "service-records" })}
             label="Service records"
@@ -188,7 +188,7 @@ export function AppLayout({ user }: { user: UserSummary }) {
         />
       </AppShell.Navbar>
       <AppShell.Main>
-        <Screen route={route} user={user} />
+        <Screen route={route} user={user} capabilities={capabilities} />
       </AppShell.Main>
     </AppShell>
   );

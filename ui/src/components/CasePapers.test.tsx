@@ -2,9 +2,9 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { save } from "@tauri-apps/plugin-dialog";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { CaseDetail, InvoiceView, RefundView, SavedFile, UserSummary } from "../api/types";
+import type { CaseDetail, InvoiceView, RefundView, SavedFile } from "../api/types";
 import { CaseDetailPage } from "../pages/CaseDetailPage";
-import { admin, cardioCoordinator, caseDetail, catalog, patient, provider, requester } from "../test/fixtures";
+import { caseDetail, catalog, patient } from "../test/fixtures";
 import { callsOf, fail, type Handler, invokeMock, routeInvoke } from "../test/invoke";
 import { renderWithProviders } from "../test/render";
 
@@ -33,7 +33,7 @@ const completed = caseDetail({
 
 const REPORT_PATH = "/home/rana/.local/share/org.secondopinion.desktop/reports/SO-0001-report.pdf";
 
-function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handler> = {}) {
+function setup(detail: CaseDetail, extra: Record<string, Handler> = {}) {
   routeInvoke({
     get_case: () => detail,
     catalog: () => catalog,
@@ -42,7 +42,7 @@ function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handl
     ...extra,
   });
   const user = userEvent.setup();
-  renderWithProviders(<CaseDetailPage caseId={detail.id} user={who} />);
+  renderWithProviders(<CaseDetailPage caseId={detail.id} />);
   return user;
 }
 
@@ -74,7 +74,7 @@ describe("The report and the invoice of a completed case", () => {
 
   it("opens the report in the viewer and says where it was saved", async () => {
     const opened: SavedFile = { path: REPORT_PATH, opened: true };
-    const user = setup(completed, requester, { open_case_report: () => opened });
+    const user = setup(completed, { open_case_report: () => opened });
     await user.click(await screen.findByTestId("action-open-report"));
     expect(await screen.findByTestId("report-saved-path")).toHaveTextContent(REPORT_PATH);
     expect(screen.getByTestId("report-saved-path-notice")).toHaveTextContent("Opening the report in your PDF viewer");
@@ -82,7 +82,7 @@ describe("The report and the invoice of a completed case", () => {
   });
 
   it("says where the report is when no viewer could be opened", async () => {
-    const user = setup(completed, requester, { open_case_report: () => ({ path: REPORT_PATH, opened: false }) });
+    const user = setup(completed, { open_case_report: () => ({ path: REPORT_PATH, opened: false }) });
     await user.click(await screen.findByTestId("action-open-report"));
     const notice = await screen.findByTestId("report-saved-path-notice");
     expect(notice).toHaveTextContent("No PDF viewer could be opened on this computer");
@@ -92,7 +92,7 @@ describe("The report and the invoice of a completed case", () => {
 
   it("saves the report where the user chooses, and nowhere when they cancel", async () => {
     saveMock.mockResolvedValueOnce(null).mockResolvedValueOnce("/home/rana/Documents/SO-0001-report.pdf");
-    const user = setup(completed, cardioCoordinator, { save_case_report: () => null });
+    const user = setup(completed, { save_case_report: () => null });
     await user.click(await screen.findByTestId("action-save-report"));
     await waitFor(() => expect(saveMock).toHaveBeenCalledTimes(1));
     expect(saveMock).toHaveBeenCalledWith({
@@ -110,7 +110,7 @@ describe("The report and the invoice of a completed case", () => {
 
   it("shows the requester the invoice, and opens and saves it", async () => {
     saveMock.mockResolvedValue("/tmp/INV-2026-00002.pdf");
-    const user = setup(completed, requester, {
+    const user = setup(completed, {
       open_invoice: () => ({ path: "/data/reports/INV-2026-00002.pdf", opened: true }),
       save_invoice: () => fail("invalid_input", "The file could not be saved there: the disk is full.", "path"),
     });
@@ -129,20 +129,20 @@ describe("The report and the invoice of a completed case", () => {
   });
 
   it("shows an admin both the report and the invoice", async () => {
-    setup(completed, admin);
+    setup(completed);
     expect(await screen.findByTestId("action-open-report")).toBeInTheDocument();
     expect(screen.getByTestId("invoice-panel")).toBeInTheDocument();
   });
 
   it("shows a coordinator the report but no invoice", async () => {
-    setup({ ...completed, invoice: null }, cardioCoordinator);
+    setup({ ...completed, invoice: null });
     expect(await screen.findByTestId("action-open-report")).toBeInTheDocument();
     expect(screen.getByTestId("action-save-report")).toBeInTheDocument();
     expect(screen.queryByTestId("invoice-panel")).not.toBeInTheDocument();
   });
 
   it("offers a provider neither the report nor the invoice", async () => {
-    setup({ ...completed, invoice: null, reportAvailable: false }, provider);
+    setup({ ...completed, invoice: null, reportAvailable: false });
     expect(await screen.findByTestId("case-status")).toHaveTextContent(/^Completed$/);
     expect(screen.queryByTestId("action-open-report")).not.toBeInTheDocument();
     expect(screen.queryByTestId("report-panel")).not.toBeInTheDocument();
@@ -150,7 +150,7 @@ describe("The report and the invoice of a completed case", () => {
   });
 
   it("shows the open button's refusal as a notification", async () => {
-    const user = setup(completed, requester, {
+    const user = setup(completed, {
       open_case_report: () => fail("internal", "Something went wrong on this computer; nothing was changed."),
     });
     await user.click(await screen.findByTestId("action-open-report"));
@@ -165,7 +165,7 @@ describe("The refund of a cancelled paid case", () => {
   });
 
   it("is pending at first", async () => {
-    setup(refund({}), requester);
+    setup(refund({}));
     const panel = await screen.findByTestId("refund-panel");
     expect(within(panel).getByTestId("refund-status")).toHaveTextContent(/^Pending/);
     expect(within(panel).getByTestId("refund-amount")).toHaveTextContent("SAR 1,500.00");
@@ -181,7 +181,6 @@ describe("The refund of a cancelled paid case", () => {
         lastAttemptAt: "2026-03-02T09:10:00Z",
         nextAttemptAt: "2026-03-02T09:12:00Z",
       }),
-      admin,
     );
     const status = await screen.findByTestId("refund-status");
     expect(status).toHaveTextContent(/^Failed, will retry at 2026-03-02 \d\d:12\./);
@@ -193,7 +192,6 @@ describe("The refund of a cancelled paid case", () => {
   it("shows the provider's reference once refunded", async () => {
     setup(
       refund({ status: "refunded", reference: "REF-42", refundedAt: "2026-03-02T09:20:00Z", nextAttemptAt: null }),
-      requester,
     );
     const status = await screen.findByTestId("refund-status");
     expect(status).toHaveTextContent(/^Refunded 2026-03-02/);
@@ -202,7 +200,7 @@ describe("The refund of a cancelled paid case", () => {
   });
 
   it("is not there without a refund", async () => {
-    setup(caseDetail({ status: "cancelled" }), requester);
+    setup(caseDetail({ status: "cancelled" }));
     expect(await screen.findByTestId("case-status")).toHaveTextContent(/^Cancelled$/);
     expect(screen.queryByTestId("refund-panel")).not.toBeInTheDocument();
   });

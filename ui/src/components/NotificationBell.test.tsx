@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../app/App";
 import type { Badges, NotificationCentre, NotificationSetting, NotificationView } from "../api/types";
 import { NotificationSettingsPage } from "../pages/NotificationSettingsPage";
-import { admin, requester } from "../test/fixtures";
+import { admin, CAPABILITIES_OF, requester } from "../test/fixtures";
 import { callsOf, type Handler, invokeMock, routeInvoke } from "../test/invoke";
 import { renderWithProviders } from "../test/render";
 
@@ -38,6 +38,7 @@ function backend(extra: Record<string, Handler> = {}) {
   let centre: NotificationCentre = { unread: 1, items: [chatNotice, readNotice] };
   routeInvoke({
     current_user: () => requester,
+    capabilities: () => CAPABILITIES_OF.requester,
     list_users: () => [requester, admin],
     list_cases: () => [],
     sync_status: () => ({ serverUrl: null, signedIn: false, online: false, live: false, pending: 0, lastSyncAt: null, needsAttention: 0 }),

@@ -1,20 +1,20 @@
 import { Alert, Button, Code, CopyButton, Group, Text } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
-import type { CaseDetail, UserSummary } from "../api/types";
+import type { CaseDetail } from "../api/types";
 import { formatMoney } from "../lib/format";
 import { notifyError } from "../lib/notify";
 
 const paymentLinkKey = (caseId: string) => ["payment-link", caseId] as const;
 
 /**
- * The requester's "Pay now" while the case awaits payment: the amount, and a button that
- * opens the payment page in the system browser. Nothing here waits for the payment: when
+ * The requester's "Pay now" while the case awaits payment (`detail.paymentDue`, the core's
+ * rule): the amount, and a button that opens the payment page in the system browser. Nothing here waits for the payment: when
  * the provider's callback lands, the case changes by itself (the shell's data-changed
  * event refreshes it) and this panel goes away.
  */
-export function PayNow({ detail, user }: { detail: CaseDetail; user: UserSummary }) {
-  const due = detail.status === "awaiting_payment" && user.role === "requester";
+export function PayNow({ detail }: { detail: CaseDetail }) {
+  const due = detail.paymentDue;
   const link = useQuery({
     queryKey: paymentLinkKey(detail.id),
     queryFn: () => api.paymentLink(detail.id),

@@ -48,10 +48,6 @@ export function statusColor(status: string): string {
   return (STATUS_COLORS as Record<string, string>)[status] ?? "gray";
 }
 
-export function isTerminal(status: CaseStatus): boolean {
-  return status === "completed" || status === "cancelled" || status === "rejected" || status === "payment_failed";
-}
-
 const ROLE_LABELS: Record<Role, string> = {
   requester: "Requester",
   coordinator: "Coordinator",

@@ -11,27 +11,3 @@ export function groupUsersByRole(users: readonly UserSummary[]): { role: string;
   }
   return groups;
 }
-
-/** Patients are managed by requesters and listed read-only for admins. */
-export function seesPatients(user: Pick<UserSummary, "role">): boolean {
-  return user.role === "requester" || user.role === "admin";
-}
-
-export function managesPatients(user: Pick<UserSummary, "role">): boolean {
-  return user.role === "requester";
-}
-
-/** Invoices are the requesters' and admins' (the core refuses the medical roles). */
-export function seesInvoices(user: Pick<UserSummary, "role">): boolean {
-  return user.role === "requester" || user.role === "admin";
-}
-
-/** Service records are a provider's record of their own completed reviews. */
-export function keepsServiceRecords(user: Pick<UserSummary, "role">): boolean {
-  return user.role === "provider";
-}
-
-/** Only requesters create cases (the core refuses anyone else). */
-export function createsCases(user: Pick<UserSummary, "role">): boolean {
-  return user.role === "requester";
-}

@@ -1,15 +1,13 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { CaseDetail, UserSummary } from "../api/types";
+import type { CaseDetail } from "../api/types";
 import {
   actions,
-  admin,
   cardioCoordinator,
   caseDetail,
   catalog,
   patient,
-  requester,
   talk,
 } from "../test/fixtures";
 import type { AssignmentView, OpinionView, ProviderSummary } from "../components/review/types";
@@ -47,7 +45,7 @@ const submitted = caseDetail({
   }),
 });
 
-function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handler> = {}) {
+function setup(detail: CaseDetail, extra: Record<string, Handler> = {}) {
   routeInvoke({
     get_case: () => detail,
     catalog: () => catalog,
@@ -56,7 +54,7 @@ function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handl
     ...extra,
   });
   const user = userEvent.setup();
-  renderWithProviders(<CaseDetailPage caseId={detail.id} user={who} />);
+  renderWithProviders(<CaseDetailPage caseId={detail.id} />);
   return user;
 }
 
@@ -66,7 +64,7 @@ describe("CaseDetailPage", () => {
   });
 
   it("shows the case, its documents and its timeline", async () => {
-    setup(submitted, admin);
+    setup(submitted);
     expect(await screen.findByTestId("case-status")).toHaveTextContent(/^Submitted$/);
     expect(screen.getByTestId("case-reference")).toHaveTextContent("SO-0001");
     expect(screen.getByTestId("case-patient-block")).toHaveTextContent("Huda Patient");
@@ -82,7 +80,7 @@ describe("CaseDetailPage", () => {
   });
 
   it("offers exactly the listed actions, disabled with the core's reason when refused", async () => {
-    setup(draft, requester);
+    setup(draft);
     const submit = await screen.findByTestId("action-submit");
     expect(submit).toBeDisabled();
     expect(screen.getByTestId("action-submit-reason")).toHaveTextContent(
@@ -95,7 +93,7 @@ describe("CaseDetailPage", () => {
   });
 
   it("assigns a coordinator of the review type's specialty", async () => {
-    const user = setup(submitted, admin, {
+    const user = setup(submitted, {
       assign_coordinator: () =>
         caseDetail({
           status: "awaiting_payment",
@@ -126,7 +124,7 @@ describe("CaseDetailPage", () => {
   });
 
   it("requires a reason to reject", async () => {
-    const user = setup(submitted, admin, {
+    const user = setup(submitted, {
       reject_case: () => caseDetail({ status: "rejected", rejectReason: "Out of scope", actions: [] }),
     });
     await user.click(await screen.findByTestId("action-reject"));
@@ -143,7 +141,7 @@ describe("CaseDetailPage", () => {
   });
 
   it("lets a requester cancel without a reason", async () => {
-    const user = setup(draft, requester, {
+    const user = setup(draft, {
       cancel_case: () => caseDetail({ status: "cancelled", actions: [] }),
     });
     await user.click(await screen.findByTestId("action-cancel"));
@@ -154,16 +152,33 @@ describe("CaseDetailPage", () => {
     await waitFor(() => expect(screen.getByTestId("case-status")).toHaveTextContent(/^Cancelled$/));
   });
 
-  it("makes an admin give a reason to cancel", async () => {
-    const user = setup(submitted, admin);
+  it("asks for a reason to cancel when the core says one is required (an admin)", async () => {
+    const user = setup({ ...submitted, cancelTerms: { reasonRequired: true, refundDue: false } });
     await user.click(await screen.findByTestId("action-cancel"));
+    expect(await screen.findByText("Reason for cancelling")).toBeInTheDocument();
+    expect(screen.queryByText("Optional")).not.toBeInTheDocument();
     await user.click(await screen.findByTestId("reason-confirm"));
     expect(await screen.findByText("A reason is required")).toBeInTheDocument();
     expect(callsOf("cancel_case")).toHaveLength(0);
   });
 
+  it("says a refund will be created exactly when the core says cancelling makes one due", async () => {
+    // Not read from the status: a paid case in any status says so, an unpaid one never.
+    const user = setup({ ...submitted, cancelTerms: { reasonRequired: false, refundDue: true } });
+    await user.click(await screen.findByTestId("action-cancel"));
+    expect(await screen.findByText("The case has been paid for; a refund will be created.")).toBeInTheDocument();
+    expect(screen.getByText("Optional")).toBeInTheDocument();
+  });
+
+  it("says nothing of a refund when the core says none is due", async () => {
+    const user = setup({ ...submitted, status: "doctors_assigned" });
+    await user.click(await screen.findByTestId("action-cancel"));
+    expect(await screen.findByText("Reason for cancelling")).toBeInTheDocument();
+    expect(screen.queryByText("The case has been paid for; a refund will be created.")).not.toBeInTheDocument();
+  });
+
   it("shows the core's refusal of an action in the modal and as a notification", async () => {
-    const user = setup(submitted, admin, {
+    const user = setup(submitted, {
       reject_case: () => {
         fail("invalid_status", "The case was already cancelled.");
       },
@@ -180,7 +195,7 @@ describe("CaseDetailPage", () => {
       ...draft,
       documents: [{ ...caseDetail().documents[0]!, id: "d-9", name: "scan.png", kind: "imaging" as const }],
     };
-    const user = setup(draft, requester, {
+    const user = setup(draft, {
       stage_document: () => ({ name: "scan.png", mediaType: "image/png", sha256: "e".repeat(64), sizeBytes: 3 }),
       add_document: () => added,
       remove_document: () => draft,
@@ -207,7 +222,7 @@ describe("CaseDetailPage", () => {
   });
 
   it("edits the draft's fields with update_draft", async () => {
-    const user = setup(draft, requester, {
+    const user = setup(draft, {
       update_draft: () => ({ ...draft, question: "New question?" }),
     });
     await user.click(await screen.findByTestId("action-edit-draft"));
@@ -236,7 +251,7 @@ describe("CaseDetailPage", () => {
   });
 
   it("says a case is not found without hinting that it exists", async () => {
-    setup(submitted, requester, {
+    setup(submitted, {
       get_case: () => {
         fail("not_found", "Case not found.");
       },
@@ -249,8 +264,6 @@ describe("CaseDetailPage", () => {
 
 const ahmed: ProviderSummary = { id: "u-ahmed", name: "Dr. Ahmed", specialties: ["Cardiology"] };
 const sara: ProviderSummary = { id: "u-sara", name: "Dr. Sara", specialties: ["Cardiology"] };
-const coordinatorUser: UserSummary = { ...cardioCoordinator };
-const ahmedUser: UserSummary = { id: ahmed.id, name: ahmed.name, role: "provider", email: "ahmed@test", specialtyIds: ["sp-cardio"] };
 
 function assignment(provider: ProviderSummary, status: AssignmentView["status"], declineReason: string | null = null): AssignmentView {
   return { provider, status, assignedAt: "2025-02-02T09:00:00Z", declineReason };
@@ -283,7 +296,7 @@ describe("CaseDetailPage: the review", () => {
         submit_final_summary: { code: "invalid_status", message: "You cannot submit the final summary while the case is payment successful." },
       }),
     });
-    const user = setup(paid, coordinatorUser, {
+    const user = setup(paid, {
       assign_providers: () =>
         caseDetail({
           status: "doctors_assigned",
@@ -320,7 +333,7 @@ describe("CaseDetailPage: the review", () => {
       eligibleProviders: [{ id: "u-zaid", name: "Dr. Zaid", specialties: ["Cardiology"] }],
       actions: actions({ assign_providers: true }),
     });
-    const user = setup(declined, coordinatorUser);
+    const user = setup(declined);
     const rows = await screen.findAllByTestId("assignment-row");
     expect(rows).toHaveLength(2);
     expect(within(rows[1]!).getByTestId("assignment-decline-reason")).toHaveTextContent("On leave.");
@@ -342,7 +355,7 @@ describe("CaseDetailPage: the review", () => {
         submit_opinion: { code: "invalid_status", message: "Not yet." },
       }),
     });
-    const user = setup(assigned, ahmedUser, {
+    const user = setup(assigned, {
       respond_to_assignment: () => ({
         ...assigned,
         assignments: [assignment(ahmed, "accepted")],
@@ -375,7 +388,7 @@ describe("CaseDetailPage: the review", () => {
       actions: actions({ respond_to_assignment: true }),
     });
     window.location.hash = `#/cases/${assigned.id}`;
-    const user = setup(assigned, ahmedUser, { respond_to_assignment: () => null });
+    const user = setup(assigned, { respond_to_assignment: () => null });
     await user.click(await screen.findByTestId("action-decline-assignment"));
     await user.click(await screen.findByTestId("reason-confirm"));
     expect(await screen.findByText("A reason is required")).toBeInTheDocument();
@@ -397,8 +410,9 @@ describe("CaseDetailPage: the review", () => {
       status: "doctors_assigned",
       assignments: [assignment(ahmed, "in_progress")],
       actions: actions({ request_documents: true, return_case: true, submit_opinion: true }),
+      opinionDraftAllowed: true,
     });
-    const user = setup(reviewing, ahmedUser, {
+    const user = setup(reviewing, {
       opinion_draft: () => null,
       request_documents: () => ({
         ...reviewing,
@@ -458,9 +472,10 @@ describe("CaseDetailPage: the review", () => {
       status: "doctors_assigned",
       assignments: [assignment(ahmed, "in_progress")],
       actions: actions({ submit_opinion: true, request_documents: true, return_case: true }),
+      opinionDraftAllowed: true,
     });
     const saved: unknown[] = [];
-    const user = setup(reviewing, ahmedUser, {
+    const user = setup(reviewing, {
       opinion_draft: () => ({ assessment: "Half written", diagnosis: "", recommendations: "", answers: "", references: "" }),
       save_opinion_draft: (args) => {
         saved.push(args);
@@ -471,6 +486,7 @@ describe("CaseDetailPage: the review", () => {
         assignments: [assignment(ahmed, "done")],
         opinions: [ahmedOpinion],
         actions: actions({ submit_opinion: { code: "invalid_status", message: "You cannot submit an opinion while your assignment is done." } }),
+        opinionDraftAllowed: false,
       }),
     });
     const assessment = await screen.findByTestId("opinion-assessment");
@@ -523,8 +539,9 @@ describe("CaseDetailPage: the review", () => {
       status: "doctors_assigned",
       assignments: [assignment(ahmed, "in_progress")],
       actions: actions({ submit_opinion: true }),
+      opinionDraftAllowed: true,
     });
-    const user = setup(reviewing, ahmedUser, {
+    const user = setup(reviewing, {
       opinion_draft: () => ({
         assessment: ahmedOpinion.assessment,
         diagnosis: ahmedOpinion.diagnosis,
@@ -542,13 +559,27 @@ describe("CaseDetailPage: the review", () => {
     expect(screen.getByTestId("opinion-form")).toHaveTextContent("The diagnosis contains control characters.");
   });
 
+  it("opens the opinion form exactly when the core allows a draft, whatever the assignment's status", async () => {
+    // A returned review on a case that closed meanwhile: the core keeps no draft, so no form.
+    setup(
+      caseDetail({
+        status: "cancelled",
+        assignments: [assignment(ahmed, "returned")],
+        actions: actions({ submit_opinion: { code: "invalid_status", message: "This case is cancelled; it can no longer change." } }),
+        opinionDraftAllowed: false,
+      }),
+    );
+    expect(await screen.findByTestId("action-submit-opinion")).toBeDisabled();
+    expect(screen.queryByTestId("opinion-form")).not.toBeInTheDocument();
+  });
+
   it("lets the requester answer an open document request with an upload", async () => {
     const asked = caseDetail({
       status: "doctors_assigned",
       documentRequests: [{ id: "r-1", provider: ahmed, note: "The stress echo.", open: true, requestedAt: "2025-02-03T09:00:00Z" }],
       actions: actions({ add_document: true, cancel: true }),
     });
-    const user = setup(asked, requester, {
+    const user = setup(asked, {
       stage_document: () => ({ name: "echo.pdf", mediaType: "application/pdf", sha256: "f".repeat(64), sizeBytes: 3 }),
       add_document: () => ({
         ...asked,
@@ -599,7 +630,7 @@ describe("CaseDetailPage: the review", () => {
       returnIssues: [{ ...returned.returnIssues[0]!, resolved: true, resolvable: false }],
       actions: actions({ assign_providers: true, resolve_return: NOT_YOURS, submit_final_summary: true }),
     });
-    const user = setup(returned, coordinatorUser, {
+    const user = setup(returned, {
       resolve_return: () => done,
       submit_final_summary: () => ({
         ...done,
@@ -638,14 +669,14 @@ describe("CaseDetailPage: the review", () => {
 
   it("lets the coordinator send the overdue reminder when an opinion is overdue, and no one else", async () => {
     const overdue = caseDetail({ status: "doctors_assigned", talk: talk({ canSendOverdueReminder: true }) });
-    const user = setup(overdue, cardioCoordinator, { send_overdue_reminder: () => overdue });
+    const user = setup(overdue, { send_overdue_reminder: () => overdue });
     await user.click(await screen.findByTestId("action-send-overdue-reminder"));
     await waitFor(() => expect(callsOf("send_overdue_reminder")).toEqual([[{ caseId: overdue.id }, undefined]]));
     expect(await screen.findByText("The specialists whose opinion is overdue were reminded.")).toBeInTheDocument();
   });
 
   it("offers no overdue reminder without canSendOverdueReminder", async () => {
-    setup(caseDetail({ status: "doctors_assigned" }), cardioCoordinator);
+    setup(caseDetail({ status: "doctors_assigned" }));
     await screen.findByTestId("case-status");
     expect(screen.queryByTestId("action-send-overdue-reminder")).not.toBeInTheDocument();
   });

@@ -19,7 +19,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { api, MAX_DOCUMENT_SIZE_TEXT, type CommandError } from "../api/client";
 import { caseChanged, queryKeys, useCase, useCatalog, usePatients } from "../api/queries";
-import type { CaseDetail, CaseDocument, Catalog, DocumentKind, UserSummary } from "../api/types";
+import type { CaseDetail, CaseDocument, Catalog, DocumentKind } from "../api/types";
 import { ActionButton } from "../components/ActionButton";
 import { AssignCoordinatorModal } from "../components/AssignCoordinatorModal";
 import { CasePapers, RefundPanel } from "../components/CasePapers";
@@ -50,7 +50,8 @@ import { notifyError, notifySuccess } from "../lib/notify";
 import { navigate, routeHref, type CaseTab } from "../lib/router";
 import { CaseTalk } from "../components/talk/CaseTalk";
 
-export function CaseDetailPage({ caseId, user, tab }: { caseId: string; user: UserSummary; tab?: CaseTab }) {
+/** The case screen. What the signed-in user may do here comes with the case (`CaseDetail`), computed for them by the core. */
+export function CaseDetailPage({ caseId, tab }: { caseId: string; tab?: CaseTab }) {
   const query = useCase(caseId);
   const catalog = useCatalog();
   return (
@@ -72,7 +73,7 @@ export function CaseDetailPage({ caseId, user, tab }: { caseId: string; user: Us
             : query.error.message}
         </Alert>
       )}
-      {query.data && <CaseDetailView detail={query.data} user={user} catalog={catalog.data} tab={tab} />}
+      {query.data && <CaseDetailView detail={query.data} catalog={catalog.data} tab={tab} />}
     </Stack>
   );
 }
@@ -174,12 +175,10 @@ type Modal =
 
 function CaseDetailView({
   detail,
-  user,
   catalog,
   tab,
 }: {
   detail: CaseDetail;
-  user: UserSummary;
   catalog: Catalog | undefined;
   tab: CaseTab | undefined;
 }) {
@@ -214,10 +213,9 @@ function CaseDetailView({
   const pending = (kind: CaseCommand["kind"]) => command.isPending && command.variables.kind === kind;
   const respond = present("respond_to_assignment");
   const submitOpinion = present("submit_opinion");
-  const mine = detail.assignments.find((a) => a.provider.id === user.id);
-  // The opinion form is open while the provider may submit, and while their review waits
-  // on a return (they keep writing the draft meanwhile).
-  const writing = submitOpinion.visible && (submitOpinion.enabled || mine?.status === "returned");
+  // The opinion form is open while the provider may keep a draft: while they may submit,
+  // and while their review waits on a return (the core's rule for saving drafts).
+  const writing = detail.opinionDraftAllowed;
 
   return (
     <Stack gap="lg">
@@ -356,7 +354,7 @@ function CaseDetailView({
         </Alert>
       )}
 
-      <PayNow detail={detail} user={user} />
+      <PayNow detail={detail} />
 
       {detail.status === "cancelled" && detail.cancelReason && (
         <Alert color="gray" title="Cancelled" data-testid="case-cancel-reason">
@@ -376,7 +374,7 @@ function CaseDetailView({
       <CasePapers detail={detail} />
 
       {editing && editDraft.visible ? (
-        <DraftEditor detail={detail} user={user} catalog={catalog} onDone={() => setEditing(false)} />
+        <DraftEditor detail={detail} catalog={catalog} onDone={() => setEditing(false)} />
       ) : (
         <CaseFacts detail={detail} catalog={catalog} />
       )}
@@ -441,13 +439,9 @@ function CaseDetailView({
       <ReasonModal
         opened={modal === "cancel"}
         title="Cancel case"
-        description={
-          detail.status === "payment_successful" || detail.status === "doctors_assigned"
-            ? "The case has been paid for; a refund will be created."
-            : undefined
-        }
+        description={detail.cancelTerms.refundDue ? "The case has been paid for; a refund will be created." : undefined}
         label="Reason for cancelling"
-        required={user.role === "admin"}
+        required={detail.cancelTerms.reasonRequired}
         confirmLabel="Cancel case"
         confirmColor="red"
         loading={command.isPending}
@@ -656,17 +650,16 @@ function EmptyText() {
 
 function DraftEditor({
   detail,
-  user,
   catalog,
   onDone,
 }: {
   detail: CaseDetail;
-  user: UserSummary;
   catalog: Catalog | undefined;
   onDone: () => void;
 }) {
   const client = useQueryClient();
-  const patients = usePatients(user.role === "requester");
+  // Shown only to whoever may edit the draft (its requester): the patients they may choose.
+  const patients = usePatients();
   if (!catalog || patients.isPending) {
     return (
       <Center py="md">

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { CaseFilter, CaseSummary } from "../api/types";
-import { admin, caseDetail, requester } from "../test/fixtures";
+import { capabilities, caseDetail } from "../test/fixtures";
 import { invokeMock, routeInvoke } from "../test/invoke";
 import { renderWithProviders } from "../test/render";
 import { CaseListPage } from "./CaseListPage";
@@ -37,7 +37,7 @@ describe("CaseListPage", () => {
 
   it("lists the cases and opens one when its row is clicked", async () => {
     const user = userEvent.setup();
-    renderWithProviders(<CaseListPage user={admin} />);
+    renderWithProviders(<CaseListPage capabilities={capabilities()} />);
     const row = await screen.findByTestId("case-row");
     for (const text of ["SO-0001", "Huda Patient", "Cardiac review", "Arrhythmia", "Awaiting payment", "Carla Cardio"]) {
       expect(row).toHaveTextContent(text);
@@ -49,7 +49,7 @@ describe("CaseListPage", () => {
 
   it("filters by status and search", async () => {
     const user = userEvent.setup();
-    renderWithProviders(<CaseListPage user={admin} />);
+    renderWithProviders(<CaseListPage capabilities={capabilities()} />);
     await screen.findByTestId("case-row");
     await user.selectOptions(screen.getByTestId("case-filter-status"), "Draft");
     await waitFor(() => expect(screen.getByTestId("cases-empty")).toBeInTheDocument());
@@ -63,10 +63,20 @@ describe("CaseListPage", () => {
   });
 
   it("shows a case's unread chat messages, linking to its chat", async () => {
-    renderWithProviders(<CaseListPage user={requester} />);
+    renderWithProviders(<CaseListPage capabilities={capabilities({ createCases: true })} />);
     const unread = await screen.findByTestId("case-row-chat-unread");
     expect(unread).toHaveAttribute("data-count", "3");
     expect(unread).toHaveAttribute("href", `#/cases/${summary.id}/chat`);
     expect(unread).toHaveAttribute("title", "3 unread chat messages");
+  });
+
+  it("offers New case exactly when the core's capabilities say so", async () => {
+    const { unmount } = renderWithProviders(<CaseListPage capabilities={capabilities({ createCases: true })} />);
+    expect(await screen.findByTestId("cases-new")).toHaveAttribute("href", "#/cases/new");
+    unmount();
+
+    renderWithProviders(<CaseListPage capabilities={capabilities()} />);
+    await screen.findByTestId("case-row");
+    expect(screen.queryByTestId("cases-new")).not.toBeInTheDocument();
   });
 });

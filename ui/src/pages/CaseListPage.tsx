@@ -2,14 +2,13 @@ import { Alert, Anchor, Button, Center, Group, Loader, NativeSelect, Stack, Tabl
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState, type CSSProperties, type ReactNode } from "react";
 import { useBadges, useCases } from "../api/queries";
-import type { CaseSummary, UserSummary } from "../api/types";
+import type { Capabilities, CaseSummary } from "../api/types";
 import { StatusBadge } from "../components/StatusBadge";
 import { Tag } from "../components/Tag";
 import { toCaseFilter } from "../lib/cases";
 import { formatDateTime } from "../lib/format";
 import { CASE_STATUSES, statusLabel } from "../lib/labels";
 import { navigate, routeHref } from "../lib/router";
-import { createsCases } from "../lib/users";
 
 const COLUMNS: [string, number][] = [
   ["Reference", 1.2],
@@ -57,7 +56,7 @@ function caseCells(c: CaseSummary, chatUnread: number): ReactNode[] {
   ];
 }
 
-export function CaseListPage({ user }: { user: UserSummary }) {
+export function CaseListPage({ capabilities }: { capabilities: Pick<Capabilities, "createCases"> }) {
   const [status, setStatus] = useState("");
   const [search, setSearch] = useState("");
   const [debouncedSearch] = useDebouncedValue(search, 250);
@@ -71,7 +70,7 @@ export function CaseListPage({ user }: { user: UserSummary }) {
     <Stack>
       <Group justify="space-between" align="flex-end">
         <Title order={2}>Cases</Title>
-        {createsCases(user) && (
+        {capabilities.createCases && (
           <Button component="a" href={routeHref({ name: "new-case" })} data-testid="cases-new">
             New case
           </Button>

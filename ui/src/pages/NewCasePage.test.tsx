@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { MAX_DOCUMENT_BYTES } from "../api/client";
 import type { CaseInput } from "../api/types";
-import { caseDetail, catalog, patient, requester } from "../test/fixtures";
+import { capabilities, caseDetail, catalog, patient } from "../test/fixtures";
 import { callsOf, fail, type Handler, invokeMock, routeInvoke } from "../test/invoke";
 import { renderWithProviders } from "../test/render";
 import { NewCasePage } from "./NewCasePage";
@@ -29,7 +29,7 @@ function setup(extra: Record<string, Handler> = {}) {
     ...extra,
   });
   const user = userEvent.setup();
-  renderWithProviders(<NewCasePage user={requester} />);
+  renderWithProviders(<NewCasePage capabilities={capabilities({ createCases: true })} />);
   return user;
 }
 
@@ -174,5 +174,13 @@ describe("NewCasePage", () => {
     expect(await screen.findByTestId("case-form-error")).toHaveTextContent("That review type no longer exists.");
     expect(screen.getByText("Could not save the case")).toBeInTheDocument();
     expect(screen.getByTestId("error-notification")).toHaveAttribute("data-error-code", "unknown_review_type");
+  });
+
+  it("shows no form, and reads no patients, without the createCases capability", async () => {
+    routeInvoke({ catalog: () => catalog, list_patients: () => [patient] });
+    renderWithProviders(<NewCasePage capabilities={capabilities()} />);
+    expect(await screen.findByText("Only requesters create cases.")).toBeInTheDocument();
+    expect(screen.queryByTestId("case-patient")).not.toBeInTheDocument();
+    expect(callsOf("list_patients")).toHaveLength(0);
   });
 });

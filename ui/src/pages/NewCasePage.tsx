@@ -2,15 +2,14 @@ import { Alert, Center, Loader, Stack, Text, Title } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { caseChanged, useCatalog, usePatients } from "../api/queries";
-import type { UserSummary } from "../api/types";
+import type { Capabilities } from "../api/types";
 import { CaseForm } from "../components/CaseForm";
 import { notifySuccess } from "../lib/notify";
 import { navigate } from "../lib/router";
-import { createsCases } from "../lib/users";
 import { emptyCaseForm } from "../lib/validation";
 
-export function NewCasePage({ user }: { user: UserSummary }) {
-  const allowed = createsCases(user);
+export function NewCasePage({ capabilities }: { capabilities: Pick<Capabilities, "createCases"> }) {
+  const allowed = capabilities.createCases;
   const catalog = useCatalog();
   const patients = usePatients(allowed);
   const client = useQueryClient();

@@ -2,12 +2,15 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Patient, PatientInput } from "../api/types";
-import { admin, patient, requester } from "../test/fixtures";
+import { EARLIEST_DATE_OF_BIRTH } from "../bindings/limits";
+import { capabilities, patient } from "../test/fixtures";
 import { callsOf, fail, type Handler, invokeMock, routeInvoke } from "../test/invoke";
 import { renderWithProviders } from "../test/render";
 import { PatientsPage } from "./PatientsPage";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+const REQUESTER = capabilities({ patients: true, managePatients: true });
 
 function backend(extra: Record<string, Handler> = {}) {
   const patients: Patient[] = [patient];
@@ -31,7 +34,7 @@ describe("PatientsPage", () => {
   it("creates a patient from typed values (date of birth typed as YYYY-MM-DD)", async () => {
     backend();
     const user = userEvent.setup();
-    renderWithProviders(<PatientsPage user={requester} />);
+    renderWithProviders(<PatientsPage capabilities={REQUESTER} />);
     expect(await screen.findAllByTestId("patient-row")).toHaveLength(1);
 
     await user.click(screen.getByTestId("patient-new"));
@@ -52,7 +55,7 @@ describe("PatientsPage", () => {
   it("validates before sending", async () => {
     backend();
     const user = userEvent.setup();
-    renderWithProviders(<PatientsPage user={requester} />);
+    renderWithProviders(<PatientsPage capabilities={REQUESTER} />);
     await user.click(await screen.findByTestId("patient-new"));
     await user.type(await screen.findByTestId("patient-dob"), "02/11/1975");
     await user.click(screen.getByTestId("patient-save"));
@@ -69,7 +72,7 @@ describe("PatientsPage", () => {
       },
     });
     const user = userEvent.setup();
-    renderWithProviders(<PatientsPage user={requester} />);
+    renderWithProviders(<PatientsPage capabilities={REQUESTER} />);
     await user.click(await screen.findByTestId("patient-new"));
     await user.type(await screen.findByTestId("patient-full-name"), "Sami");
     await user.type(screen.getByTestId("patient-dob"), "1975-11-02");
@@ -84,7 +87,7 @@ describe("PatientsPage", () => {
   it("edits a patient with update_patient", async () => {
     backend({ update_patient: (args) => ({ ...patient, ...(args as { input: PatientInput }).input }) });
     const user = userEvent.setup();
-    renderWithProviders(<PatientsPage user={requester} />);
+    renderWithProviders(<PatientsPage capabilities={REQUESTER} />);
     const row = (await screen.findAllByTestId("patient-row"))[0]!;
     await user.click(within(row).getByTestId("patient-edit"));
     const name = await screen.findByTestId("patient-full-name");
@@ -105,11 +108,32 @@ describe("PatientsPage", () => {
     );
   });
 
-  it("is read-only for admins", async () => {
+  it("refuses a date of birth before the core's earliest before sending", async () => {
     backend();
-    renderWithProviders(<PatientsPage user={admin} />);
+    const user = userEvent.setup();
+    renderWithProviders(<PatientsPage capabilities={REQUESTER} />);
+    await user.click(await screen.findByTestId("patient-new"));
+    await user.type(await screen.findByTestId("patient-full-name"), "Old Timer");
+    await user.type(screen.getByTestId("patient-dob"), "1899-12-31");
+    await user.selectOptions(screen.getByTestId("patient-sex"), "Male");
+    await user.click(screen.getByTestId("patient-save"));
+    expect(await screen.findByText(`Date of birth cannot be before ${EARLIEST_DATE_OF_BIRTH}`)).toBeInTheDocument();
+    expect(callsOf("create_patient")).toHaveLength(0);
+  });
+
+  it("is read-only without managePatients (an admin)", async () => {
+    backend();
+    renderWithProviders(<PatientsPage capabilities={capabilities({ patients: true })} />);
     expect(await screen.findAllByTestId("patient-row")).toHaveLength(1);
     expect(screen.queryByTestId("patient-new")).not.toBeInTheDocument();
     expect(screen.queryByTestId("patient-edit")).not.toBeInTheDocument();
+  });
+
+  it("lists no patients without the Patients capability", async () => {
+    backend();
+    renderWithProviders(<PatientsPage capabilities={capabilities({ managePatients: true })} />);
+    expect(await screen.findByText(/You see a patient through the cases you work on/)).toBeInTheDocument();
+    expect(screen.queryByTestId("patient-new")).not.toBeInTheDocument();
+    expect(callsOf("list_patients")).toHaveLength(0);
   });
 });

@@ -1,11 +1,10 @@
 import { Alert, Button, Center, Group, Loader, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { usePatients } from "../api/queries";
-import type { Patient, UserSummary } from "../api/types";
+import type { Capabilities, Patient } from "../api/types";
 import { PatientFormModal } from "../components/PatientForm";
 import { formatDateTime } from "../lib/format";
 import { sexLabel } from "../lib/labels";
-import { managesPatients, seesPatients } from "../lib/users";
 
 function matches(p: Patient, query: string): boolean {
   const q = query.trim().toLowerCase();
@@ -13,9 +12,10 @@ function matches(p: Patient, query: string): boolean {
   return [p.fullName, p.medicalRecordNumber ?? "", p.phone ?? "", p.dateOfBirth].some((v) => v.toLowerCase().includes(q));
 }
 
-export function PatientsPage({ user }: { user: UserSummary }) {
-  const allowed = seesPatients(user);
-  const canEdit = managesPatients(user);
+/** The patients the user may see; adding and editing them only as `capabilities` say (the core's rules). */
+export function PatientsPage({ capabilities }: { capabilities: Pick<Capabilities, "patients" | "managePatients"> }) {
+  const allowed = capabilities.patients;
+  const canEdit = capabilities.managePatients;
   const patients = usePatients(allowed);
   // The patient being edited (null: a new one); kept while the modal closes so its title does not flicker.
   const [editing, setEditing] = useState<{ opened: boolean; patient: Patient | null }>({ opened: false, patient: null });

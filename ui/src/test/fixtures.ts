@@ -2,6 +2,7 @@ import type {
   ActionAvailability,
   ActionKind,
   AppointmentView,
+  Capabilities,
   CaseDetail,
   CaseTalk,
   IssueView,
@@ -98,6 +99,20 @@ export const patient: Patient = {
   updatedAt: "2025-01-01T10:00:00Z",
 };
 
+/** The navigation's screens as the core gives them; none unless overridden. */
+export function capabilities(overrides: Partial<Capabilities> = {}): Capabilities {
+  return { patients: false, managePatients: false, createCases: false, invoices: false, serviceRecords: false, ...overrides };
+}
+
+/** What the demo core answers `capabilities` with for each role (tests of the shell mock the core with these). */
+export const CAPABILITIES_OF: Record<UserSummary["role"], Capabilities> = {
+  requester: capabilities({ patients: true, managePatients: true, createCases: true, invoices: true }),
+  admin: capabilities({ patients: true, invoices: true }),
+  coordinator: capabilities(),
+  provider: capabilities({ serviceRecords: true }),
+  system: capabilities(),
+};
+
 /** `true` for allowed, or the refusal's code and message. */
 export function actions(
   entries: Partial<Record<ActionKind, true | { code: RefusalCode; message: string }>>,
@@ -159,10 +174,13 @@ export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
     finalSummary: null,
     completedAt: null,
     eligibleProviders: [],
+    opinionDraftAllowed: false,
     reportAvailable: false,
     invoice: null,
     refund: null,
     talk: talk(),
+    cancelTerms: { reasonRequired: false, refundDue: false },
+    paymentDue: false,
     ...overrides,
   };
 }

@@ -3,9 +3,9 @@ import userEvent from "@testing-library/user-event";
 import { save } from "@tauri-apps/plugin-dialog";
 import dayjs from "dayjs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppointmentInput, CaseDetail, UserSummary } from "../../api/types";
+import type { AppointmentInput, CaseDetail } from "../../api/types";
 import { CaseDetailPage } from "../../pages/CaseDetailPage";
-import { admin, appointment, cardioCoordinator, caseDetail, catalog, patient, provider, requester, talk } from "../../test/fixtures";
+import { appointment, cardioCoordinator, caseDetail, catalog, patient, provider, talk } from "../../test/fixtures";
 import { callsOf, fail, type Handler, invokeMock, routeInvoke } from "../../test/invoke";
 import { renderWithProviders } from "../../test/render";
 
@@ -18,7 +18,7 @@ const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const coordinatorPerson = { id: cardioCoordinator.id, name: cardioCoordinator.name, role: "coordinator" as const };
 const providerPerson = { id: provider.id, name: provider.name, role: "provider" as const };
 
-function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handler> = {}) {
+function setup(detail: CaseDetail, extra: Record<string, Handler> = {}) {
   routeInvoke({
     get_case: () => detail,
     catalog: () => catalog,
@@ -29,7 +29,7 @@ function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handl
     ...extra,
   });
   const user = userEvent.setup();
-  renderWithProviders(<CaseDetailPage caseId={detail.id} user={who} />);
+  renderWithProviders(<CaseDetailPage caseId={detail.id} />);
   return user;
 }
 
@@ -62,7 +62,7 @@ describe("A case's appointments", () => {
       purpose: null,
       actions: { accept: false, reject: false, edit: true, cancel: true, complete: true },
     });
-    setup(paid({ appointments: [pending, accepted], invitees: [coordinatorPerson] }), requester);
+    setup(paid({ appointments: [pending, accepted], invitees: [coordinatorPerson] }));
 
     const cards = await screen.findAllByTestId("appointment");
     expect(cards).toHaveLength(2);
@@ -93,7 +93,7 @@ describe("A case's appointments", () => {
   it("requests an appointment: the person, the time with its offset and zone, the duration and the purpose", async () => {
     let sent: { withId: string; input: AppointmentInput } | null = null;
     const detail = paid({ invitees: [coordinatorPerson, providerPerson] });
-    const user = setup(detail, requester, {
+    const user = setup(detail, {
       request_appointment: (args) => {
         sent = args as unknown as { withId: string; input: AppointmentInput };
         return paid({ appointments: [appointment()], invitees: [coordinatorPerson, providerPerson] });
@@ -134,7 +134,7 @@ describe("A case's appointments", () => {
   });
 
   it("shows the core's refusal of the time on the time field", async () => {
-    const user = setup(paid({ invitees: [coordinatorPerson] }), requester, {
+    const user = setup(paid({ invitees: [coordinatorPerson] }), {
       request_appointment: () => fail("invalid_input", "The appointment overlaps the coordinator's leave.", "startsAt"),
     });
     await user.click(await screen.findByTestId("action-request-appointment"));
@@ -153,7 +153,7 @@ describe("A case's appointments", () => {
       conflicts: [{ caseId: "c-9", caseReference: "SO-0009", appointmentId: "a-9", startsAt: "2030-05-02T09:15:00Z" }],
       actions: { accept: true, reject: true, edit: false, cancel: true, complete: false },
     });
-    const user = setup(paid({ appointments: [invitation] }), cardioCoordinator, {
+    const user = setup(paid({ appointments: [invitation] }), {
       answer_appointment: () => paid({ appointments: [{ ...invitation, status: "accepted", conflicts: [] }] }),
     });
     const warning = await screen.findByTestId("appointment-conflicts");
@@ -171,7 +171,7 @@ describe("A case's appointments", () => {
 
   it("rejects with an optional reason and cancels after confirming", async () => {
     const invitation = appointment({ actions: { accept: true, reject: true, edit: false, cancel: true, complete: false } });
-    const user = setup(paid({ appointments: [invitation] }), cardioCoordinator, {
+    const user = setup(paid({ appointments: [invitation] }), {
       answer_appointment: () => paid({ appointments: [{ ...invitation, status: "rejected" }] }),
       cancel_appointment: () => paid({ appointments: [{ ...invitation, status: "canceled" }] }),
     });
@@ -198,7 +198,7 @@ describe("A case's appointments", () => {
       durationMinutes: 60,
       actions: { accept: false, reject: false, edit: true, cancel: true, complete: true },
     });
-    const user = setup(paid({ appointments: [accepted] }), requester, {
+    const user = setup(paid({ appointments: [accepted] }), {
       change_appointment: () => paid({ appointments: [{ ...accepted, status: "pending" }] }),
       complete_appointment: () => paid({ appointments: [{ ...accepted, status: "completed" }] }),
     });
@@ -224,7 +224,7 @@ describe("A case's appointments", () => {
 
   it("saves an appointment as .ics where the user chooses", async () => {
     saveMock.mockResolvedValue("/home/rana/SO-0001.ics");
-    const user = setup(paid({ appointments: [appointment()] }), requester, { save_appointment_ics: () => null });
+    const user = setup(paid({ appointments: [appointment()] }), { save_appointment_ics: () => null });
     await user.click(await screen.findByTestId("appointment-ics"));
     await waitFor(() =>
       expect(callsOf("save_appointment_ics")).toEqual([[{ caseId: "c-1", appointmentId: "a-1", path: "/home/rana/SO-0001.ics" }, undefined]]),
@@ -236,7 +236,7 @@ describe("A case's appointments", () => {
   });
 
   it("shows an admin the appointments to read only, and no chat", async () => {
-    setup(caseDetail({ status: "payment_successful", talk: talk({ appointments: [appointment()] }) }), admin);
+    setup(caseDetail({ status: "payment_successful", talk: talk({ appointments: [appointment()] }) }));
     const card = await screen.findByTestId("appointment");
     expect(within(card).queryByRole("button", { name: /accept|reject|edit|cancel|held/i })).not.toBeInTheDocument();
     expect(screen.queryByTestId("action-request-appointment")).not.toBeInTheDocument();

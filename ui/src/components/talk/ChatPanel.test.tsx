@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { CaseDetail, ChatMessageView, ChatThread, UserSummary } from "../../api/types";
+import type { CaseDetail, ChatMessageView, ChatThread } from "../../api/types";
 import { CaseDetailPage } from "../../pages/CaseDetailPage";
 import type { CaseTab } from "../../lib/router";
 import { cardioCoordinator, caseDetail, catalog, patient, requester, talk } from "../../test/fixtures";
@@ -47,7 +47,7 @@ const second = message({
 const withChat = (overrides: Partial<CaseDetail["talk"]> = {}) =>
   caseDetail({ status: "doctors_assigned", talk: talk({ chatAvailable: true, chatUnread: 2, ...overrides }) });
 
-function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handler> = {}, tab?: CaseTab) {
+function setup(detail: CaseDetail, extra: Record<string, Handler> = {}, tab?: CaseTab) {
   routeInvoke({
     get_case: () => detail,
     catalog: () => catalog,
@@ -58,7 +58,7 @@ function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handl
     ...extra,
   });
   const user = userEvent.setup();
-  const rendered = renderWithProviders(<CaseDetailPage caseId={detail.id} user={who} tab={tab} />);
+  const rendered = renderWithProviders(<CaseDetailPage caseId={detail.id} tab={tab} />);
   return { user, client: rendered.client };
 }
 
@@ -68,7 +68,7 @@ describe("A case's chat", () => {
   });
 
   it("shows the unread count on its tab and is read only once opened", async () => {
-    const { user } = setup(withChat(), requester, {
+    const { user } = setup(withChat(), {
       chat_thread: (): ChatThread => ({ caseId: "c-1", messages: [first, second], canPost: true }),
     });
     expect(await screen.findByTestId("tab-chat-unread")).toHaveAttribute("data-count", "2");
@@ -93,7 +93,6 @@ describe("A case's chat", () => {
     let messages = [first];
     const { client } = setup(
       withChat(),
-      cardioCoordinator,
       { chat_thread: (): ChatThread => ({ caseId: "c-1", messages, canPost: true }) },
       "chat",
     );
@@ -116,7 +115,6 @@ describe("A case's chat", () => {
     });
     const { user } = setup(
       withChat(),
-      requester,
       {
         chat_thread: (): ChatThread => ({ caseId: "c-1", messages: [first], canPost: true }),
         stage_document: (_args, options) => {
@@ -151,7 +149,7 @@ describe("A case's chat", () => {
   });
 
   it("explains why a closed case's chat takes no messages", async () => {
-    setup(caseDetail({ status: "cancelled", talk: talk({ chatAvailable: true }) }), requester, {
+    setup(caseDetail({ status: "cancelled", talk: talk({ chatAvailable: true }) }), {
       chat_thread: (): ChatThread => ({ caseId: "c-1", messages: [first], canPost: false }),
     }, "chat");
     expect(await screen.findByTestId("chat-closed")).toHaveTextContent("This case is closed: its chat can be read but no messages can be sent.");
@@ -161,7 +159,7 @@ describe("A case's chat", () => {
   });
 
   it("is not offered at all without chatAvailable (an admin)", async () => {
-    setup(caseDetail({ status: "doctors_assigned" }), requester, {}, "chat");
+    setup(caseDetail({ status: "doctors_assigned" }), {}, "chat");
     // Asked for the chat, shown the appointments.
     expect(await screen.findByTestId("appointments-panel")).toBeInTheDocument();
     expect(screen.queryByTestId("tab-chat")).not.toBeInTheDocument();

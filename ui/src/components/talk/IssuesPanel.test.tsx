@@ -1,15 +1,15 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { CaseDetail, UserSummary } from "../../api/types";
+import type { CaseDetail } from "../../api/types";
 import { CaseDetailPage } from "../../pages/CaseDetailPage";
-import { actions, cardioCoordinator, caseDetail, catalog, issue, patient, provider, requester, talk } from "../../test/fixtures";
+import { actions, caseDetail, catalog, issue, patient, provider, talk } from "../../test/fixtures";
 import { callsOf, fail, type Handler, invokeMock, routeInvoke } from "../../test/invoke";
 import { renderWithProviders } from "../../test/render";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
-function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handler> = {}) {
+function setup(detail: CaseDetail, extra: Record<string, Handler> = {}) {
   routeInvoke({
     get_case: () => detail,
     catalog: () => catalog,
@@ -19,7 +19,7 @@ function setup(detail: CaseDetail, who: UserSummary, extra: Record<string, Handl
     ...extra,
   });
   const user = userEvent.setup();
-  renderWithProviders(<CaseDetailPage caseId={detail.id} user={who} />);
+  renderWithProviders(<CaseDetailPage caseId={detail.id} />);
   return user;
 }
 
@@ -58,7 +58,7 @@ describe("A case's issues", () => {
   });
 
   it("shows a requester every issue, return issues marked, with nothing to change", async () => {
-    const user = setup(withIssues(), requester);
+    const user = setup(withIssues());
     expect(await screen.findByTestId("tab-issues-open")).toHaveTextContent("2");
     const panel = await openIssues(user);
     const cards = within(panel).getAllByTestId("issue");
@@ -73,7 +73,7 @@ describe("A case's issues", () => {
 
   it("resolves a return issue with resolve_return, as the review does", async () => {
     const detail = withIssues({ actions: actions({ resolve_return: true }) });
-    const user = setup(detail, cardioCoordinator, {
+    const user = setup(detail, {
       resolve_return: () => withIssues({}, { issues: [{ ...returnIssue, resolved: true }] }),
     });
     const panel = await openIssues(user);
@@ -84,7 +84,7 @@ describe("A case's issues", () => {
   });
 
   it("reports an issue: the title is required", async () => {
-    const user = setup(withIssues({}, { canReportIssue: true }), cardioCoordinator, {
+    const user = setup(withIssues({}, { canReportIssue: true }), {
       report_issue: () => withIssues({}, { canReportIssue: true }),
     });
     const panel = await openIssues(user);
@@ -105,7 +105,7 @@ describe("A case's issues", () => {
   it("edits, deletes and resolves a reported issue as its actions allow", async () => {
     const own = issue({ actions: { edit: true, delete: true, resolve: true } });
     const detail = withIssues({}, { issues: [own] });
-    const user = setup(detail, provider, {
+    const user = setup(detail, {
       edit_issue: () => detail,
       delete_issue: () => withIssues({}, { issues: [] }),
       resolve_issue: () => fail("invalid_status", "The case is closed."),
