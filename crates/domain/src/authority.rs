@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::actor::Actor;
 use crate::case::Case;
@@ -131,17 +131,6 @@ impl Counters {
                 .map(|(name, value)| (name, (value, value)))
                 .collect(),
         }
-    }
-
-    /// The counters of the year of `now`, as loaded by `value_of` (by name).
-    pub fn year_of(now: DateTime<Utc>, mut value_of: impl FnMut(&str) -> i64) -> Counters {
-        let year = now.year();
-        let [a, b] = Counters::names(year);
-        Counters::loaded(year, [value_of(&a), value_of(&b)])
-    }
-
-    pub fn year(&self) -> i32 {
-        self.year
     }
 
     /// The counters that numbers were taken from, with their new values: what to store.
