@@ -106,19 +106,6 @@ async fn completed_case(t: &common::TestApp) -> CaseDetail {
     d
 }
 
-/// The demo's case of `status` that `who` sees.
-async fn demo_case(t: &common::TestApp, who: UserId, status: CaseStatus) -> CaseId {
-    t.sign_in(who).await;
-    t.app
-        .list_cases(Default::default())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.status == status)
-        .unwrap_or_else(|| panic!("the demo has a {status:?} case"))
-        .id
-}
-
 /// The PDF's text as poppler extracts it. These tests need poppler-utils (scripts/setup.sh
 /// installs it), like the report crate's own.
 fn pdf_text(t: &common::TestApp, pdf: &[u8]) -> String {
@@ -274,7 +261,7 @@ async fn the_report_is_refused_to_the_others_and_before_completion() {
         "a case that does not exist"
     );
 
-    let reviewing = demo_case(&t, seed::REQUESTER, CaseStatus::DoctorsAssigned).await;
+    let reviewing = common::demo_case(&t, seed::REQUESTER, CaseStatus::DoctorsAssigned).await;
     for who in [seed::REQUESTER, seed::COORDINATOR, seed::ADMIN] {
         t.sign_in(who).await;
         assert!(!t.app.get_case(reviewing).await.unwrap().report_available);
@@ -406,7 +393,7 @@ async fn the_invoice_and_the_invoices_list_are_for_the_requester_and_admins() {
         "a provider not on the case"
     );
 
-    let reviewing = demo_case(&t, seed::REQUESTER, CaseStatus::DoctorsAssigned).await;
+    let reviewing = common::demo_case(&t, seed::REQUESTER, CaseStatus::DoctorsAssigned).await;
     refused!(
         t,
         t.app.invoice_pdf(reviewing),
@@ -460,7 +447,7 @@ async fn a_provider_keeps_service_records_of_its_own_completed_work_only() {
     assert!(t.app.service_records().await.unwrap().is_empty());
 
     // A review in progress is no service record yet.
-    let reviewing = demo_case(&t, seed::PROVIDER, CaseStatus::DoctorsAssigned).await;
+    let reviewing = common::demo_case(&t, seed::PROVIDER, CaseStatus::DoctorsAssigned).await;
     assert!(t
         .app
         .service_records()
@@ -483,7 +470,7 @@ async fn a_provider_keeps_service_records_of_its_own_completed_work_only() {
 #[tokio::test]
 async fn a_cancelled_paid_case_shows_its_refund_to_the_requester_and_admins() {
     let t = common::open().await;
-    let paid = demo_case(&t, seed::REQUESTER, CaseStatus::PaymentSuccessful).await;
+    let paid = common::demo_case(&t, seed::REQUESTER, CaseStatus::PaymentSuccessful).await;
     t.clock.advance(Duration::minutes(5));
     let d = t.app.cancel_case(paid, None).await.unwrap();
     assert_eq!(d.summary.status, CaseStatus::Cancelled);

@@ -6,23 +6,10 @@
 
 mod common;
 
-use domain::{CaseId, CaseStatus, PatientId, UserId};
+use domain::{CaseStatus, PatientId};
 use so_core::views::{CancelTerms, Capabilities, CaseInput};
 use so_core::{seed, ErrorCode};
 use uuid::Uuid;
-
-/// The demo's case of `status` that `who` sees (signed in as `who`).
-async fn demo_case(t: &common::TestApp, who: UserId, status: CaseStatus) -> CaseId {
-    t.sign_in(who).await;
-    t.app
-        .list_cases(Default::default())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.status == status)
-        .unwrap_or_else(|| panic!("the demo has a {status:?} case"))
-        .id
-}
 
 #[tokio::test]
 async fn the_navigation_offers_each_role_what_the_core_then_gives_it() {
@@ -117,7 +104,7 @@ async fn the_cancel_dialog_says_what_cancelling_then_asks_and_does() {
     };
 
     // Not paid yet: no refund. The requester may leave the reason out, an admin may not.
-    let unpaid = demo_case(&t, seed::REQUESTER, CaseStatus::Submitted).await;
+    let unpaid = common::demo_case(&t, seed::REQUESTER, CaseStatus::Submitted).await;
     let d = t.app.get_case(unpaid).await.unwrap();
     assert_eq!(d.cancel_terms, terms(false, false));
     t.sign_in(seed::ADMIN).await;
@@ -133,7 +120,7 @@ async fn the_cancel_dialog_says_what_cancelling_then_asks_and_does() {
     assert_eq!(err.code, ErrorCode::ReasonRequired);
 
     // Paid: cancelling makes a refund due, and cancelling does exactly that.
-    let paid = demo_case(&t, seed::REQUESTER, CaseStatus::PaymentSuccessful).await;
+    let paid = common::demo_case(&t, seed::REQUESTER, CaseStatus::PaymentSuccessful).await;
     assert_eq!(
         t.app.get_case(paid).await.unwrap().cancel_terms,
         terms(false, true)
@@ -143,7 +130,7 @@ async fn the_cancel_dialog_says_what_cancelling_then_asks_and_does() {
         t.app.get_case(paid).await.unwrap().cancel_terms,
         terms(true, true)
     );
-    let coordinated = demo_case(&t, seed::COORDINATOR, CaseStatus::PaymentSuccessful).await;
+    let coordinated = common::demo_case(&t, seed::COORDINATOR, CaseStatus::PaymentSuccessful).await;
     assert_eq!(
         t.app.get_case(coordinated).await.unwrap().cancel_terms,
         terms(false, false),
@@ -162,15 +149,15 @@ async fn the_cancel_dialog_says_what_cancelling_then_asks_and_does() {
 #[tokio::test]
 async fn pay_now_is_the_requesters_while_the_payment_is_pending() {
     let t = common::open().await;
-    let awaiting = demo_case(&t, seed::REQUESTER, CaseStatus::AwaitingPayment).await;
+    let awaiting = common::demo_case(&t, seed::REQUESTER, CaseStatus::AwaitingPayment).await;
     assert!(t.app.get_case(awaiting).await.unwrap().payment_due);
     t.sign_in(seed::ADMIN).await;
     assert!(
         !t.app.get_case(awaiting).await.unwrap().payment_due,
         "an admin reads the link but does not pay"
     );
-    let paid = demo_case(&t, seed::REQUESTER, CaseStatus::PaymentSuccessful).await;
+    let paid = common::demo_case(&t, seed::REQUESTER, CaseStatus::PaymentSuccessful).await;
     assert!(!t.app.get_case(paid).await.unwrap().payment_due);
-    let draft = demo_case(&t, seed::REQUESTER, CaseStatus::Draft).await;
+    let draft = common::demo_case(&t, seed::REQUESTER, CaseStatus::Draft).await;
     assert!(!t.app.get_case(draft).await.unwrap().payment_due);
 }

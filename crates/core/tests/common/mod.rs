@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use domain::{DocumentInput, DocumentKind, PatientInput, Sex, UserId};
+use domain::{CaseId, CaseStatus, DocumentInput, DocumentKind, PatientInput, Sex, UserId};
 use so_core::seed;
 use so_core::views::{CaseDetail, CaseInput};
 use so_core::{App, ManualClock};
@@ -87,4 +87,17 @@ impl TestApp {
             .await
             .expect("case created")
     }
+}
+
+/// The demo's case of `status` that `who` sees (signed in as `who`).
+pub async fn demo_case(t: &TestApp, who: UserId, status: CaseStatus) -> CaseId {
+    t.sign_in(who).await;
+    t.app
+        .list_cases(Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.status == status)
+        .unwrap_or_else(|| panic!("the demo has a {status:?} case"))
+        .id
 }
