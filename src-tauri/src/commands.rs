@@ -6,7 +6,7 @@ use domain::{
     IssueId, IssueInput, NoticeKind, OpinionInput, Patient, PatientId, PatientInput, UserId,
 };
 use so_core::notify::{NotificationCentre, NotificationSetting};
-use so_core::talk::{AppointmentFilter, AppointmentView, Badges, ChatThread};
+use so_core::views::{AppointmentFilter, AppointmentView, Badges, ChatThread};
 use std::path::PathBuf;
 use std::sync::Arc;
 

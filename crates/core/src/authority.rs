@@ -19,6 +19,8 @@ use store::{
 };
 
 use crate::error::{ApiError, Result};
+use crate::notices::keep;
+use crate::remote::ServerLink;
 
 /// The decider of commands; see the module comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,12 +34,6 @@ pub enum Authority {
 }
 
 /// Where the authoritative server is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ServerLink {
-    /// The server's base URL, without a trailing slash (`https://so.example.org`).
-    pub url: String,
-}
-
 /// How a command's events land in the local store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Landing {
@@ -170,11 +166,11 @@ pub(crate) async fn apply_locally(
                 timeline::append(conn, case.id, now, actor, line, command_id, pending).await?;
             }
             let notices: Vec<_> = events.into_iter().flat_map(|f| f.notices).collect();
-            crate::notify::keep(conn, &notices, now).await?;
+            keep(conn, &notices, now).await?;
         }
         Step::Chat { message, notices } => {
             chat::save(conn, &message, None, pending).await?;
-            crate::notify::keep(conn, &notices, now).await?;
+            keep(conn, &notices, now).await?;
         }
         Step::Preference {
             kind,

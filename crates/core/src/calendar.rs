@@ -13,7 +13,7 @@ use std::path::Path;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 
 use crate::error::{ApiError, Result};
-use crate::talk::{AppointmentFilter, AppointmentView};
+use crate::views::{AppointmentFilter, AppointmentView};
 use crate::App;
 
 fn event(a: &AppointmentView) -> Event {

@@ -25,8 +25,7 @@ use store::{cases, patients};
 
 use crate::app::{corrupt, App};
 use crate::error::{ApiError, ErrorCode, Result};
-use crate::review::provider_summary;
-use crate::views::{InvoiceRow, ServiceRecord};
+use crate::views::{provider_summary, InvoiceRow, ServiceRecord};
 
 /// The service's name, printed in every page's header.
 pub const SERVICE_NAME: &str = "Second Opinion";

@@ -8,7 +8,7 @@ use domain::{Refusal, RefusalCode};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::sync::{SyncError, SyncErrorCode};
+use crate::tokens::TokenError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -158,5 +158,87 @@ mod tests {
             (api.code, api.field.as_deref()),
             (ErrorCode::InvalidInput, Some("url"))
         );
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct SyncError {
+    pub code: SyncErrorCode,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncErrorCode {
+    /// No server configured: the desktop runs standalone.
+    NotConnected,
+    /// The server address is not an http(s) URL with a host.
+    InvalidUrl,
+    /// Nobody is signed in to the server on this desktop.
+    NotSignedIn,
+    /// The server could not be reached (or the connection broke): work goes on offline.
+    Offline,
+    /// Unknown e-mail address or wrong password.
+    InvalidCredentials,
+    /// The server no longer accepts the session: sign in again.
+    SessionExpired,
+    /// The server refused the request itself (rate limit, bad input, its own failure).
+    Server,
+    /// The OS keyring is not available or refused.
+    Keyring,
+    /// Something this desktop cannot do now (e.g. switch servers with unsent work).
+    Conflict,
+    /// A local failure; details are in the log.
+    Internal,
+}
+
+impl SyncError {
+    pub(crate) fn new(code: SyncErrorCode, message: impl Into<String>) -> Self {
+        SyncError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn offline() -> Self {
+        SyncError::new(
+            SyncErrorCode::Offline,
+            "The server cannot be reached; your work is kept and will be sent later.",
+        )
+    }
+}
+
+impl From<ApiError> for SyncError {
+    fn from(e: ApiError) -> Self {
+        let code = match e.code {
+            ErrorCode::NotSignedIn => SyncErrorCode::NotSignedIn,
+            _ => SyncErrorCode::Internal,
+        };
+        SyncError::new(code, e.message)
+    }
+}
+
+impl From<store::StoreError> for SyncError {
+    fn from(e: store::StoreError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<TokenError> for SyncError {
+    fn from(e: TokenError) -> Self {
+        tracing::error!(error = %e, "keyring");
+        SyncError::new(
+            SyncErrorCode::Keyring,
+            "The system keyring is not available; the session cannot be kept.",
+        )
+    }
+}
+
+impl From<reqwest::Error> for SyncError {
+    fn from(e: reqwest::Error) -> Self {
+        // Connect failures, timeouts and cut connections all mean "not now".
+        tracing::info!(error = %e, "server unreachable");
+        SyncError::offline()
     }
 }

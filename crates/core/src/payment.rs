@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use domain::{Actor, Case, CaseCommand, CaseId, CaseStatus, Command, RefundOutcome, Role};
+use domain::{Actor, CaseCommand, CaseId, CaseStatus, Command, RefundOutcome, Role};
 use payments::sandbox::{CallbackRequest, CallbackTarget, DeliveryError, Retries, Sandbox};
 use payments::{
     Amount, DueRefund, LinkRequest, PaymentInfo, PaymentProvider, PaymentStatus, RefundRun, Secret,
@@ -33,9 +33,9 @@ use store::{cases, catalog};
 use ts_rs::TS;
 
 use crate::app::App;
-use crate::authority::{Authority, ServerLink};
-use crate::error::{ApiError, ErrorCode, Result};
-use crate::sync::{send, SyncError};
+use crate::authority::Authority;
+use crate::error::{ApiError, ErrorCode, Result, SyncError};
+use crate::remote::{check, send, ServerLink};
 
 /// A case's payment, for the requester's "Pay now".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -78,13 +78,6 @@ pub const REFUND_EVERY: Duration = Duration::from_secs(30);
 /// many). Kept here, beside the rest of the payment code, rather than as a field of `App`;
 /// an entry whose app is gone is dropped, and its page stops, on the next look.
 static LOCAL: Mutex<Vec<Arc<LocalSandbox>>> = Mutex::new(Vec::new());
-
-/// Whether `actor` is the one asked to pay for `case` now (the case screen's "Pay now"):
-/// its requester, while the payment is pending. Admins may read the link
-/// ([`App::payment_link`]) but the requester pays.
-pub(crate) fn payment_due(case: &Case, actor: Actor) -> bool {
-    case.requester_id == actor.id && PaymentStatus::of(case) == Some(PaymentStatus::Pending)
-}
 
 fn no_payment_yet() -> ApiError {
     ApiError::new(
@@ -129,7 +122,7 @@ impl App {
             reqwest::StatusCode::CONFLICT => return Err(no_payment_yet()),
             _ => {}
         }
-        let response = crate::sync::check(response).await?;
+        let response = check(response).await?;
         let info: PaymentInfo = response.json().await.map_err(SyncError::from)?;
         Ok(info.into())
     }

@@ -8,21 +8,15 @@
 //! the domain has no separate command for it (`CaseCommand::AddDocument` is allowed while
 //! doctors are assigned only when a request is open, and the upload closes the open ones).
 
-use domain::visibility::{can_read_opinion, can_see};
-use domain::{
-    check_action, decide_case, ActionKind, Actor, AssignmentStatus, Case, CaseCommand, CaseId,
-    CaseStatus, CaseView, Catalog, Command, IssueId, OpinionInput, Refusal, RefusalCode, RequestId,
-    UserId,
-};
+use domain::decide::{check_draft_fields, check_opinion_draft};
+use domain::visibility::can_see;
+use domain::{Actor, CaseCommand, CaseId, Command, IssueId, OpinionInput, RequestId, UserId};
 use store::{cases, drafts};
 use uuid::Uuid;
 
 use crate::app::App;
 use crate::error::{ApiError, Result};
-use crate::views::{
-    AssignmentView, CaseDetail, DocumentRequestView, OpinionView, ProviderSummary, ReturnIssueView,
-    ReviewDetail,
-};
+use crate::views::CaseDetail;
 
 impl App {
     /// The case's coordinator assigns providers, or adds one in place of a provider who
@@ -137,8 +131,8 @@ impl App {
         let actor = self.signed_in()?;
         let mut tx = self.store().begin().await?;
         let case = cases::get(&mut tx, case_id).await?;
-        draft_allowed(case.as_ref(), actor)?;
-        check_draft(&draft)?;
+        check_opinion_draft(case.as_ref(), actor)?;
+        check_draft_fields(&draft)?;
         drafts::save_opinion(&mut tx, actor.id, case_id, &draft, self.now()).await?;
         tx.commit().await.map_err(store::StoreError::from)?;
         Ok(())
@@ -159,144 +153,5 @@ impl App {
 
     fn signed_in(&self) -> Result<Actor> {
         self.current_actor().ok_or_else(ApiError::not_signed_in)
-    }
-}
-
-/// Whether `actor` may keep a draft opinion on `case`: a provider who can submit the
-/// opinion now, or whose review waits on a return issue (they keep writing meanwhile).
-fn draft_allowed(case: Option<&Case>, actor: Actor) -> Result<(), Refusal> {
-    let refusal = match check_action(case, actor, ActionKind::SubmitOpinion) {
-        Ok(_) => return Ok(()),
-        Err(r) => r,
-    };
-    let returned = case
-        .and_then(|c| c.assignment(actor.id))
-        .is_some_and(|a| a.status == AssignmentStatus::Returned);
-    let open = case.is_some_and(|c| c.status == CaseStatus::DoctorsAssigned);
-    if refusal.code == RefusalCode::InvalidStatus && returned && open {
-        return Ok(());
-    }
-    Err(refusal)
-}
-
-/// A draft may be incomplete, but no field may be longer than the opinion allows.
-fn check_draft(draft: &OpinionInput) -> Result<(), Refusal> {
-    use domain::{limits, text};
-    for (field, label, value) in [
-        ("assessment", "The assessment", &draft.assessment),
-        ("diagnosis", "The diagnosis", &draft.diagnosis),
-        (
-            "recommendations",
-            "The recommendations",
-            &draft.recommendations,
-        ),
-        ("answers", "The answers", &draft.answers),
-        ("references", "The references", &draft.references),
-    ] {
-        text::bounded(field, label, value, limits::LONG_TEXT)?;
-    }
-    Ok(())
-}
-
-// ----- what the case screen shows of the review ----------------------------------------
-
-pub(crate) fn provider_summary(catalog: &Catalog, id: UserId) -> ProviderSummary {
-    let user = catalog.user(id);
-    ProviderSummary {
-        id,
-        name: catalog.name_of(id),
-        specialties: user
-            .map(|u| {
-                u.specialty_ids
-                    .iter()
-                    .filter_map(|s| catalog.specialties.iter().find(|x| x.id == *s))
-                    .map(|s| s.name_en.clone())
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }
-}
-
-/// The review part of `case` as `actor` sees it. `case` is one the actor may see.
-pub(crate) fn review_detail(case: &Case, actor: Actor, catalog: &Catalog) -> ReviewDetail {
-    let provider = |id| provider_summary(catalog, id);
-    let assigns = match check_action(Some(case), actor, ActionKind::AssignProviders) {
-        Ok(_) => true,
-        Err(r) => !matches!(r.code, RefusalCode::Forbidden | RefusalCode::NotFound),
-    };
-    let eligible_providers = if assigns {
-        catalog
-            .eligible_providers(case.disease_category_id)
-            .into_iter()
-            .filter(|u| case.assignment(u.id).is_none())
-            .map(|u| provider(u.id))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let view = CaseView {
-        case: Some(case),
-        patient: None,
-        catalog,
-    };
-    ReviewDetail {
-        assignments: case
-            .assignments
-            .iter()
-            .map(|a| AssignmentView {
-                provider: provider(a.provider_id),
-                status: a.status,
-                assigned_at: a.assigned_at,
-                decline_reason: a.decline_reason.clone(),
-            })
-            .collect(),
-        opinions: case
-            .assignments
-            .iter()
-            .filter(|a| can_read_opinion(case, actor, a.provider_id))
-            .filter_map(|a| {
-                a.opinion.as_ref().map(|o| OpinionView {
-                    provider: provider(a.provider_id),
-                    opinion: o.clone(),
-                })
-            })
-            .collect(),
-        document_requests: case
-            .document_requests
-            .iter()
-            .map(|r| DocumentRequestView {
-                id: r.id,
-                provider: provider(r.provider_id),
-                note: r.note.clone(),
-                open: r.open,
-                requested_at: r.requested_at,
-            })
-            .collect(),
-        return_issues: case
-            .return_issues
-            .iter()
-            .map(|i| ReturnIssueView {
-                id: i.id,
-                provider: provider(i.provider_id),
-                reason: i.reason.clone(),
-                resolved: i.resolved,
-                opened_at: i.opened_at,
-                // Asking the rules themselves keeps "who resolves which issue" in one place.
-                resolvable: decide_case(
-                    view,
-                    actor,
-                    &CaseCommand::ResolveReturn {
-                        case_id: case.id,
-                        issue_id: i.id,
-                    },
-                    case.updated_at,
-                )
-                .is_ok(),
-            })
-            .collect(),
-        final_summary: case.final_summary.clone(),
-        completed_at: case.completed_at,
-        eligible_providers,
-        opinion_draft_allowed: draft_allowed(Some(case), actor).is_ok(),
     }
 }

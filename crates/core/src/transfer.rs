@@ -13,7 +13,6 @@
 //! the next sync picks up where this one stopped.
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use domain::Command;
 use protocol::CaseSnapshot;
@@ -22,32 +21,13 @@ use reqwest::StatusCode;
 use store::{blobs, outbox};
 
 use crate::app::App;
-use crate::authority::ServerLink;
-use crate::sync::{check, send, server_error, SyncError, SyncErrorCode};
-
-/// The size of the pieces documents travel in, unless set otherwise.
-pub const DEFAULT_CHUNK_BYTES: usize = 1024 * 1024;
-/// The largest piece the server takes in one request.
-pub const MAX_CHUNK_BYTES: usize = protocol::MAX_UPLOAD_CHUNK_BYTES;
+use crate::error::{SyncError, SyncErrorCode};
+use crate::remote::{check, send, server_error, ServerLink};
 
 const UPLOAD_OFFSET: &str = protocol::UPLOAD_OFFSET_HEADER;
 const UPLOAD_LENGTH: &str = protocol::UPLOAD_LENGTH_HEADER;
 const OCTETS: &str = "application/octet-stream";
 
-/// How documents travel, per running desktop.
-pub(crate) struct TransferSettings {
-    chunk_bytes: AtomicUsize,
-}
-
-impl Default for TransferSettings {
-    fn default() -> Self {
-        TransferSettings {
-            chunk_bytes: AtomicUsize::new(DEFAULT_CHUNK_BYTES),
-        }
-    }
-}
-
-/// Where the server stands on an upload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Progress {
     /// The bytes it has; the next chunk starts here.
@@ -70,17 +50,11 @@ impl App {
     /// between 1 byte and 4 MiB). For tests, and for very slow links where a smaller
     /// piece loses less when the connection breaks.
     pub fn set_transfer_chunk_bytes(&self, bytes: usize) {
-        self.sync_runtime()
-            .transfer
-            .chunk_bytes
-            .store(bytes.clamp(1, MAX_CHUNK_BYTES), Ordering::Relaxed);
+        self.sync_runtime().transfer.set_chunk_bytes(bytes);
     }
 
     fn chunk_bytes(&self) -> u64 {
-        self.sync_runtime()
-            .transfer
-            .chunk_bytes
-            .load(Ordering::Relaxed) as u64
+        self.sync_runtime().transfer.chunk_bytes()
     }
 
     /// Uploads the content of every document the commands of `batch` attach that the

@@ -13,9 +13,9 @@ use domain::{
     Actor, AppointmentInput, AppointmentStatus, CaseCommand, CaseId, Channel, Command, CommandId,
     IssueInput, NoticeKind, PaymentOutcome, RefusalCode, Role, UserId,
 };
-use so_core::notify::DesktopNotifier;
-use so_core::talk::{AppointmentFilter, AppointmentView};
 use so_core::views::CaseDetail;
+use so_core::views::{AppointmentFilter, AppointmentView};
+use so_core::DesktopNotifier;
 use so_core::{seed, App, AppOptions, ErrorCode, ManualClock, MemoryTokens, TokenStore};
 use uuid::Uuid;
 

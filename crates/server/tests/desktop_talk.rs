@@ -6,7 +6,7 @@
 mod support;
 
 use domain::{demo, AppointmentInput, AppointmentStatus, NoticeKind};
-use so_core::talk::AppointmentFilter;
+use so_core::views::AppointmentFilter;
 use support::desktop::{desk, pay, requester_work, Desk, Net, Proxy};
 use support::spawn_app;
 

@@ -66,6 +66,42 @@ pub fn check_report(case: Option<&Case>, actor: Actor) -> Result<&Case, Refusal>
     Ok(case)
 }
 
+/// Whether `actor` may keep a draft opinion on `case` (on their own computer; the server
+/// never sees drafts): a provider who can submit the
+/// opinion now, or whose review waits on a return issue (they keep writing meanwhile).
+pub fn check_opinion_draft(case: Option<&Case>, actor: Actor) -> Result<(), Refusal> {
+    let refusal = match check_action(case, actor, ActionKind::SubmitOpinion) {
+        Ok(_) => return Ok(()),
+        Err(r) => r,
+    };
+    let returned = case
+        .and_then(|c| c.assignment(actor.id))
+        .is_some_and(|a| a.status == AssignmentStatus::Returned);
+    let open = case.is_some_and(|c| c.status == CaseStatus::DoctorsAssigned);
+    if refusal.code == RefusalCode::InvalidStatus && returned && open {
+        return Ok(());
+    }
+    Err(refusal)
+}
+
+/// A draft may be incomplete, but no field may be longer than the opinion allows.
+pub fn check_draft_fields(draft: &OpinionInput) -> Result<(), Refusal> {
+    for (field, label, value) in [
+        ("assessment", "The assessment", &draft.assessment),
+        ("diagnosis", "The diagnosis", &draft.diagnosis),
+        (
+            "recommendations",
+            "The recommendations",
+            &draft.recommendations,
+        ),
+        ("answers", "The answers", &draft.answers),
+        ("references", "The references", &draft.references),
+    ] {
+        text::bounded(field, label, value, limits::LONG_TEXT)?;
+    }
+    Ok(())
+}
+
 /// Who may have the invoice of a case: those who see its billing ([`can_see_billing`]), once
 /// the authority has issued it (on completion). In the usual order: `not_found`,
 /// `forbidden`, `invalid_status`.

@@ -1,11 +1,17 @@
 //! What the use cases take and give: the shapes the UI sees. TypeScript types are
 //! generated from these (ts-rs, `ui/src/bindings/`), never hand-copied.
 
+mod review;
+mod talk;
+
+pub use review::*;
+pub use talk::*;
+
 use chrono::{DateTime, Utc};
 use domain::{
-    ActionKind, AssignmentStatus, CaseId, CaseStatus, DiseaseCategory, DiseaseCategoryId, Document,
-    DocumentInput, Invoice, IssueId, Opinion, Patient, PatientId, Refund, RefundStatus, Refusal,
-    RequestId, ReviewType, ReviewTypeId, Role, Specialty, SpecialtyId, User, UserId,
+    ActionKind, CaseId, CaseStatus, DiseaseCategory, DiseaseCategoryId, Document, DocumentInput,
+    Invoice, Patient, PatientId, Refund, RefundStatus, Refusal, ReviewType, ReviewTypeId, Role,
+    Specialty, SpecialtyId, User, UserId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -123,7 +129,7 @@ pub struct CaseDetail {
     /// The refund of a paid case that was cancelled, for the same people as the invoice.
     pub refund: Option<RefundView>,
     /// Appointments, issues and the chat's state (`crate::talk`).
-    pub talk: crate::talk::CaseTalk,
+    pub talk: CaseTalk,
     /// What cancelling the case now asks of the user and sets off (`crate::app::cancel_terms`).
     pub cancel_terms: CancelTerms,
     /// Whether the user is the one to pay for the case now: its requester, while the
@@ -276,90 +282,6 @@ pub struct ServiceRecord {
 pub struct SavedFile {
     pub path: String,
     pub opened: bool,
-}
-
-/// The review part of the case screen: the specialists, what they asked and said, and the
-/// coordinator's final summary. What a role may read of it is decided in `crate::review`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ReviewDetail {
-    /// Every provider assignment, in the order they were made; declined ones stay listed
-    /// (with the reason) so the coordinator sees whom to replace.
-    pub assignments: Vec<AssignmentView>,
-    /// The submitted opinions the user may read, in the order of the assignments.
-    pub opinions: Vec<OpinionView>,
-    /// The providers' document requests, oldest first; `open` until the requester uploads.
-    pub document_requests: Vec<DocumentRequestView>,
-    /// The providers' return issues, oldest first.
-    pub return_issues: Vec<ReturnIssueView>,
-    pub final_summary: Option<String>,
-    #[ts(type = "string | null")]
-    pub completed_at: Option<DateTime<Utc>>,
-    /// For a coordinator choosing providers: the eligible ones (mapped to the case's disease
-    /// category) not on the case yet. Empty for roles that never assign providers.
-    pub eligible_providers: Vec<ProviderSummary>,
-    /// Whether the user may keep a draft opinion on the case now (`save_opinion_draft`'s
-    /// own rule): a provider who may submit the opinion, or whose review waits on a return
-    /// issue. The opinion form is open exactly then.
-    pub opinion_draft_allowed: bool,
-}
-
-/// A provider as the case screen names them: their name and specialties (English names).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ProviderSummary {
-    pub id: UserId,
-    pub name: String,
-    pub specialties: Vec<String>,
-}
-
-/// One provider's part in the case.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AssignmentView {
-    pub provider: ProviderSummary,
-    pub status: AssignmentStatus,
-    #[ts(type = "string")]
-    pub assigned_at: DateTime<Utc>,
-    pub decline_reason: Option<String>,
-}
-
-/// A submitted opinion, with who wrote it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct OpinionView {
-    pub provider: ProviderSummary,
-    #[serde(flatten)]
-    #[ts(flatten)]
-    pub opinion: Opinion,
-}
-
-/// A provider's request for more documents.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentRequestView {
-    pub id: RequestId,
-    pub provider: ProviderSummary,
-    pub note: String,
-    /// Still waiting for the requester's upload.
-    pub open: bool,
-    #[ts(type = "string")]
-    pub requested_at: DateTime<Utc>,
-}
-
-/// A provider's return issue: their review waits until it is resolved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ReturnIssueView {
-    pub id: IssueId,
-    pub provider: ProviderSummary,
-    pub reason: String,
-    pub resolved: bool,
-    #[ts(type = "string")]
-    pub opened_at: DateTime<Utc>,
-    /// Whether the user may resolve this issue now (the same rules as `resolve_return`:
-    /// a provider resolves only their own).
-    pub resolvable: bool,
 }
 
 /// A new case: its fields and the staged documents to attach.
