@@ -8,7 +8,7 @@ use domain::decide::issue::{self, IssueActions};
 use domain::visibility::{can_see, can_see_billing, parties};
 use domain::{
     can_read_chat, check_action, decide_case, ActionKind, Actor, Case, CaseCommand, CaseEvent,
-    CaseId, CaseView, Catalog, Command, IssueId, IssueInput, RefusalCode,
+    CaseId, CaseView, Catalog, Command, IssueCommand, IssueId, IssueInput, RefusalCode,
 };
 use payments::PaymentStatus;
 use store::{cases, chat, notifications, patients, timeline, Conn};
@@ -241,7 +241,7 @@ async fn case_talk(
     } else {
         Vec::new()
     };
-    let probe_issue = CaseCommand::ReportIssue {
+    let probe_issue = IssueCommand::Report {
         case_id: case.id,
         issue_id: IssueId(Uuid::nil()),
         input: IssueInput {
@@ -263,8 +263,7 @@ async fn case_talk(
         appointments,
         issues,
         invitees,
-        can_report_issue: issue::decide(Some(case), actor, &probe_issue, now)
-            .is_some_and(|r| r.is_ok()),
+        can_report_issue: issue::decide(Some(case), actor, &probe_issue, now).is_ok(),
         chat_available,
         chat_unread,
         can_send_overdue_reminder: domain::decide_case(

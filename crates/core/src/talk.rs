@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 use domain::{
-    can_read_chat, case::follow_up_status, visibility::can_see, AppointmentId, AppointmentInput,
-    Case, CaseCommand, CaseId, ChatCommand, Command, DocumentId, DocumentInput, IssueId,
-    IssueInput, MessageId, UserId,
+    can_read_chat, case::follow_up_status, visibility::can_see, AppointmentCommand, AppointmentId,
+    AppointmentInput, Case, CaseCommand, CaseId, ChatCommand, Command, DocumentId, DocumentInput,
+    IssueCommand, IssueId, IssueInput, MessageId, UserId,
 };
 use store::{cases, chat, notifications};
 use uuid::Uuid;
@@ -55,12 +55,12 @@ impl App {
         with_id: UserId,
         input: AppointmentInput,
     ) -> Result<CaseDetail> {
-        self.talk_command(CaseCommand::RequestAppointment {
+        self.talk_command(CaseCommand::Appointment(AppointmentCommand::Request {
             case_id,
             appointment_id: AppointmentId(Uuid::now_v7()),
             with_id,
             input,
-        })
+        }))
         .await
     }
 
@@ -71,11 +71,11 @@ impl App {
         appointment_id: AppointmentId,
         input: AppointmentInput,
     ) -> Result<CaseDetail> {
-        self.talk_command(CaseCommand::ChangeAppointment {
+        self.talk_command(CaseCommand::Appointment(AppointmentCommand::Change {
             case_id,
             appointment_id,
             input,
-        })
+        }))
         .await
     }
 
@@ -86,12 +86,12 @@ impl App {
         accept: bool,
         reason: Option<String>,
     ) -> Result<CaseDetail> {
-        self.talk_command(CaseCommand::AnswerAppointment {
+        self.talk_command(CaseCommand::Appointment(AppointmentCommand::Answer {
             case_id,
             appointment_id,
             accept,
             reason,
-        })
+        }))
         .await
     }
 
@@ -101,11 +101,11 @@ impl App {
         appointment_id: AppointmentId,
         reason: Option<String>,
     ) -> Result<CaseDetail> {
-        self.talk_command(CaseCommand::CancelAppointment {
+        self.talk_command(CaseCommand::Appointment(AppointmentCommand::Cancel {
             case_id,
             appointment_id,
             reason,
-        })
+        }))
         .await
     }
 
@@ -114,10 +114,10 @@ impl App {
         case_id: CaseId,
         appointment_id: AppointmentId,
     ) -> Result<CaseDetail> {
-        self.talk_command(CaseCommand::CompleteAppointment {
+        self.talk_command(CaseCommand::Appointment(AppointmentCommand::Complete {
             case_id,
             appointment_id,
-        })
+        }))
         .await
     }
 
@@ -196,11 +196,11 @@ impl App {
     // ----- issues ------------------------------------------------------------------------
 
     pub async fn report_issue(&self, case_id: CaseId, input: IssueInput) -> Result<CaseDetail> {
-        self.talk_command(CaseCommand::ReportIssue {
+        self.talk_command(CaseCommand::Issue(IssueCommand::Report {
             case_id,
             issue_id: IssueId(Uuid::now_v7()),
             input,
-        })
+        }))
         .await
     }
 
@@ -210,22 +210,28 @@ impl App {
         issue_id: IssueId,
         input: IssueInput,
     ) -> Result<CaseDetail> {
-        self.talk_command(CaseCommand::EditIssue {
+        self.talk_command(CaseCommand::Issue(IssueCommand::Edit {
             case_id,
             issue_id,
             input,
-        })
+        }))
         .await
     }
 
     pub async fn delete_issue(&self, case_id: CaseId, issue_id: IssueId) -> Result<CaseDetail> {
-        self.talk_command(CaseCommand::DeleteIssue { case_id, issue_id })
-            .await
+        self.talk_command(CaseCommand::Issue(IssueCommand::Delete {
+            case_id,
+            issue_id,
+        }))
+        .await
     }
 
     pub async fn resolve_issue(&self, case_id: CaseId, issue_id: IssueId) -> Result<CaseDetail> {
-        self.talk_command(CaseCommand::ResolveIssue { case_id, issue_id })
-            .await
+        self.talk_command(CaseCommand::Issue(IssueCommand::Resolve {
+            case_id,
+            issue_id,
+        }))
+        .await
     }
 
     /// The coordinator reminds the providers whose opinion is overdue.

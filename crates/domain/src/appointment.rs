@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::Role;
-use crate::ids::{AppointmentId, UserId};
+use crate::ids::{AppointmentId, CaseId, UserId};
 use crate::refusal::{Refusal, RefusalCode};
 use crate::{limits, text};
 
@@ -215,4 +215,58 @@ pub fn parse_input(
         time_zone: zone.to_string(),
         purpose,
     })
+}
+
+/// What people do to a case's appointments (decided by `crate::decide::appointment`). A
+/// part of `CaseCommand` in memory; on the wire each is flat, like the case's other
+/// commands (`{"type": "request_appointment", "case_id": …}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum AppointmentCommand {
+    #[serde(rename = "request_appointment")]
+    Request {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+        /// The other party: the requester, the coordinator or an assigned provider.
+        with_id: UserId,
+        input: AppointmentInput,
+    },
+    /// Edit a pending appointment (its proposer), or reschedule an accepted one (either
+    /// party): it is pending again, for the other party to answer.
+    #[serde(rename = "change_appointment")]
+    Change {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+        input: AppointmentInput,
+    },
+    #[serde(rename = "answer_appointment")]
+    Answer {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+        accept: bool,
+        reason: Option<String>,
+    },
+    #[serde(rename = "cancel_appointment")]
+    Cancel {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+        reason: Option<String>,
+    },
+    #[serde(rename = "complete_appointment")]
+    Complete {
+        case_id: CaseId,
+        appointment_id: AppointmentId,
+    },
+}
+
+impl AppointmentCommand {
+    pub fn case_id(&self) -> CaseId {
+        match self {
+            AppointmentCommand::Request { case_id, .. }
+            | AppointmentCommand::Change { case_id, .. }
+            | AppointmentCommand::Answer { case_id, .. }
+            | AppointmentCommand::Cancel { case_id, .. }
+            | AppointmentCommand::Complete { case_id, .. } => *case_id,
+        }
+    }
 }

@@ -5,14 +5,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::appointment::AppointmentInput;
+use crate::appointment::AppointmentCommand;
 use crate::chat::ChatCommand;
 pub use crate::document::DocumentInput;
 use crate::ids::{
-    AppointmentId, CaseId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId,
-    ReviewTypeId, UserId,
+    CaseId, DiseaseCategoryId, DocumentId, IssueId, PatientId, RequestId, ReviewTypeId, UserId,
 };
-use crate::issue::IssueInput;
+use crate::issue::IssueCommand;
 use crate::patient::Sex;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,55 +184,13 @@ pub enum CaseCommand {
     SendOverdueReminder {
         case_id: CaseId,
     },
-    // ---- appointments (`crate::appointment`) ----
-    RequestAppointment {
-        case_id: CaseId,
-        appointment_id: AppointmentId,
-        /// The other party: the requester, the coordinator or an assigned provider.
-        with_id: UserId,
-        input: AppointmentInput,
-    },
-    /// Edit a pending appointment (its proposer), or reschedule an accepted one (either
-    /// party): it is pending again, for the other party to answer.
-    ChangeAppointment {
-        case_id: CaseId,
-        appointment_id: AppointmentId,
-        input: AppointmentInput,
-    },
-    AnswerAppointment {
-        case_id: CaseId,
-        appointment_id: AppointmentId,
-        accept: bool,
-        reason: Option<String>,
-    },
-    CancelAppointment {
-        case_id: CaseId,
-        appointment_id: AppointmentId,
-        reason: Option<String>,
-    },
-    CompleteAppointment {
-        case_id: CaseId,
-        appointment_id: AppointmentId,
-    },
-    // ---- issues (`crate::issue`) ----
-    ReportIssue {
-        case_id: CaseId,
-        issue_id: IssueId,
-        input: IssueInput,
-    },
-    EditIssue {
-        case_id: CaseId,
-        issue_id: IssueId,
-        input: IssueInput,
-    },
-    DeleteIssue {
-        case_id: CaseId,
-        issue_id: IssueId,
-    },
-    ResolveIssue {
-        case_id: CaseId,
-        issue_id: IssueId,
-    },
+    /// The case's appointments. Untagged: on the wire an appointment command is flat,
+    /// tagged by its own `type` (`request_appointment`, …), as before it was nested.
+    #[serde(untagged)]
+    Appointment(AppointmentCommand),
+    /// The case's issues, flat on the wire the same way (`report_issue`, …).
+    #[serde(untagged)]
+    Issue(IssueCommand),
 }
 
 /// The kinds of thing one can do to an existing case; what the UI asks "may I?" about.
@@ -302,16 +259,9 @@ impl CaseCommand {
             | CaseCommand::SubmitFinalSummary { case_id, .. }
             | CaseCommand::Cancel { case_id, .. }
             | CaseCommand::Reject { case_id, .. }
-            | CaseCommand::SendOverdueReminder { case_id }
-            | CaseCommand::RequestAppointment { case_id, .. }
-            | CaseCommand::ChangeAppointment { case_id, .. }
-            | CaseCommand::AnswerAppointment { case_id, .. }
-            | CaseCommand::CancelAppointment { case_id, .. }
-            | CaseCommand::CompleteAppointment { case_id, .. }
-            | CaseCommand::ReportIssue { case_id, .. }
-            | CaseCommand::EditIssue { case_id, .. }
-            | CaseCommand::DeleteIssue { case_id, .. }
-            | CaseCommand::ResolveIssue { case_id, .. } => *case_id,
+            | CaseCommand::SendOverdueReminder { case_id } => *case_id,
+            CaseCommand::Appointment(c) => c.case_id(),
+            CaseCommand::Issue(c) => c.case_id(),
         }
     }
 
@@ -322,15 +272,8 @@ impl CaseCommand {
         Some(match self {
             CaseCommand::Create { .. }
             | CaseCommand::SendOverdueReminder { .. }
-            | CaseCommand::RequestAppointment { .. }
-            | CaseCommand::ChangeAppointment { .. }
-            | CaseCommand::AnswerAppointment { .. }
-            | CaseCommand::CancelAppointment { .. }
-            | CaseCommand::CompleteAppointment { .. }
-            | CaseCommand::ReportIssue { .. }
-            | CaseCommand::EditIssue { .. }
-            | CaseCommand::DeleteIssue { .. }
-            | CaseCommand::ResolveIssue { .. } => return None,
+            | CaseCommand::Appointment(_)
+            | CaseCommand::Issue(_) => return None,
             CaseCommand::UpdateDraft { .. } => ActionKind::UpdateDraft,
             CaseCommand::AddDocument { .. } => ActionKind::AddDocument,
             CaseCommand::RemoveDocument { .. } => ActionKind::RemoveDocument,

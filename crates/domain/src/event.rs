@@ -141,46 +141,66 @@ pub enum CaseEvent {
     OverdueReminderSent {
         provider_ids: Vec<UserId>,
     },
-    AppointmentRequested {
-        appointment: Appointment,
-    },
+    /// The case's appointments. Untagged: on the wire flat, tagged by its own `type`
+    /// (`appointment_requested`, …), as the case's other events.
+    #[serde(untagged)]
+    Appointment(AppointmentEvent),
+    /// The case's issues, flat on the wire the same way (`issue_reported`, …).
+    #[serde(untagged)]
+    Issue(IssueEvent),
+}
+
+/// What happened to one of a case's appointments (folded by `evolve_appointment`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum AppointmentEvent {
+    #[serde(rename = "appointment_requested")]
+    Requested { appointment: Appointment },
     /// Edited while pending, or rescheduled after acceptance: pending again, proposed by
     /// whoever changed it.
-    AppointmentChanged {
+    #[serde(rename = "appointment_changed")]
+    Changed {
         appointment_id: AppointmentId,
         starts_at: DateTime<Utc>,
         duration_minutes: u32,
         time_zone: String,
         purpose: Option<String>,
     },
-    AppointmentAnswered {
+    #[serde(rename = "appointment_answered")]
+    Answered {
         appointment_id: AppointmentId,
         accepted: bool,
         reason: Option<String>,
     },
-    AppointmentCanceled {
+    #[serde(rename = "appointment_canceled")]
+    Canceled {
         appointment_id: AppointmentId,
         reason: Option<String>,
     },
-    AppointmentCompleted {
-        appointment_id: AppointmentId,
-    },
-    IssueReported {
-        issue: CaseIssue,
-    },
-    IssueEdited {
+    #[serde(rename = "appointment_completed")]
+    Completed { appointment_id: AppointmentId },
+}
+
+/// What happened to one of a case's issues (folded by `evolve_issue`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum IssueEvent {
+    #[serde(rename = "issue_reported")]
+    Reported { issue: CaseIssue },
+    #[serde(rename = "issue_edited")]
+    Edited {
         issue_id: IssueId,
         title: String,
         description: String,
     },
-    IssueDeleted {
+    #[serde(rename = "issue_deleted")]
+    Deleted {
         issue_id: IssueId,
         /// For the timeline, which keeps what the case no longer does.
         title: String,
     },
-    IssueResolved {
-        issue_id: IssueId,
-    },
+    #[serde(rename = "issue_resolved")]
+    Resolved { issue_id: IssueId },
 }
 
 /// A timeline line: the label people read and an optional detail (a reason, a file name).
@@ -226,7 +246,7 @@ impl CaseEvent {
             CaseEvent::RefundSucceeded { .. } => (REFUND_ISSUED, None),
             CaseEvent::RefundFailed { reason } => (REFUND_FAILED, Some(reason.clone())),
             CaseEvent::OverdueReminderSent { .. } => ("Overdue reminder sent", None),
-            CaseEvent::AppointmentRequested { appointment } => (
+            CaseEvent::Appointment(AppointmentEvent::Requested { appointment }) => (
                 "Appointment requested",
                 Some(
                     appointment
@@ -235,24 +255,34 @@ impl CaseEvent {
                         .to_string(),
                 ),
             ),
-            CaseEvent::AppointmentChanged { starts_at, .. } => (
+            CaseEvent::Appointment(AppointmentEvent::Changed { starts_at, .. }) => (
                 "Appointment rescheduled",
                 Some(starts_at.format("%Y-%m-%d %H:%M UTC").to_string()),
             ),
-            CaseEvent::AppointmentAnswered { accepted: true, .. } => ("Appointment accepted", None),
-            CaseEvent::AppointmentAnswered {
+            CaseEvent::Appointment(AppointmentEvent::Answered { accepted: true, .. }) => {
+                ("Appointment accepted", None)
+            }
+            CaseEvent::Appointment(AppointmentEvent::Answered {
                 accepted: false,
                 reason,
                 ..
-            } => ("Appointment rejected", reason.clone()),
-            CaseEvent::AppointmentCanceled { reason, .. } => {
+            }) => ("Appointment rejected", reason.clone()),
+            CaseEvent::Appointment(AppointmentEvent::Canceled { reason, .. }) => {
                 ("Appointment canceled", reason.clone())
             }
-            CaseEvent::AppointmentCompleted { .. } => ("Appointment completed", None),
-            CaseEvent::IssueReported { issue } => ("Issue reported", Some(issue.title.clone())),
-            CaseEvent::IssueEdited { title, .. } => ("Issue edited", Some(title.clone())),
-            CaseEvent::IssueDeleted { title, .. } => ("Issue deleted", Some(title.clone())),
-            CaseEvent::IssueResolved { .. } => ("Issue resolved", None),
+            CaseEvent::Appointment(AppointmentEvent::Completed { .. }) => {
+                ("Appointment completed", None)
+            }
+            CaseEvent::Issue(IssueEvent::Reported { issue }) => {
+                ("Issue reported", Some(issue.title.clone()))
+            }
+            CaseEvent::Issue(IssueEvent::Edited { title, .. }) => {
+                ("Issue edited", Some(title.clone()))
+            }
+            CaseEvent::Issue(IssueEvent::Deleted { title, .. }) => {
+                ("Issue deleted", Some(title.clone()))
+            }
+            CaseEvent::Issue(IssueEvent::Resolved { .. }) => ("Issue resolved", None),
         };
         Some(TimelineLabel { label, detail })
     }
@@ -332,9 +362,6 @@ impl CaseEvent {
         }
         let mut c = case?;
         c.updated_at = at;
-        if evolve_appointment(&mut c, self, at, by.id) || evolve_issue(&mut c, self, at, by.id) {
-            return Some(c);
-        }
         match self {
             CaseEvent::Created { .. } => unreachable!("handled above"),
             CaseEvent::ReferenceAssigned { reference } => c.reference = Some(reference.clone()),
@@ -556,15 +583,8 @@ impl CaseEvent {
                 }
             }
             CaseEvent::OverdueReminderSent { .. } => {}
-            CaseEvent::AppointmentRequested { .. }
-            | CaseEvent::AppointmentChanged { .. }
-            | CaseEvent::AppointmentAnswered { .. }
-            | CaseEvent::AppointmentCanceled { .. }
-            | CaseEvent::AppointmentCompleted { .. }
-            | CaseEvent::IssueReported { .. }
-            | CaseEvent::IssueEdited { .. }
-            | CaseEvent::IssueDeleted { .. }
-            | CaseEvent::IssueResolved { .. } => unreachable!("folded above"),
+            CaseEvent::Appointment(e) => evolve_appointment(&mut c, e, at, by.id),
+            CaseEvent::Issue(e) => evolve_issue(&mut c, e, at, by.id),
         }
         Some(c)
     }
@@ -576,57 +596,64 @@ fn set_assignment(c: &mut Case, provider: UserId, status: AssignmentStatus) {
     }
 }
 
-/// Folds an appointment event into the case; `false` when `event` is not one.
-fn evolve_appointment(c: &mut Case, event: &CaseEvent, at: DateTime<Utc>, by: UserId) -> bool {
-    let id = match event {
-        CaseEvent::AppointmentRequested { appointment } => {
-            c.appointments.push(appointment.clone());
-            return true;
-        }
-        CaseEvent::AppointmentChanged { appointment_id, .. }
-        | CaseEvent::AppointmentAnswered { appointment_id, .. }
-        | CaseEvent::AppointmentCanceled { appointment_id, .. }
-        | CaseEvent::AppointmentCompleted { appointment_id } => *appointment_id,
-        _ => return false,
-    };
-    let Some(a) = c.appointments.iter_mut().find(|a| a.id == id) else {
-        return true;
-    };
+/// Folds an appointment event into the case.
+fn evolve_appointment(c: &mut Case, event: &AppointmentEvent, at: DateTime<Utc>, by: UserId) {
     match event {
-        CaseEvent::AppointmentChanged {
+        AppointmentEvent::Requested { appointment } => c.appointments.push(appointment.clone()),
+        AppointmentEvent::Changed {
+            appointment_id,
             starts_at,
             duration_minutes,
             time_zone,
             purpose,
-            ..
-        } => {
+        } => touch(c, *appointment_id, at, by, |a| {
             a.starts_at = *starts_at;
             a.duration_minutes = *duration_minutes;
             a.time_zone = time_zone.clone();
             a.purpose = purpose.clone();
             a.status = AppointmentStatus::Pending;
             a.proposed_by = by;
-        }
-        CaseEvent::AppointmentAnswered {
-            accepted, reason, ..
-        } => {
+        }),
+        AppointmentEvent::Answered {
+            appointment_id,
+            accepted,
+            reason,
+        } => touch(c, *appointment_id, at, by, |a| {
             a.status = if *accepted {
                 AppointmentStatus::Accepted
             } else {
                 AppointmentStatus::Rejected
             };
             a.reason = reason.clone();
-        }
-        CaseEvent::AppointmentCanceled { reason, .. } => {
+        }),
+        AppointmentEvent::Canceled {
+            appointment_id,
+            reason,
+        } => touch(c, *appointment_id, at, by, |a| {
             a.status = AppointmentStatus::Canceled;
             a.reason = reason.clone();
-        }
-        _ => a.status = AppointmentStatus::Completed,
+        }),
+        AppointmentEvent::Completed { appointment_id } => touch(c, *appointment_id, at, by, |a| {
+            a.status = AppointmentStatus::Completed
+        }),
     }
-    a.updated_at = at;
-    a.changed_by = by;
-    a.version += 1;
-    true
+}
+
+/// Changes one of the case's appointments and stamps the change (who, when, a new
+/// version); an appointment the case does not have is left alone.
+fn touch(
+    c: &mut Case,
+    id: AppointmentId,
+    at: DateTime<Utc>,
+    by: UserId,
+    change: impl FnOnce(&mut Appointment),
+) {
+    if let Some(a) = c.appointments.iter_mut().find(|a| a.id == id) {
+        change(a);
+        a.updated_at = at;
+        a.changed_by = by;
+        a.version += 1;
+    }
 }
 
 /// Cancels the open appointments of `user` (or all, for `None`): the case closed, or the
@@ -642,11 +669,11 @@ fn cancel_open(c: &mut Case, user: Option<UserId>, at: DateTime<Utc>, by: UserId
     }
 }
 
-/// Folds an issue event into the case; `false` when `event` is not one.
-fn evolve_issue(c: &mut Case, event: &CaseEvent, at: DateTime<Utc>, by: UserId) -> bool {
+/// Folds an issue event into the case.
+fn evolve_issue(c: &mut Case, event: &IssueEvent, at: DateTime<Utc>, by: UserId) {
     match event {
-        CaseEvent::IssueReported { issue } => c.issues.push(issue.clone()),
-        CaseEvent::IssueEdited {
+        IssueEvent::Reported { issue } => c.issues.push(issue.clone()),
+        IssueEvent::Edited {
             issue_id,
             title,
             description,
@@ -657,8 +684,8 @@ fn evolve_issue(c: &mut Case, event: &CaseEvent, at: DateTime<Utc>, by: UserId) 
                 i.updated_at = at;
             }
         }
-        CaseEvent::IssueDeleted { issue_id, .. } => c.issues.retain(|i| i.id != *issue_id),
-        CaseEvent::IssueResolved { issue_id } => {
+        IssueEvent::Deleted { issue_id, .. } => c.issues.retain(|i| i.id != *issue_id),
+        IssueEvent::Resolved { issue_id } => {
             if let Some(i) = c.issues.iter_mut().find(|i| i.id == *issue_id) {
                 i.resolved = true;
                 i.resolved_at = Some(at);
@@ -666,7 +693,5 @@ fn evolve_issue(c: &mut Case, event: &CaseEvent, at: DateTime<Utc>, by: UserId) 
                 i.updated_at = at;
             }
         }
-        _ => return false,
     }
-    true
 }

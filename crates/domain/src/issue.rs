@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::Role;
-use crate::ids::{IssueId, UserId};
+use crate::ids::{CaseId, IssueId, UserId};
 use crate::refusal::Refusal;
 use crate::{limits, text};
 
@@ -55,4 +55,38 @@ pub(crate) fn parse(input: &IssueInput) -> Result<(String, String), Refusal> {
             limits::REASON,
         )?,
     ))
+}
+
+/// What people do to a case's issues (decided by `crate::decide::issue`). A part of
+/// `CaseCommand` in memory; flat on the wire (`{"type": "report_issue", "case_id": …}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum IssueCommand {
+    #[serde(rename = "report_issue")]
+    Report {
+        case_id: CaseId,
+        issue_id: IssueId,
+        input: IssueInput,
+    },
+    #[serde(rename = "edit_issue")]
+    Edit {
+        case_id: CaseId,
+        issue_id: IssueId,
+        input: IssueInput,
+    },
+    #[serde(rename = "delete_issue")]
+    Delete { case_id: CaseId, issue_id: IssueId },
+    #[serde(rename = "resolve_issue")]
+    Resolve { case_id: CaseId, issue_id: IssueId },
+}
+
+impl IssueCommand {
+    pub fn case_id(&self) -> CaseId {
+        match self {
+            IssueCommand::Report { case_id, .. }
+            | IssueCommand::Edit { case_id, .. }
+            | IssueCommand::Delete { case_id, .. }
+            | IssueCommand::Resolve { case_id, .. } => *case_id,
+        }
+    }
 }

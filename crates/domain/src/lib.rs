@@ -31,7 +31,7 @@ pub mod text;
 pub mod visibility;
 
 pub use actor::{Actor, Role};
-pub use appointment::{Appointment, AppointmentInput, AppointmentStatus};
+pub use appointment::{Appointment, AppointmentCommand, AppointmentInput, AppointmentStatus};
 pub use authority::{
     case_reference, case_reference_counter, completes, invoice_completed_case, invoice_counter,
     invoice_number, number_new_case, step, Counters, Decider, Folded, Given, Named, Step,
@@ -49,12 +49,12 @@ pub use command::{
 };
 pub use decide::chat::decide_chat;
 pub use decide::{check_action, decide_case, decide_patient, CaseView};
-pub use event::{CaseEvent, PatientEvent, TimelineLabel};
+pub use event::{AppointmentEvent, CaseEvent, IssueEvent, PatientEvent, TimelineLabel};
 pub use ids::{
     AppointmentId, CaseId, CommandId, DiseaseCategoryId, DocumentId, IssueId, MessageId, PatientId,
     RequestId, ReviewTypeId, SpecialtyId, UserId,
 };
-pub use issue::{CaseIssue, IssueInput};
+pub use issue::{CaseIssue, IssueCommand, IssueInput};
 pub use notice::{Channel, ChannelOff, Notice, NoticeKind, PreferenceCommand, Reminder};
 pub use patient::{Patient, Sex};
 pub use refusal::{Refusal, RefusalCode};

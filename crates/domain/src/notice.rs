@@ -19,7 +19,7 @@ use crate::appointment::{Appointment, AppointmentStatus};
 use crate::case::{AssignmentStatus, Case, CaseStatus};
 use crate::catalog::Catalog;
 use crate::chat::ChatMessage;
-use crate::event::CaseEvent;
+use crate::event::{AppointmentEvent, CaseEvent, IssueEvent};
 use crate::ids::{CaseId, UserId};
 use crate::visibility::parties;
 
@@ -386,13 +386,13 @@ pub fn case_notices(
             "case rejected",
             format!("Case {r} has been rejected."),
         ),
-        CaseEvent::AppointmentRequested { appointment: a } => out.tell(
+        CaseEvent::Appointment(AppointmentEvent::Requested { appointment: a }) => out.tell(
             [a.invitee_id],
             NoticeKind::AppointmentCreated,
             "appointment requested",
             format!("An appointment on case {r} is proposed for {}.", when(a)),
         ),
-        CaseEvent::AppointmentChanged { appointment_id, .. } => {
+        CaseEvent::Appointment(AppointmentEvent::Changed { appointment_id, .. }) => {
             if let Some(a) = after.appointments.iter().find(|a| a.id == *appointment_id) {
                 out.tell(
                     [a.other_party(actor.id)],
@@ -405,11 +405,11 @@ pub fn case_notices(
                 )
             }
         }
-        CaseEvent::AppointmentAnswered {
+        CaseEvent::Appointment(AppointmentEvent::Answered {
             appointment_id,
             accepted,
             ..
-        } => {
+        }) => {
             if let Some(a) = after.appointments.iter().find(|a| a.id == *appointment_id) {
                 let verb = if *accepted { "accepted" } else { "rejected" };
                 out.tell(
@@ -420,7 +420,7 @@ pub fn case_notices(
                 )
             }
         }
-        CaseEvent::AppointmentCanceled { appointment_id, .. } => {
+        CaseEvent::Appointment(AppointmentEvent::Canceled { appointment_id, .. }) => {
             if let Some(a) = after.appointments.iter().find(|a| a.id == *appointment_id) {
                 out.tell(
                     [a.other_party(actor.id)],
@@ -430,7 +430,7 @@ pub fn case_notices(
                 )
             }
         }
-        CaseEvent::IssueReported { .. } => out.tell(
+        CaseEvent::Issue(IssueEvent::Reported { .. }) => out.tell(
             coordinator,
             NoticeKind::IssueReported,
             "issue reported",
@@ -442,7 +442,26 @@ pub fn case_notices(
             "your opinion is overdue",
             format!("Your opinion on case {r} is overdue. Please submit it as soon as you can."),
         ),
-        _ => {}
+        // Nobody is told of these: the person who did it knows, and the others see it on
+        // the case (or, for billing, on the invoice).
+        // A document added to a draft: nobody but the requester knows of the case yet.
+        CaseEvent::DocumentAdded { .. }
+        | CaseEvent::Created { .. }
+        | CaseEvent::ReferenceAssigned { .. }
+        | CaseEvent::DraftUpdated { .. }
+        | CaseEvent::DocumentRemoved { .. }
+        | CaseEvent::Submitted
+        | CaseEvent::PaymentRequested { .. }
+        | CaseEvent::AssignmentAccepted { .. }
+        | CaseEvent::ReviewStarted { .. }
+        | CaseEvent::ReturnResolved { .. }
+        | CaseEvent::InvoiceIssued { .. }
+        | CaseEvent::RefundSucceeded { .. }
+        | CaseEvent::RefundFailed { .. }
+        | CaseEvent::Appointment(AppointmentEvent::Completed { .. })
+        | CaseEvent::Issue(
+            IssueEvent::Edited { .. } | IssueEvent::Deleted { .. } | IssueEvent::Resolved { .. },
+        ) => {}
     }
     // Anything that closed the case also cancelled its open appointments: tell the other
     // parties of those that were open.

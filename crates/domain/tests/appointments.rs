@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use domain::decide::appointment::{self, AppointmentActions};
 use domain::visibility::redact_for;
 use domain::{
-    decide_case, Actor, Appointment, AppointmentId, AppointmentInput, AppointmentStatus, Case,
-    CaseCommand, CaseEvent, RefusalCode, UserId,
+    decide_case, Actor, Appointment, AppointmentCommand, AppointmentEvent, AppointmentId,
+    AppointmentInput, AppointmentStatus, Case, CaseCommand, CaseEvent, RefusalCode, UserId,
 };
 use support::*;
 use uuid::Uuid;
@@ -30,44 +30,44 @@ fn input_at(hours: i64) -> AppointmentInput {
 }
 
 fn request(id: AppointmentId, with: Actor, hours: i64) -> CaseCommand {
-    CaseCommand::RequestAppointment {
+    CaseCommand::Appointment(AppointmentCommand::Request {
         case_id: CASE,
         appointment_id: id,
         with_id: with.id,
         input: input_at(hours),
-    }
+    })
 }
 
 fn answer(accept: bool) -> CaseCommand {
-    CaseCommand::AnswerAppointment {
+    CaseCommand::Appointment(AppointmentCommand::Answer {
         case_id: CASE,
         appointment_id: APPT,
         accept,
         reason: (!accept).then(|| "I am in theatre then".to_string()),
-    }
+    })
 }
 
 fn change(hours: i64) -> CaseCommand {
-    CaseCommand::ChangeAppointment {
+    CaseCommand::Appointment(AppointmentCommand::Change {
         case_id: CASE,
         appointment_id: APPT,
         input: input_at(hours),
-    }
+    })
 }
 
 fn cancel_appt() -> CaseCommand {
-    CaseCommand::CancelAppointment {
+    CaseCommand::Appointment(AppointmentCommand::Cancel {
         case_id: CASE,
         appointment_id: APPT,
         reason: None,
-    }
+    })
 }
 
 fn complete() -> CaseCommand {
-    CaseCommand::CompleteAppointment {
+    CaseCommand::Appointment(AppointmentCommand::Complete {
         case_id: CASE,
         appointment_id: APPT,
-    }
+    })
 }
 
 fn decide_at(
@@ -478,12 +478,12 @@ fn bad_times_are_refused_with_the_field() {
             &s,
             &case,
             OWNER,
-            &CaseCommand::RequestAppointment {
+            &CaseCommand::Appointment(AppointmentCommand::Request {
                 case_id: CASE,
                 appointment_id: APPT,
                 with_id: P_IN_PROGRESS.id,
                 input,
-            },
+            }),
             t,
         )
         .expect_err("refused");
@@ -515,16 +515,16 @@ fn bad_times_are_refused_with_the_field() {
         &s,
         &case,
         OWNER,
-        &CaseCommand::RequestAppointment {
+        &CaseCommand::Appointment(AppointmentCommand::Request {
             case_id: CASE,
             appointment_id: APPT,
             with_id: P_IN_PROGRESS.id,
             input,
-        },
+        }),
         t,
     )
     .unwrap();
-    let CaseEvent::AppointmentRequested { appointment } = &events[0] else {
+    let CaseEvent::Appointment(AppointmentEvent::Requested { appointment }) = &events[0] else {
         panic!("{events:?}")
     };
     assert_eq!(appointment.starts_at.to_rfc3339(), start.to_rfc3339());
@@ -593,7 +593,7 @@ fn overlapping_accepted_appointments_are_flagged_before_acceptance() {
     let (s, case) = with_appointment(St::Accepted);
     let t = s.now();
     // The coordinator proposes to the same provider, overlapping by 10 minutes.
-    let overlap = CaseCommand::RequestAppointment {
+    let overlap = CaseCommand::Appointment(AppointmentCommand::Request {
         case_id: CASE,
         appointment_id: APPT_2,
         with_id: P_IN_PROGRESS.id,
@@ -601,7 +601,7 @@ fn overlapping_accepted_appointments_are_flagged_before_acceptance() {
             starts_at: (base_time() + Duration::hours(48) + Duration::minutes(20)).to_rfc3339(),
             ..input_at(0)
         },
-    };
+    });
     let case = step_at(&s, case, COORD, &overlap, t);
     let candidate = case.appointments.iter().find(|a| a.id == APPT_2).unwrap();
     assert_eq!(

@@ -10,8 +10,8 @@ use domain::decide_chat;
 use domain::notice::{case_notices, chat_notices, due_reminders, NoticeKind};
 use domain::visibility::can_read_chat;
 use domain::{
-    decide_case, Actor, AppointmentId, AppointmentInput, Case, CaseCommand, CaseEvent, IssueId,
-    IssueInput, MessageId, RefusalCode, UserId,
+    decide_case, Actor, AppointmentCommand, AppointmentId, AppointmentInput, Case, CaseCommand,
+    CaseEvent, IssueCommand, IssueId, IssueInput, MessageId, RefusalCode, UserId,
 };
 use support::*;
 use uuid::Uuid;
@@ -40,39 +40,39 @@ fn step(s: &Story, case: Case, actor: Actor, command: &CaseCommand) -> Case {
 }
 
 fn report(id: IssueId) -> CaseCommand {
-    CaseCommand::ReportIssue {
+    CaseCommand::Issue(IssueCommand::Report {
         case_id: CASE,
         issue_id: id,
         input: IssueInput {
             title: "Wrong laterality in the MRI report".into(),
             description: "The report says left; the images show right.".into(),
         },
-    }
+    })
 }
 
 fn edit() -> CaseCommand {
-    CaseCommand::EditIssue {
+    CaseCommand::Issue(IssueCommand::Edit {
         case_id: CASE,
         issue_id: ISSUE,
         input: IssueInput {
             title: "Laterality".into(),
             description: String::new(),
         },
-    }
+    })
 }
 
 fn delete() -> CaseCommand {
-    CaseCommand::DeleteIssue {
+    CaseCommand::Issue(IssueCommand::Delete {
         case_id: CASE,
         issue_id: ISSUE,
-    }
+    })
 }
 
 fn resolve() -> CaseCommand {
-    CaseCommand::ResolveIssue {
+    CaseCommand::Issue(IssueCommand::Resolve {
         case_id: CASE,
         issue_id: ISSUE,
-    }
+    })
 }
 
 // ---- issues ------------------------------------------------------------------------------
@@ -151,14 +151,14 @@ fn a_provider_manages_only_its_own_issues() {
 fn issue_input_is_checked_and_ids_are_not_reused() {
     let s = under_review();
     let case = s.case().clone();
-    let blank = CaseCommand::ReportIssue {
+    let blank = CaseCommand::Issue(IssueCommand::Report {
         case_id: CASE,
         issue_id: ISSUE,
         input: IssueInput {
             title: "   ".into(),
             description: String::new(),
         },
-    };
+    });
     let r = decide_at(&s, &case, COORD, &blank, s.now()).unwrap_err();
     assert_eq!(
         (r.code, r.field.as_deref()),
@@ -320,7 +320,7 @@ fn each_event_tells_the_right_people_and_never_the_actor() {
     );
 
     // An appointment: the invitee is told of the request, the proposer of the answer.
-    let request = CaseCommand::RequestAppointment {
+    let request = CaseCommand::Appointment(AppointmentCommand::Request {
         case_id: CASE,
         appointment_id: AppointmentId(Uuid::from_u128(0x601)),
         with_id: P_ASSIGNED.id,
@@ -330,7 +330,7 @@ fn each_event_tells_the_right_people_and_never_the_actor() {
             time_zone: "UTC".into(),
             purpose: None,
         },
-    };
+    });
     let before = s.case().clone();
     let events = s.step(OWNER, &request);
     assert_eq!(
@@ -483,7 +483,7 @@ fn accepted_appointments_are_reminded_a_day_and_an_hour_ahead() {
     let s = under_review();
     let start = s.now() + Duration::days(3);
     let id = AppointmentId(Uuid::from_u128(0x701));
-    let request = CaseCommand::RequestAppointment {
+    let request = CaseCommand::Appointment(AppointmentCommand::Request {
         case_id: CASE,
         appointment_id: id,
         with_id: P_IN_PROGRESS.id,
@@ -493,7 +493,7 @@ fn accepted_appointments_are_reminded_a_day_and_an_hour_ahead() {
             time_zone: "Europe/Berlin".into(),
             purpose: None,
         },
-    };
+    });
     let case = step(&s, s.case().clone(), OWNER, &request);
     let appointment_keys = |case: &Case, at| -> Vec<String> {
         keys(case, &s, at)
@@ -503,12 +503,12 @@ fn accepted_appointments_are_reminded_a_day_and_an_hour_ahead() {
     };
     // Pending: no reminder.
     assert!(appointment_keys(&case, start - Duration::hours(2)).is_empty());
-    let accept = CaseCommand::AnswerAppointment {
+    let accept = CaseCommand::Appointment(AppointmentCommand::Answer {
         case_id: CASE,
         appointment_id: id,
         accept: true,
         reason: None,
-    };
+    });
     let case = step(&s, case, P_IN_PROGRESS, &accept);
     assert!(appointment_keys(&case, start - Duration::hours(25)).is_empty());
     let day = appointment_keys(&case, start - Duration::hours(24));

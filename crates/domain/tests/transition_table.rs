@@ -13,8 +13,8 @@ mod support;
 use std::collections::{BTreeSet, HashSet};
 
 use domain::{
-    check_action, ActionKind, Actor, AssignmentStatus, Case, CaseCommand, CaseStatus, RefusalCode,
-    Role, UserId,
+    check_action, ActionKind, Actor, AppointmentCommand, AssignmentStatus, Case, CaseCommand,
+    CaseStatus, IssueCommand, RefusalCode, Role, UserId,
 };
 use support::*;
 
@@ -493,15 +493,15 @@ fn variant(command: &CaseCommand) -> &'static str {
         CaseCommand::Cancel { .. } => "cancel",
         CaseCommand::Reject { .. } => "reject",
         CaseCommand::SendOverdueReminder { .. }
-        | CaseCommand::RequestAppointment { .. }
-        | CaseCommand::ChangeAppointment { .. }
-        | CaseCommand::AnswerAppointment { .. }
-        | CaseCommand::CancelAppointment { .. }
-        | CaseCommand::CompleteAppointment { .. }
-        | CaseCommand::ReportIssue { .. }
-        | CaseCommand::EditIssue { .. }
-        | CaseCommand::DeleteIssue { .. }
-        | CaseCommand::ResolveIssue { .. } => "not a lifecycle command",
+        | CaseCommand::Appointment(AppointmentCommand::Request { .. })
+        | CaseCommand::Appointment(AppointmentCommand::Change { .. })
+        | CaseCommand::Appointment(AppointmentCommand::Answer { .. })
+        | CaseCommand::Appointment(AppointmentCommand::Cancel { .. })
+        | CaseCommand::Appointment(AppointmentCommand::Complete { .. })
+        | CaseCommand::Issue(IssueCommand::Report { .. })
+        | CaseCommand::Issue(IssueCommand::Edit { .. })
+        | CaseCommand::Issue(IssueCommand::Delete { .. })
+        | CaseCommand::Issue(IssueCommand::Resolve { .. }) => "not a lifecycle command",
     }
 }
 const VARIANTS: usize = 18;

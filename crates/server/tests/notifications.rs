@@ -7,7 +7,7 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use domain::{Channel, ChannelOff, Command, NoticeKind, PreferenceCommand};
+use domain::{Channel, ChannelOff, Command, IssueCommand, NoticeKind, PreferenceCommand};
 use protocol::{NotificationSettings, Outcome};
 use reqwest::StatusCode;
 use support::api::{
@@ -288,14 +288,14 @@ async fn issues_and_the_overdue_reminder_take_the_push_path_like_any_case_comman
     let issue_id = domain::IssueId(uuid::Uuid::now_v7());
     app.push_ok(
         &people.provider,
-        support::api::case(domain::CaseCommand::ReportIssue {
+        support::api::case(domain::CaseCommand::Issue(IssueCommand::Report {
             case_id,
             issue_id,
             input: domain::IssueInput {
                 title: "Scan unreadable".into(),
                 description: "Page 3 of the CT report is blank.".into(),
             },
-        }),
+        })),
     )
     .await;
     assert_eq!(coordinator.news(&app).await, [NoticeKind::IssueReported]);

@@ -9,10 +9,10 @@ mod support;
 use chrono::{DateTime, Duration, Utc};
 use domain::demo;
 use domain::{
-    Actor, AppointmentId, AppointmentInput, CaseCommand, CaseFields, CaseId, Channel, ChatCommand,
-    Command, CommandId, DocumentId, DocumentInput, DocumentKind, IssueId, IssueInput, MessageId,
-    NoticeKind, OpinionInput, PatientCommand, PatientId, PatientInput, PaymentOutcome,
-    PreferenceCommand, Sex, UserId,
+    Actor, AppointmentCommand, AppointmentId, AppointmentInput, CaseCommand, CaseFields, CaseId,
+    Channel, ChatCommand, Command, CommandId, DocumentId, DocumentInput, DocumentKind,
+    IssueCommand, IssueId, IssueInput, MessageId, NoticeKind, OpinionInput, PatientCommand,
+    PatientId, PatientInput, PaymentOutcome, PreferenceCommand, Sex, UserId,
 };
 use protocol::{Event, Outcome};
 use serde_json::{json, Value};
@@ -193,7 +193,7 @@ fn script(sha: &str) -> Vec<(UserId, Command)> {
         (demo::COORDINATOR, post("", MessageId(id()))),
         (
             demo::COORDINATOR,
-            case(C::RequestAppointment {
+            case(C::Appointment(AppointmentCommand::Request {
                 case_id: c1,
                 appointment_id: appointment,
                 with_id: demo::REQUESTER,
@@ -203,27 +203,27 @@ fn script(sha: &str) -> Vec<(UserId, Command)> {
                     time_zone: "Europe/Berlin".into(),
                     purpose: Some("Go through the question".into()),
                 },
-            }),
+            })),
         ),
         (
             demo::REQUESTER,
-            case(C::AnswerAppointment {
+            case(C::Appointment(AppointmentCommand::Answer {
                 case_id: c1,
                 appointment_id: appointment,
                 accept: true,
                 reason: None,
-            }),
+            })),
         ),
         (
             demo::PROVIDER,
-            case(C::ReportIssue {
+            case(C::Issue(IssueCommand::Report {
                 case_id: c1,
                 issue_id: IssueId(id()),
                 input: IssueInput {
                     title: "Echo report unreadable".into(),
                     description: "Page 2 is cut off.".into(),
                 },
-            }),
+            })),
         ),
         (
             demo::REQUESTER,

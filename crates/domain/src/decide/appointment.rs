@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::{Actor, Role};
-use crate::appointment::{parse_input, Appointment, AppointmentInput, AppointmentStatus};
+use crate::appointment::{
+    parse_input, Appointment, AppointmentCommand, AppointmentInput, AppointmentStatus,
+};
 use crate::case::{follow_up_status, Case};
 use crate::command::CaseCommand;
-use crate::event::CaseEvent;
+use crate::event::{AppointmentEvent, CaseEvent};
 use crate::ids::{AppointmentId, CaseId, UserId};
 use crate::refusal::{Refusal, RefusalCode};
 use crate::text;
@@ -77,22 +79,22 @@ fn status_refusal(a: &Appointment, what: &str) -> Refusal {
 pub fn decide(
     case: Option<&Case>,
     actor: Actor,
-    command: &CaseCommand,
+    command: &AppointmentCommand,
     now: DateTime<Utc>,
-) -> Option<Result<Vec<CaseEvent>, Refusal>> {
-    let result = match command {
-        CaseCommand::RequestAppointment {
+) -> Result<Vec<CaseEvent>, Refusal> {
+    match command {
+        AppointmentCommand::Request {
             appointment_id,
             with_id,
             input,
             ..
         } => request(case, actor, *appointment_id, *with_id, input, now),
-        CaseCommand::ChangeAppointment {
+        AppointmentCommand::Change {
             appointment_id,
             input,
             ..
         } => change(case, actor, *appointment_id, input, now),
-        CaseCommand::AnswerAppointment {
+        AppointmentCommand::Answer {
             appointment_id,
             accept,
             reason,
@@ -105,17 +107,15 @@ pub fn decide(
             reason.as_deref(),
             now,
         ),
-        CaseCommand::CancelAppointment {
+        AppointmentCommand::Cancel {
             appointment_id,
             reason,
             ..
         } => cancel(case, actor, *appointment_id, reason.as_deref()),
-        CaseCommand::CompleteAppointment { appointment_id, .. } => {
+        AppointmentCommand::Complete { appointment_id, .. } => {
             complete(case, actor, *appointment_id, now)
         }
-        _ => return None,
-    };
-    Some(result)
+    }
 }
 
 /// Whether `actor` may arrange appointments on `case` now (whom with and when aside): the
@@ -162,7 +162,7 @@ fn request(
         ));
     }
     let time = parse_input(input, now)?;
-    Ok(vec![CaseEvent::AppointmentRequested {
+    Ok(vec![CaseEvent::Appointment(AppointmentEvent::Requested {
         appointment: Appointment {
             id,
             created_by: actor.id,
@@ -180,7 +180,7 @@ fn request(
             changed_by: actor.id,
             version: 1,
         },
-    }])
+    })])
 }
 
 fn change(
@@ -207,13 +207,13 @@ fn change(
         | AppointmentStatus::Completed => return Err(status_refusal(a, "change")),
     }
     let time = parse_input(input, now)?;
-    Ok(vec![CaseEvent::AppointmentChanged {
+    Ok(vec![CaseEvent::Appointment(AppointmentEvent::Changed {
         appointment_id: id,
         starts_at: time.starts_at,
         duration_minutes: time.duration_minutes,
         time_zone: time.time_zone,
         purpose: time.purpose,
-    }])
+    })])
 }
 
 fn answer(
@@ -242,11 +242,11 @@ fn answer(
         ));
     }
     let reason = text::reason(reason)?;
-    Ok(vec![CaseEvent::AppointmentAnswered {
+    Ok(vec![CaseEvent::Appointment(AppointmentEvent::Answered {
         appointment_id: id,
         accepted: accept,
         reason: if accept { None } else { reason },
-    }])
+    })])
 }
 
 fn cancel(
@@ -262,10 +262,10 @@ fn cancel(
     if !a.status.is_open() {
         return Err(status_refusal(a, "cancel"));
     }
-    Ok(vec![CaseEvent::AppointmentCanceled {
+    Ok(vec![CaseEvent::Appointment(AppointmentEvent::Canceled {
         appointment_id: id,
         reason: text::reason(reason)?,
-    }])
+    })])
 }
 
 fn complete(
@@ -292,7 +292,9 @@ fn complete(
             "An appointment is completed once it has taken place.",
         ));
     }
-    Ok(vec![CaseEvent::AppointmentCompleted { appointment_id: id }])
+    Ok(vec![CaseEvent::Appointment(AppointmentEvent::Completed {
+        appointment_id: id,
+    })])
 }
 
 /// `user`'s accepted appointments, over all the cases given, whose time overlaps
@@ -332,9 +334,9 @@ pub fn actions(
     actor: Actor,
     now: DateTime<Utc>,
 ) -> AppointmentActions {
-    let may = |command: CaseCommand| -> bool {
+    let may = |command: AppointmentCommand| -> bool {
         // The time is not looked at for these answers; a well-formed one stands in.
-        decide(Some(case), actor, &command, now).is_some_and(|r| r.is_ok())
+        decide(Some(case), actor, &command, now).is_ok()
     };
     let future = AppointmentInput {
         starts_at: (now + Duration::days(1)).to_rfc3339(),
@@ -344,29 +346,29 @@ pub fn actions(
     };
     let (case_id, appointment_id) = (case.id, a.id);
     AppointmentActions {
-        accept: may(CaseCommand::AnswerAppointment {
+        accept: may(AppointmentCommand::Answer {
             case_id,
             appointment_id,
             accept: true,
             reason: None,
         }),
-        reject: may(CaseCommand::AnswerAppointment {
+        reject: may(AppointmentCommand::Answer {
             case_id,
             appointment_id,
             accept: false,
             reason: None,
         }),
-        edit: may(CaseCommand::ChangeAppointment {
+        edit: may(AppointmentCommand::Change {
             case_id,
             appointment_id,
             input: future,
         }),
-        cancel: may(CaseCommand::CancelAppointment {
+        cancel: may(AppointmentCommand::Cancel {
             case_id,
             appointment_id,
             reason: None,
         }),
-        complete: may(CaseCommand::CompleteAppointment {
+        complete: may(AppointmentCommand::Complete {
             case_id,
             appointment_id,
         }),
@@ -378,9 +380,11 @@ pub fn actions(
 pub fn completions(case: &Case, now: DateTime<Utc>) -> Vec<CaseCommand> {
     ended(case, now)
         .into_iter()
-        .map(|appointment_id| CaseCommand::CompleteAppointment {
-            case_id: case.id,
-            appointment_id,
+        .map(|appointment_id| {
+            CaseCommand::Appointment(AppointmentCommand::Complete {
+                case_id: case.id,
+                appointment_id,
+            })
         })
         .collect()
 }

@@ -6,10 +6,9 @@ use ts_rs::TS;
 
 use crate::actor::{Actor, Role};
 use crate::case::{follow_up_status, Case};
-use crate::command::CaseCommand;
-use crate::event::CaseEvent;
+use crate::event::{CaseEvent, IssueEvent};
 use crate::ids::IssueId;
-use crate::issue::{parse, CaseIssue, IssueInput};
+use crate::issue::{parse, CaseIssue, IssueCommand, IssueInput};
 use crate::refusal::{Refusal, RefusalCode};
 
 fn check_case(case: Option<&Case>, actor: Actor) -> Result<&Case, Refusal> {
@@ -49,84 +48,74 @@ fn own(case: &Case, actor: Actor, id: IssueId) -> Result<&CaseIssue, Refusal> {
     Ok(issue)
 }
 
-/// Decides an issue command; `None` when `command` is not about issues.
+/// Decides an issue command.
 pub fn decide(
     case: Option<&Case>,
     actor: Actor,
-    command: &CaseCommand,
+    command: &IssueCommand,
     now: DateTime<Utc>,
-) -> Option<Result<Vec<CaseEvent>, Refusal>> {
-    let decided = || -> Result<Vec<CaseEvent>, Refusal> {
-        match command {
-            CaseCommand::ReportIssue {
-                issue_id, input, ..
-            } => {
-                let case = check_case(case, actor)?;
-                if case.issues.iter().any(|i| i.id == *issue_id)
-                    || case.return_issues.iter().any(|i| i.id == *issue_id)
-                {
-                    return Err(Refusal::new(
-                        RefusalCode::Conflict,
-                        "This issue already exists.",
-                    ));
-                }
-                let (title, description) = parse(input)?;
-                Ok(vec![CaseEvent::IssueReported {
-                    issue: CaseIssue {
-                        id: *issue_id,
-                        reported_by: actor.id,
-                        reporter_role: actor.role,
-                        title,
-                        description,
-                        resolved: false,
-                        reported_at: now,
-                        updated_at: now,
-                        resolved_at: None,
-                        resolved_by: None,
-                    },
-                }])
+) -> Result<Vec<CaseEvent>, Refusal> {
+    match command {
+        IssueCommand::Report {
+            issue_id, input, ..
+        } => {
+            let case = check_case(case, actor)?;
+            if case.issues.iter().any(|i| i.id == *issue_id)
+                || case.return_issues.iter().any(|i| i.id == *issue_id)
+            {
+                return Err(Refusal::new(
+                    RefusalCode::Conflict,
+                    "This issue already exists.",
+                ));
             }
-            CaseCommand::EditIssue {
-                issue_id, input, ..
-            } => {
-                let issue = own(check_case(case, actor)?, actor, *issue_id)?;
-                if issue.resolved {
-                    return Err(Refusal::invalid_status(
-                        "A resolved issue can no longer be edited.",
-                    ));
-                }
-                let (title, description) = parse(input)?;
-                Ok(vec![CaseEvent::IssueEdited {
-                    issue_id: *issue_id,
+            let (title, description) = parse(input)?;
+            Ok(vec![CaseEvent::Issue(IssueEvent::Reported {
+                issue: CaseIssue {
+                    id: *issue_id,
+                    reported_by: actor.id,
+                    reporter_role: actor.role,
                     title,
                     description,
-                }])
-            }
-            CaseCommand::DeleteIssue { issue_id, .. } => {
-                let issue = own(check_case(case, actor)?, actor, *issue_id)?;
-                Ok(vec![CaseEvent::IssueDeleted {
-                    issue_id: *issue_id,
-                    title: issue.title.clone(),
-                }])
-            }
-            CaseCommand::ResolveIssue { issue_id, .. } => {
-                let issue = own(check_case(case, actor)?, actor, *issue_id)?;
-                if issue.resolved {
-                    return Err(Refusal::invalid_status("This issue is already resolved."));
-                }
-                Ok(vec![CaseEvent::IssueResolved {
-                    issue_id: *issue_id,
-                }])
-            }
-            _ => unreachable!("only issue commands reach here"),
+                    resolved: false,
+                    reported_at: now,
+                    updated_at: now,
+                    resolved_at: None,
+                    resolved_by: None,
+                },
+            })])
         }
-    };
-    match command {
-        CaseCommand::ReportIssue { .. }
-        | CaseCommand::EditIssue { .. }
-        | CaseCommand::DeleteIssue { .. }
-        | CaseCommand::ResolveIssue { .. } => Some(decided()),
-        _ => None,
+        IssueCommand::Edit {
+            issue_id, input, ..
+        } => {
+            let issue = own(check_case(case, actor)?, actor, *issue_id)?;
+            if issue.resolved {
+                return Err(Refusal::invalid_status(
+                    "A resolved issue can no longer be edited.",
+                ));
+            }
+            let (title, description) = parse(input)?;
+            Ok(vec![CaseEvent::Issue(IssueEvent::Edited {
+                issue_id: *issue_id,
+                title,
+                description,
+            })])
+        }
+        IssueCommand::Delete { issue_id, .. } => {
+            let issue = own(check_case(case, actor)?, actor, *issue_id)?;
+            Ok(vec![CaseEvent::Issue(IssueEvent::Deleted {
+                issue_id: *issue_id,
+                title: issue.title.clone(),
+            })])
+        }
+        IssueCommand::Resolve { issue_id, .. } => {
+            let issue = own(check_case(case, actor)?, actor, *issue_id)?;
+            if issue.resolved {
+                return Err(Refusal::invalid_status("This issue is already resolved."));
+            }
+            Ok(vec![CaseEvent::Issue(IssueEvent::Resolved {
+                issue_id: *issue_id,
+            })])
+        }
     }
 }
 
@@ -140,11 +129,10 @@ pub struct IssueActions {
 }
 
 pub fn actions(case: &Case, issue: &CaseIssue, actor: Actor, now: DateTime<Utc>) -> IssueActions {
-    let may =
-        |command: CaseCommand| decide(Some(case), actor, &command, now).is_some_and(|r| r.is_ok());
+    let may = |command: IssueCommand| decide(Some(case), actor, &command, now).is_ok();
     let (case_id, issue_id) = (case.id, issue.id);
     IssueActions {
-        edit: may(CaseCommand::EditIssue {
+        edit: may(IssueCommand::Edit {
             case_id,
             issue_id,
             input: IssueInput {
@@ -152,7 +140,7 @@ pub fn actions(case: &Case, issue: &CaseIssue, actor: Actor, now: DateTime<Utc>)
                 description: issue.description.clone(),
             },
         }),
-        delete: may(CaseCommand::DeleteIssue { case_id, issue_id }),
-        resolve: may(CaseCommand::ResolveIssue { case_id, issue_id }),
+        delete: may(IssueCommand::Delete { case_id, issue_id }),
+        resolve: may(IssueCommand::Resolve { case_id, issue_id }),
     }
 }

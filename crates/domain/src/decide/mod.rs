@@ -21,9 +21,9 @@ use crate::command::{
     ActionKind, CaseCommand, CaseFields, OpinionInput, PatientCommand, PatientInput,
     PaymentOutcome, RefundOutcome,
 };
-use crate::document::parse_document;
+use crate::document::{parse_document, DocumentInput};
 use crate::event::{CaseEvent, PatientEvent};
-use crate::ids::UserId;
+use crate::ids::{CaseId, DocumentId, IssueId, RequestId, UserId};
 use crate::patient::Patient;
 use crate::refusal::{Refusal, RefusalCode};
 use crate::visibility::{can_see, can_see_billing, can_see_patient};
@@ -274,10 +274,12 @@ pub fn check_action(
         }
     }
     match action {
-        ActionKind::AddDocument
-            if case.status == CaseStatus::DoctorsAssigned && !case.has_open_document_request() =>
-        {
-            Err(Refusal::invalid_status(status_message(action, case.status)))
+        ActionKind::AddDocument => {
+            if case.status == CaseStatus::DoctorsAssigned && !case.has_open_document_request() {
+                Err(Refusal::invalid_status(status_message(action, case.status)))
+            } else {
+                Ok(case)
+            }
         }
         ActionKind::Submit => {
             submittable(&case.question, &case.clinical_summary, case.documents.len()).map(|()| case)
@@ -304,8 +306,9 @@ pub fn check_action(
             )),
             None => Err(Refusal::invalid_status("No refund is owed on this case.")),
         },
-        ActionKind::ResolveReturn if actor.role != Role::Provider => {
-            if case.return_issues.iter().any(|i| !i.resolved) {
+        // A provider's own issue is checked when the command names it.
+        ActionKind::ResolveReturn => {
+            if actor.role == Role::Provider || case.return_issues.iter().any(|i| !i.resolved) {
                 Ok(case)
             } else {
                 Err(Refusal::invalid_status(
@@ -313,7 +316,18 @@ pub fn check_action(
                 ))
             }
         }
-        _ => Ok(case),
+        ActionKind::UpdateDraft
+        | ActionKind::RemoveDocument
+        | ActionKind::AssignCoordinator
+        | ActionKind::RecordPayment
+        | ActionKind::AssignProviders
+        | ActionKind::RespondToAssignment
+        | ActionKind::StartReview
+        | ActionKind::RequestDocuments
+        | ActionKind::ReturnCase
+        | ActionKind::SubmitOpinion
+        | ActionKind::Cancel
+        | ActionKind::Reject => Ok(case),
     }
 }
 
@@ -369,329 +383,421 @@ fn submittable(question: &str, clinical_summary: &str, documents: usize) -> Resu
     Ok(())
 }
 
-/// Decides a command on a case.
+/// Decides a command on a case: the dispatcher. The lifecycle steps begin with
+/// [`check_action`] (the case, the role, the status) and each has its own function below;
+/// the case's parts have their own deciders (`appointment`, `issue`).
 pub fn decide_case(
     view: CaseView<'_>,
     actor: Actor,
     command: &CaseCommand,
     now: DateTime<Utc>,
 ) -> Result<Vec<CaseEvent>, Refusal> {
-    if let CaseCommand::Create {
-        case_id,
-        fields,
-        documents,
-        submit,
-    } = command
-    {
-        if actor.role != Role::Requester {
-            return Err(Refusal::forbidden("Only requesters create cases."));
-        }
-        if view.case.is_some() {
-            return Err(Refusal::new(
-                RefusalCode::Conflict,
-                "This case already exists.",
-            ));
-        }
-        let fields = parse_fields(view, actor, fields)?;
-        let mut docs = Vec::with_capacity(documents.len());
-        for (id, input) in documents {
-            if docs.iter().any(|d: &Document| d.id == *id) {
-                return Err(Refusal::field(
-                    RefusalCode::Conflict,
-                    "documents",
-                    "A document is listed twice.",
-                ));
-            }
-            docs.push(parse_document(*id, input, actor, now)?);
-        }
-        if *submit {
-            submittable(&fields.question, &fields.clinical_summary, docs.len())?;
-        }
-        let mut events = vec![CaseEvent::Created {
-            case_id: *case_id,
-            requester_id: actor.id,
-            patient_id: fields.patient_id,
-            review_type_id: fields.review_type_id,
-            disease_category_id: fields.disease_category_id,
-            question: fields.question,
-            clinical_summary: fields.clinical_summary,
-            documents: docs,
-        }];
-        if *submit {
-            events.push(CaseEvent::Submitted);
-        }
-        return Ok(events);
-    }
-    if let Some(decided) = appointment::decide(view.case, actor, command, now)
-        .or_else(|| issue::decide(view.case, actor, command, now))
-    {
-        return decided;
-    }
-    if let CaseCommand::SendOverdueReminder { .. } = command {
-        return overdue_reminder(view, actor, now);
-    }
-
-    let action = command
-        .action()
-        .expect("every command but Create has an action");
-    let case = check_action(view.case, actor, action)?;
-    let events = match command {
-        CaseCommand::Create { .. }
-        | CaseCommand::SendOverdueReminder { .. }
-        | CaseCommand::RequestAppointment { .. }
-        | CaseCommand::ChangeAppointment { .. }
-        | CaseCommand::AnswerAppointment { .. }
-        | CaseCommand::CancelAppointment { .. }
-        | CaseCommand::CompleteAppointment { .. }
-        | CaseCommand::ReportIssue { .. }
-        | CaseCommand::EditIssue { .. }
-        | CaseCommand::DeleteIssue { .. }
-        | CaseCommand::ResolveIssue { .. } => unreachable!("handled above"),
+    let step = |action| check_action(view.case, actor, action);
+    match command {
+        CaseCommand::Create {
+            case_id,
+            fields,
+            documents,
+            submit,
+        } => create(view, actor, *case_id, fields, documents, *submit, now),
+        CaseCommand::SendOverdueReminder { .. } => overdue_reminder(view, actor, now),
+        CaseCommand::Appointment(c) => appointment::decide(view.case, actor, c, now),
+        CaseCommand::Issue(c) => issue::decide(view.case, actor, c, now),
         CaseCommand::UpdateDraft { fields, .. } => {
+            step(ActionKind::UpdateDraft)?;
             let f = parse_fields(view, actor, fields)?;
-            vec![CaseEvent::DraftUpdated {
+            Ok(vec![CaseEvent::DraftUpdated {
                 patient_id: f.patient_id,
                 review_type_id: f.review_type_id,
                 disease_category_id: f.disease_category_id,
                 question: f.question,
                 clinical_summary: f.clinical_summary,
-            }]
+            }])
         }
         CaseCommand::AddDocument {
             document_id,
             document,
             ..
-        } => {
-            if case.documents.iter().any(|d| d.id == *document_id) {
-                return Err(Refusal::new(
-                    RefusalCode::Conflict,
-                    "This document is already on the case.",
-                ));
-            }
-            vec![CaseEvent::DocumentAdded {
-                document: parse_document(*document_id, document, actor, now)?,
-            }]
-        }
+        } => add_document(
+            step(ActionKind::AddDocument)?,
+            actor,
+            *document_id,
+            document,
+            now,
+        ),
         CaseCommand::RemoveDocument { document_id, .. } => {
-            let doc = case
-                .documents
-                .iter()
-                .find(|d| d.id == *document_id)
-                .ok_or_else(|| Refusal::not_found("Document"))?;
-            vec![CaseEvent::DocumentRemoved {
-                document_id: doc.id,
-                name: doc.name.clone(),
-            }]
+            remove_document(step(ActionKind::RemoveDocument)?, *document_id)
         }
-        CaseCommand::Submit { .. } => vec![CaseEvent::Submitted],
+        CaseCommand::Submit { .. } => {
+            step(ActionKind::Submit)?;
+            Ok(vec![CaseEvent::Submitted])
+        }
         CaseCommand::AssignCoordinator {
             coordinator_id,
             replacing,
             ..
-        } => {
-            if case.coordinator() != *replacing {
-                return Err(Refusal::field(
-                    RefusalCode::Conflict,
-                    "coordinatorId",
-                    "Someone else changed this case's coordinator meanwhile; \
-                     look at the case again before choosing.",
-                ));
-            }
-            let review_type = view
-                .catalog
-                .review_type(case.review_type_id)
-                .ok_or_else(|| {
-                    Refusal::new(
-                        RefusalCode::UnknownReviewType,
-                        "The case's review type no longer exists.",
-                    )
-                })?;
-            if !view
-                .catalog
-                .coordinator_eligible(*coordinator_id, case.review_type_id)
-            {
-                return Err(Refusal::field(
-                    RefusalCode::NotEligible,
-                    "coordinatorId",
-                    "That person is not a coordinator for this review type's specialty.",
-                ));
-            }
-            match case.coordinator() {
-                Some(current) if current == *coordinator_id => {
-                    return Err(Refusal::field(
-                        RefusalCode::Conflict,
-                        "coordinatorId",
-                        "That coordinator is already assigned to this case.",
-                    ))
-                }
-                Some(current) => vec![CaseEvent::CoordinatorChanged {
-                    from: current,
-                    to: *coordinator_id,
-                }],
-                None => vec![
-                    CaseEvent::CoordinatorAssigned {
-                        coordinator_id: *coordinator_id,
-                    },
-                    CaseEvent::PaymentRequested {
-                        amount_minor: review_type.price_minor,
-                        currency: review_type.currency.clone(),
-                    },
-                ],
-            }
+        } => assign_coordinator(
+            view.catalog,
+            step(ActionKind::AssignCoordinator)?,
+            *coordinator_id,
+            *replacing,
+        ),
+        CaseCommand::RecordPayment { outcome, .. } => {
+            step(ActionKind::RecordPayment)?;
+            record_payment(outcome)
         }
-        CaseCommand::RecordPayment { outcome, .. } => match outcome {
-            PaymentOutcome::Succeeded { reference } => vec![CaseEvent::PaymentReceived {
-                reference: text::required(
-                    "reference",
-                    "The payment reference",
-                    reference,
-                    limits::PAYMENT_REFERENCE,
-                )?,
-            }],
-            PaymentOutcome::Failed { reason } => vec![CaseEvent::PaymentFailed {
-                reason: text::bounded("reason", "The reason", reason, limits::REASON)?,
-            }],
-        },
-        CaseCommand::AssignProviders { provider_ids, .. } => {
-            if provider_ids.is_empty() {
-                return Err(Refusal::field(
-                    RefusalCode::InvalidInput,
-                    "providerIds",
-                    "Choose at least one provider.",
-                ));
-            }
-            let mut chosen: Vec<UserId> = Vec::new();
-            for p in provider_ids {
-                if chosen.contains(p) {
-                    continue;
-                }
-                if !view.catalog.provider_eligible(*p, case.disease_category_id) {
-                    return Err(Refusal::field(
-                        RefusalCode::NotEligible,
-                        "providerIds",
-                        "A chosen provider is not mapped to this case's disease category.",
-                    ));
-                }
-                if case.assignment(*p).is_some() {
-                    return Err(Refusal::field(
-                        RefusalCode::Conflict,
-                        "providerIds",
-                        "A chosen provider is already on this case.",
-                    ));
-                }
-                chosen.push(*p);
-            }
-            vec![CaseEvent::ProvidersAssigned {
-                provider_ids: chosen,
-            }]
+        CaseCommand::RecordRefund { outcome, .. } => {
+            step(ActionKind::RecordRefund)?;
+            record_refund(outcome)
         }
+        CaseCommand::AssignProviders { provider_ids, .. } => assign_providers(
+            view.catalog,
+            step(ActionKind::AssignProviders)?,
+            provider_ids,
+        ),
         CaseCommand::RespondToAssignment { accept, reason, .. } => {
-            if *accept {
-                vec![CaseEvent::AssignmentAccepted {
-                    provider_id: actor.id,
-                }]
-            } else {
-                vec![CaseEvent::AssignmentDeclined {
-                    provider_id: actor.id,
-                    reason: required_reason(reason.as_deref())?,
-                }]
-            }
+            step(ActionKind::RespondToAssignment)?;
+            respond_to_assignment(actor, *accept, reason.as_deref())
         }
-        CaseCommand::StartReview { .. } => vec![CaseEvent::ReviewStarted {
-            provider_id: actor.id,
-        }],
+        CaseCommand::StartReview { .. } => {
+            step(ActionKind::StartReview)?;
+            Ok(vec![CaseEvent::ReviewStarted {
+                provider_id: actor.id,
+            }])
+        }
         CaseCommand::RequestDocuments {
             request_id, note, ..
-        } => {
-            if case.document_requests.iter().any(|r| r.id == *request_id) {
-                return Err(Refusal::new(
-                    RefusalCode::Conflict,
-                    "This request already exists.",
-                ));
-            }
-            vec![CaseEvent::DocumentsRequested {
-                request_id: *request_id,
-                provider_id: actor.id,
-                note: text::required("note", "What documents you need", note, limits::REASON)?,
-            }]
-        }
+        } => request_documents(
+            step(ActionKind::RequestDocuments)?,
+            actor,
+            *request_id,
+            note,
+        ),
         CaseCommand::ReturnCase {
             issue_id, reason, ..
-        } => {
-            if case.return_issues.iter().any(|i| i.id == *issue_id) {
-                return Err(Refusal::new(
-                    RefusalCode::Conflict,
-                    "This issue already exists.",
-                ));
-            }
-            vec![CaseEvent::CaseReturned {
-                issue_id: *issue_id,
-                provider_id: actor.id,
-                reason: required_reason(Some(reason))?,
-            }]
-        }
-        CaseCommand::RecordRefund { outcome, .. } => match outcome {
-            RefundOutcome::Succeeded { reference } => vec![CaseEvent::RefundSucceeded {
-                reference: text::required(
-                    "reference",
-                    "The refund reference",
-                    reference,
-                    limits::PAYMENT_REFERENCE,
-                )?,
-            }],
-            RefundOutcome::Failed { reason } => vec![CaseEvent::RefundFailed {
-                reason: text::required("reason", "The reason", reason, limits::REASON)?,
-            }],
-        },
+        } => return_case(step(ActionKind::ReturnCase)?, actor, *issue_id, reason),
         CaseCommand::ResolveReturn { issue_id, .. } => {
-            let issue = case
-                .return_issues
-                .iter()
-                .find(|i| i.id == *issue_id)
-                .ok_or_else(|| Refusal::not_found("Issue"))?;
-            if actor.role == Role::Provider && issue.provider_id != actor.id {
-                return Err(Refusal::forbidden(
-                    "A provider resolves only the issues it reported.",
-                ));
-            }
-            if issue.resolved {
-                return Err(Refusal::new(
-                    RefusalCode::Conflict,
-                    "This issue is already resolved.",
-                ));
-            }
-            vec![CaseEvent::ReturnResolved {
-                issue_id: *issue_id,
-            }]
+            resolve_return(step(ActionKind::ResolveReturn)?, actor, *issue_id)
         }
-        CaseCommand::SubmitOpinion { opinion, .. } => vec![CaseEvent::OpinionSubmitted {
-            provider_id: actor.id,
-            opinion: parse_opinion(opinion, now)?,
-        }],
-        CaseCommand::SubmitFinalSummary { summary, .. } => vec![CaseEvent::Completed {
-            final_summary: text::required(
-                "summary",
-                "The final summary",
-                summary,
-                limits::LONG_TEXT,
-            )?,
-        }],
+        CaseCommand::SubmitOpinion { opinion, .. } => {
+            step(ActionKind::SubmitOpinion)?;
+            Ok(vec![CaseEvent::OpinionSubmitted {
+                provider_id: actor.id,
+                opinion: parse_opinion(opinion, now)?,
+            }])
+        }
+        CaseCommand::SubmitFinalSummary { summary, .. } => {
+            step(ActionKind::SubmitFinalSummary)?;
+            Ok(vec![CaseEvent::Completed {
+                final_summary: text::required(
+                    "summary",
+                    "The final summary",
+                    summary,
+                    limits::LONG_TEXT,
+                )?,
+            }])
+        }
         CaseCommand::Cancel { reason, .. } => {
-            let reason = if actor.role == Role::Admin {
-                Some(required_reason(reason.as_deref())?)
-            } else {
-                text::reason(reason.as_deref())?
-            };
-            vec![CaseEvent::Cancelled {
-                reason,
-                refund_due: case.is_paid(),
-            }]
+            cancel(step(ActionKind::Cancel)?, actor, reason.as_deref())
         }
-        CaseCommand::Reject { reason, .. } => vec![CaseEvent::Rejected {
-            reason: required_reason(Some(reason))?,
-        }],
-    };
+        CaseCommand::Reject { reason, .. } => {
+            step(ActionKind::Reject)?;
+            Ok(vec![CaseEvent::Rejected {
+                reason: required_reason(Some(reason))?,
+            }])
+        }
+    }
+}
+
+/// A requester's new case, submitted at once with `submit`.
+fn create(
+    view: CaseView<'_>,
+    actor: Actor,
+    case_id: CaseId,
+    fields: &CaseFields,
+    documents: &[(DocumentId, DocumentInput)],
+    submit: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseEvent>, Refusal> {
+    if actor.role != Role::Requester {
+        return Err(Refusal::forbidden("Only requesters create cases."));
+    }
+    if view.case.is_some() {
+        return Err(Refusal::new(
+            RefusalCode::Conflict,
+            "This case already exists.",
+        ));
+    }
+    let fields = parse_fields(view, actor, fields)?;
+    let mut docs = Vec::with_capacity(documents.len());
+    for (id, input) in documents {
+        if docs.iter().any(|d: &Document| d.id == *id) {
+            return Err(Refusal::field(
+                RefusalCode::Conflict,
+                "documents",
+                "A document is listed twice.",
+            ));
+        }
+        docs.push(parse_document(*id, input, actor, now)?);
+    }
+    if submit {
+        submittable(&fields.question, &fields.clinical_summary, docs.len())?;
+    }
+    let mut events = vec![CaseEvent::Created {
+        case_id,
+        requester_id: actor.id,
+        patient_id: fields.patient_id,
+        review_type_id: fields.review_type_id,
+        disease_category_id: fields.disease_category_id,
+        question: fields.question,
+        clinical_summary: fields.clinical_summary,
+        documents: docs,
+    }];
+    if submit {
+        events.push(CaseEvent::Submitted);
+    }
     Ok(events)
+}
+
+fn add_document(
+    case: &Case,
+    actor: Actor,
+    document_id: DocumentId,
+    document: &DocumentInput,
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseEvent>, Refusal> {
+    if case.documents.iter().any(|d| d.id == document_id) {
+        return Err(Refusal::new(
+            RefusalCode::Conflict,
+            "This document is already on the case.",
+        ));
+    }
+    Ok(vec![CaseEvent::DocumentAdded {
+        document: parse_document(document_id, document, actor, now)?,
+    }])
+}
+
+fn remove_document(case: &Case, document_id: DocumentId) -> Result<Vec<CaseEvent>, Refusal> {
+    let doc = case
+        .documents
+        .iter()
+        .find(|d| d.id == document_id)
+        .ok_or_else(|| Refusal::not_found("Document"))?;
+    Ok(vec![CaseEvent::DocumentRemoved {
+        document_id: doc.id,
+        name: doc.name.clone(),
+    }])
+}
+
+/// The admin assigns the coordinator, or changes them while the payment is pending; the
+/// first assignment asks for the payment.
+fn assign_coordinator(
+    catalog: &Catalog,
+    case: &Case,
+    coordinator_id: UserId,
+    replacing: Option<UserId>,
+) -> Result<Vec<CaseEvent>, Refusal> {
+    if case.coordinator() != replacing {
+        return Err(Refusal::field(
+            RefusalCode::Conflict,
+            "coordinatorId",
+            "Someone else changed this case's coordinator meanwhile; \
+                 look at the case again before choosing.",
+        ));
+    }
+    let review_type = catalog.review_type(case.review_type_id).ok_or_else(|| {
+        Refusal::new(
+            RefusalCode::UnknownReviewType,
+            "The case's review type no longer exists.",
+        )
+    })?;
+    if !catalog.coordinator_eligible(coordinator_id, case.review_type_id) {
+        return Err(Refusal::field(
+            RefusalCode::NotEligible,
+            "coordinatorId",
+            "That person is not a coordinator for this review type's specialty.",
+        ));
+    }
+    Ok(match case.coordinator() {
+        Some(current) if current == coordinator_id => {
+            return Err(Refusal::field(
+                RefusalCode::Conflict,
+                "coordinatorId",
+                "That coordinator is already assigned to this case.",
+            ))
+        }
+        Some(current) => vec![CaseEvent::CoordinatorChanged {
+            from: current,
+            to: coordinator_id,
+        }],
+        None => vec![
+            CaseEvent::CoordinatorAssigned { coordinator_id },
+            CaseEvent::PaymentRequested {
+                amount_minor: review_type.price_minor,
+                currency: review_type.currency.clone(),
+            },
+        ],
+    })
+}
+
+fn record_payment(outcome: &PaymentOutcome) -> Result<Vec<CaseEvent>, Refusal> {
+    Ok(vec![match outcome {
+        PaymentOutcome::Succeeded { reference } => CaseEvent::PaymentReceived {
+            reference: text::required(
+                "reference",
+                "The payment reference",
+                reference,
+                limits::PAYMENT_REFERENCE,
+            )?,
+        },
+        PaymentOutcome::Failed { reason } => CaseEvent::PaymentFailed {
+            reason: text::bounded("reason", "The reason", reason, limits::REASON)?,
+        },
+    }])
+}
+
+fn record_refund(outcome: &RefundOutcome) -> Result<Vec<CaseEvent>, Refusal> {
+    Ok(vec![match outcome {
+        RefundOutcome::Succeeded { reference } => CaseEvent::RefundSucceeded {
+            reference: text::required(
+                "reference",
+                "The refund reference",
+                reference,
+                limits::PAYMENT_REFERENCE,
+            )?,
+        },
+        RefundOutcome::Failed { reason } => CaseEvent::RefundFailed {
+            reason: text::required("reason", "The reason", reason, limits::REASON)?,
+        },
+    }])
+}
+
+/// The coordinator assigns providers: each mapped to the case's disease category and not
+/// on the case yet (one named twice counts once).
+fn assign_providers(
+    catalog: &Catalog,
+    case: &Case,
+    provider_ids: &[UserId],
+) -> Result<Vec<CaseEvent>, Refusal> {
+    if provider_ids.is_empty() {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "providerIds",
+            "Choose at least one provider.",
+        ));
+    }
+    let mut chosen: Vec<UserId> = Vec::new();
+    for p in provider_ids {
+        if chosen.contains(p) {
+            continue;
+        }
+        if !catalog.provider_eligible(*p, case.disease_category_id) {
+            return Err(Refusal::field(
+                RefusalCode::NotEligible,
+                "providerIds",
+                "A chosen provider is not mapped to this case's disease category.",
+            ));
+        }
+        if case.assignment(*p).is_some() {
+            return Err(Refusal::field(
+                RefusalCode::Conflict,
+                "providerIds",
+                "A chosen provider is already on this case.",
+            ));
+        }
+        chosen.push(*p);
+    }
+    Ok(vec![CaseEvent::ProvidersAssigned {
+        provider_ids: chosen,
+    }])
+}
+
+fn respond_to_assignment(
+    actor: Actor,
+    accept: bool,
+    reason: Option<&str>,
+) -> Result<Vec<CaseEvent>, Refusal> {
+    if accept {
+        Ok(vec![CaseEvent::AssignmentAccepted {
+            provider_id: actor.id,
+        }])
+    } else {
+        Ok(vec![CaseEvent::AssignmentDeclined {
+            provider_id: actor.id,
+            reason: required_reason(reason)?,
+        }])
+    }
+}
+
+fn request_documents(
+    case: &Case,
+    actor: Actor,
+    request_id: RequestId,
+    note: &str,
+) -> Result<Vec<CaseEvent>, Refusal> {
+    if case.document_requests.iter().any(|r| r.id == request_id) {
+        return Err(Refusal::new(
+            RefusalCode::Conflict,
+            "This request already exists.",
+        ));
+    }
+    Ok(vec![CaseEvent::DocumentsRequested {
+        request_id,
+        provider_id: actor.id,
+        note: text::required("note", "What documents you need", note, limits::REASON)?,
+    }])
+}
+
+fn return_case(
+    case: &Case,
+    actor: Actor,
+    issue_id: IssueId,
+    reason: &str,
+) -> Result<Vec<CaseEvent>, Refusal> {
+    if case.return_issues.iter().any(|i| i.id == issue_id) {
+        return Err(Refusal::new(
+            RefusalCode::Conflict,
+            "This issue already exists.",
+        ));
+    }
+    Ok(vec![CaseEvent::CaseReturned {
+        issue_id,
+        provider_id: actor.id,
+        reason: required_reason(Some(reason))?,
+    }])
+}
+
+fn resolve_return(case: &Case, actor: Actor, issue_id: IssueId) -> Result<Vec<CaseEvent>, Refusal> {
+    let issue = case
+        .return_issues
+        .iter()
+        .find(|i| i.id == issue_id)
+        .ok_or_else(|| Refusal::not_found("Issue"))?;
+    if actor.role == Role::Provider && issue.provider_id != actor.id {
+        return Err(Refusal::forbidden(
+            "A provider resolves only the issues it reported.",
+        ));
+    }
+    if issue.resolved {
+        return Err(Refusal::new(
+            RefusalCode::Conflict,
+            "This issue is already resolved.",
+        ));
+    }
+    Ok(vec![CaseEvent::ReturnResolved { issue_id }])
+}
+
+/// Cancelling: an admin must give a reason; a paid case is owed a refund.
+fn cancel(case: &Case, actor: Actor, reason: Option<&str>) -> Result<Vec<CaseEvent>, Refusal> {
+    let reason = if actor.role == Role::Admin {
+        Some(required_reason(reason)?)
+    } else {
+        text::reason(reason)?
+    };
+    Ok(vec![CaseEvent::Cancelled {
+        reason,
+        refund_due: case.is_paid(),
+    }])
 }
 
 /// The coordinator's "send overdue reminder": to each provider whose opinion is overdue.

@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Utc};
 use domain::{
-    demo, AppointmentId, AppointmentInput, CaseCommand, CaseFields, CaseId, ChatCommand,
-    ChatMessage, Command, CommandId, DocumentId, DocumentInput, DocumentKind, MessageId,
-    PatientCommand, PatientId, PatientInput, PaymentOutcome, Sex, UserId,
+    demo, AppointmentCommand, AppointmentId, AppointmentInput, CaseCommand, CaseFields, CaseId,
+    ChatCommand, ChatMessage, Command, CommandId, DocumentId, DocumentInput, DocumentKind,
+    MessageId, PatientCommand, PatientId, PatientInput, PaymentOutcome, Sex, UserId,
 };
 use protocol::{
     Notification, Outcome, PullResponse, PushRequest, PushResponse, PushedCommand, SequencedEvent,
@@ -342,7 +342,7 @@ pub fn request_appointment(
     minutes: u32,
 ) -> (AppointmentId, Command) {
     let appointment_id = AppointmentId(Uuid::now_v7());
-    let command = case(CaseCommand::RequestAppointment {
+    let command = case(CaseCommand::Appointment(AppointmentCommand::Request {
         case_id,
         appointment_id,
         with_id: with.id,
@@ -352,15 +352,15 @@ pub fn request_appointment(
             time_zone: "Asia/Riyadh".into(),
             purpose: Some("Discuss the angiogram".into()),
         },
-    });
+    }));
     (appointment_id, command)
 }
 
 pub fn answer_appointment(case_id: CaseId, appointment_id: AppointmentId, accept: bool) -> Command {
-    case(CaseCommand::AnswerAppointment {
+    case(CaseCommand::Appointment(AppointmentCommand::Answer {
         case_id,
         appointment_id,
         accept,
         reason: (!accept).then(|| "Not available then".into()),
-    })
+    }))
 }
