@@ -1,7 +1,13 @@
 import "@mantine/core/styles.css";
 import "@mantine/dates/styles.css";
 import "@mantine/notifications/styles.css";
+// The Arabic UI font ships with the app (bundled by Vite; no network): the Arabic
+// subset only, the Latin text keeps the system's font.
+import "@fontsource/noto-sans-arabic/arabic-400.css";
+import "@fontsource/noto-sans-arabic/arabic-600.css";
+import "@fontsource/noto-sans-arabic/arabic-700.css";
 import "./styles.css";
+import "./i18n";
 
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

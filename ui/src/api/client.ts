@@ -41,12 +41,15 @@ import type {
   UserSummary,
 } from "./types";
 import { formatBytes } from "../lib/format";
+import { i18n } from "../i18n";
 import { MAX_DOCUMENT_BYTES } from "../bindings/limits";
 
 /** The per-document limit, generated from the core's (which checks it again). */
 export { MAX_DOCUMENT_BYTES };
-/** The limit as people read it: "25 MB". */
-export const MAX_DOCUMENT_SIZE_TEXT = `${MAX_DOCUMENT_BYTES / (1024 * 1024)} MB`;
+/** The limit as people read it: "25 MB" (in the UI's language). */
+export function maxDocumentSizeText(): string {
+  return formatBytes(MAX_DOCUMENT_BYTES);
+}
 
 // A record, so that a new ErrorCode in the bindings fails to compile here until listed.
 const ERROR_CODE_SET: Record<ErrorCode, true> = {
@@ -79,12 +82,15 @@ function isErrorCode(value: unknown): value is ErrorCode {
 export class CommandError extends Error implements ApiError {
   readonly code: ErrorCode;
   readonly field: string | null;
+  /** The message was written by the UI in the user's language (the core's are English). */
+  readonly localised: boolean;
 
-  constructor(error: ApiError) {
+  constructor(error: ApiError, localised = false) {
     super(error.message);
     this.name = "CommandError";
     this.code = error.code;
     this.field = error.field;
+    this.localised = localised;
   }
 
   toJSON(): ApiError {
@@ -146,17 +152,14 @@ async function call<T>(command: CommandName, args?: InvokeArgs, options?: Invoke
   }
 }
 
-/** Checks a file before its bytes are sent; returns the refusal or null. */
-export function checkDocumentFile(file: Pick<File, "name" | "size">): ApiError | null {
+/** Checks a file before its bytes are sent; returns the refusal (in the UI's language) or null. */
+export function checkDocumentFile(file: Pick<File, "name" | "size">): CommandError | null {
   if (file.size > MAX_DOCUMENT_BYTES) {
-    return {
-      code: "too_large",
-      message: `"${file.name}" is ${formatBytes(file.size)}; documents may be at most ${MAX_DOCUMENT_SIZE_TEXT} each.`,
-      field: "documents",
-    };
+    const message = i18n.t("documents.tooLarge", { name: file.name, size: formatBytes(file.size), max: maxDocumentSizeText() });
+    return new CommandError({ code: "too_large", message, field: "documents" }, true);
   }
   if (file.size === 0) {
-    return { code: "invalid_input", message: `"${file.name}" is empty.`, field: "documents" };
+    return new CommandError({ code: "invalid_input", message: i18n.t("documents.empty", { name: file.name }), field: "documents" }, true);
   }
   return null;
 }
@@ -180,7 +183,7 @@ export const api = {
   /** Sends the file's bytes as the raw IPC body; the core hashes and stores them. */
   stageDocument: async (file: File): Promise<StagedDocument> => {
     const refusal = checkDocumentFile(file);
-    if (refusal) throw new CommandError(refusal);
+    if (refusal) throw refusal;
     const bytes = new Uint8Array(await file.arrayBuffer());
     return call<StagedDocument>("stage_document", bytes, {
       headers: {
@@ -250,7 +253,8 @@ export const api = {
   /** Asks where to save a file (the system's Save dialog; a PDF unless said); null when the user cancels. */
   chooseSavePath: async (suggestedName: string, kind: SaveKind = "pdf"): Promise<string | null> => {
     try {
-      return await save({ defaultPath: suggestedName, filters: [SAVE_FILTERS[kind]] });
+      const filter = SAVE_FILTERS[kind];
+      return await save({ defaultPath: suggestedName, filters: [{ name: i18n.t(filter.name), extensions: filter.extensions }] });
     } catch (raw) {
       throw normaliseError(raw);
     }
@@ -304,9 +308,9 @@ export const api = {
 /** The kinds of file the Save dialog is asked for. */
 export type SaveKind = "pdf" | "ics";
 
-const SAVE_FILTERS: Record<SaveKind, { name: string; extensions: string[] }> = {
-  pdf: { name: "PDF document", extensions: ["pdf"] },
-  ics: { name: "Calendar (iCalendar)", extensions: ["ics"] },
-};
+const SAVE_FILTERS = {
+  pdf: { name: "saveDialog.pdf", extensions: ["pdf"] },
+  ics: { name: "saveDialog.ics", extensions: ["ics"] },
+} as const satisfies Record<SaveKind, { name: string; extensions: string[] }>;
 
 export type Api = typeof api;

@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@t
 import { api, type CommandError } from "./client";
 import type { AppointmentFilter, CaseDetail, CaseFilter, UserSummary } from "./types";
 import { forgetToasts } from "../lib/notify";
+import { i18n, SERVER_LANGUAGE } from "../i18n";
 
 declare module "@tanstack/react-query" {
   interface Register {
@@ -51,8 +52,16 @@ export function useUsers() {
   return useQuery({ queryKey: queryKeys.users, queryFn: api.listUsers });
 }
 
-export function useCatalog() {
-  return useQuery({ queryKey: queryKeys.catalog, queryFn: api.catalog, staleTime: 5 * 60_000 });
+export function useCatalog(enabled = true) {
+  return useQuery({ queryKey: queryKeys.catalog, queryFn: api.catalog, staleTime: 5 * 60_000, enabled });
+}
+
+/**
+ * The catalog, only to name in the UI's language what the core sent by its English name
+ * (case lists, providers' specialties): in English those names are shown as sent.
+ */
+export function useCatalogNames() {
+  return useCatalog(i18n.language !== SERVER_LANGUAGE);
 }
 
 export function usePatients(enabled = true) {

@@ -1,6 +1,7 @@
 import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import { onDataChanged } from "../api/events";
 import { useBadges, userChanged, useSyncStatus } from "../api/queries";
@@ -22,6 +23,7 @@ import { InvoicesPage } from "../pages/InvoicesPage";
 import { ServiceRecordsPage } from "../pages/ServiceRecordsPage";
 import { AppointmentsPage } from "../pages/AppointmentsPage";
 import { NotificationSettingsPage } from "../pages/NotificationSettingsPage";
+import { SettingsPage } from "../pages/SettingsPage";
 
 function Screen({ route, user, capabilities }: { route: Route; user: UserSummary; capabilities: Capabilities }) {
   switch (route.name) {
@@ -45,6 +47,8 @@ function Screen({ route, user, capabilities }: { route: Route; user: UserSummary
       return <AppointmentsPage user={user} />;
     case "notification-settings":
       return <NotificationSettingsPage />;
+    case "settings":
+      return <SettingsPage />;
     case "not-found":
       return <NotFoundPage path={route.path} />;
   }
@@ -52,6 +56,7 @@ function Screen({ route, user, capabilities }: { route: Route; user: UserSummary
 
 /** The signed-in shell; `capabilities` (from the core) says which screens the navigation offers. */
 export function AppLayout({ user, capabilities }: { user: UserSummary; capabilities: Capabilities }) {
+  const { t } = useTranslation();
   const route = useRoute();
   const client = useQueryClient();
   const sync = useSyncStatus();
@@ -63,7 +68,7 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
     // Back to the chooser. The location is left alone here (changing it would render
     // this user's next screen on the way out); signing in starts on the default route.
     onSuccess: () => userChanged(client, null),
-    onError: (error) => notifyError(error, "Could not switch user"),
+    onError: (error) => notifyError(error, t("shell.switchUserFailed")),
   });
 
   // The background sync brought something: refresh what is on screen.
@@ -81,7 +86,7 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Title order={1} size="h3">
-            Second Opinion
+            {t("app.title")}
           </Title>
           <Group gap="sm" wrap="nowrap">
             <SyncIndicator status={sync.data} />
@@ -100,16 +105,16 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
               loading={signOut.isPending}
               data-testid="switch-user"
             >
-              Switch user
+              {t("shell.switchUser")}
             </Button>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main">
+      <AppShell.Navbar p="xs" aria-label={t("shell.mainNav")}>
         {capabilities.patients && (
           <NavLink
             href={routeHref({ name: "patients" })}
-            label="Patients"
+            label={t("nav.patients")}
             active={route.name === "patients"}
             aria-current={route.name === "patients" ? "page" : undefined}
             data-testid="nav-patients"
@@ -117,7 +122,7 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
         )}
         <NavLink
           href={routeHref({ name: "cases" })}
-          label="Cases"
+          label={t("nav.cases")}
           active={casesActive}
           aria-current={casesActive ? "page" : undefined}
           data-testid="nav-cases"
@@ -125,7 +130,7 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
         {capabilities.createCases && (
           <NavLink
             href={routeHref({ name: "new-case" })}
-            label="New case"
+            label={t("nav.newCase")}
             active={route.name === "new-case"}
             aria-current={route.name === "new-case" ? "page" : undefined}
             data-testid="nav-new-case"
@@ -133,7 +138,7 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
         )}
         <NavLink
           href={routeHref({ name: "appointments" })}
-          label="Appointments"
+          label={t("nav.appointments")}
           active={route.name === "appointments"}
           aria-current={route.name === "appointments" ? "page" : undefined}
           rightSection={
@@ -148,7 +153,7 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
         {capabilities.invoices && (
           <NavLink
             href={routeHref({ name: "invoices" })}
-            label="Invoices"
+            label={t("nav.invoices")}
             active={route.name === "invoices"}
             aria-current={route.name === "invoices" ? "page" : undefined}
             data-testid="nav-invoices"
@@ -157,7 +162,7 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
         {capabilities.serviceRecords && (
           <NavLink
             href={routeHref({ name: "service-records" })}
-            label="Service records"
+            label={t("nav.serviceRecords")}
             active={route.name === "service-records"}
             aria-current={route.name === "service-records" ? "page" : undefined}
             data-testid="nav-service-records"
@@ -166,7 +171,7 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
         {(attentionCount > 0 || route.name === "attention") && (
           <NavLink
             href={routeHref({ name: "attention" })}
-            label="Needs attention"
+            label={t("nav.attention")}
             active={route.name === "attention"}
             aria-current={route.name === "attention" ? "page" : undefined}
             rightSection={
@@ -180,8 +185,15 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
           />
         )}
         <NavLink
+          href={routeHref({ name: "settings" })}
+          label={t("nav.settings")}
+          active={route.name === "settings"}
+          aria-current={route.name === "settings" ? "page" : undefined}
+          data-testid="nav-settings"
+        />
+        <NavLink
           href={routeHref({ name: "server" })}
-          label="Server"
+          label={t("nav.server")}
           active={route.name === "server"}
           aria-current={route.name === "server" ? "page" : undefined}
           data-testid="nav-server"

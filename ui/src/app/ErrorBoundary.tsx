@@ -1,5 +1,6 @@
 import { Alert, Button, Container, Stack, Text } from "@mantine/core";
 import { Component, type ErrorInfo, type ReactNode } from "react";
+import { i18n } from "../i18n";
 
 type State = { error: Error | null };
 
@@ -19,7 +20,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
     if (!this.state.error) return this.props.children;
     return (
       <Container size="sm" py="xl">
-        <Alert color="red" title="Something went wrong in this screen">
+        <Alert color="red" title={i18n.t("app.screenFailed")}>
           <Stack>
             <Text size="sm">{this.state.error.message}</Text>
             <Button
@@ -29,7 +30,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
                 this.setState({ error: null });
               }}
             >
-              Start again
+              {i18n.t("app.startAgain")}
             </Button>
           </Stack>
         </Alert>

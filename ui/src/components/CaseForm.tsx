@@ -15,10 +15,21 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useState, type ReactNode } from "react";
-import { fieldKey, MAX_DOCUMENT_SIZE_TEXT, normaliseError, type CommandError } from "../api/client";
+import { useTranslation } from "react-i18next";
+import { fieldKey, maxDocumentSizeText, normaliseError, type CommandError } from "../api/client";
 import type { Catalog, CaseDraftInput, DocumentInput, DocumentKind, Patient } from "../api/types";
 import { toDocumentInput, useDocumentStaging, type StagedItem } from "../hooks/useDocumentStaging";
-import { categoriesForReviewType, patientOptions, selectableReviewTypes, specialtyName } from "../lib/catalog";
+import {
+  categoriesForReviewType,
+  diseaseCategoryLabel,
+  otherLanguageName,
+  patientOptions,
+  reviewTypeName,
+  selectableReviewTypes,
+  specialtyName,
+} from "../lib/catalog";
+import { errorText } from "../lib/errors";
+import { ErrorText } from "./ErrorText";
 import { formatBytes, formatMoney, pluralDays } from "../lib/format";
 import { DOCUMENT_KINDS, documentKindLabel } from "../lib/labels";
 import { notifyError } from "../lib/notify";
@@ -52,6 +63,7 @@ export type CaseFormProps = {
 };
 
 export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, canAddPatient }: CaseFormProps) {
+  const { t } = useTranslation();
   const form = useForm<CaseFormValues>({ mode: "controlled", initialValues: initial });
   const [documents, setDocuments] = useState<StagedItem[]>([]);
   const [documentsError, setDocumentsError] = useState<string | null>(null);
@@ -85,10 +97,10 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
       await onSave(toCaseDraftInput(current), intent, documents.map(toDocumentInput));
     } catch (raw) {
       const error = normaliseError(raw);
-      notifyError(error, intent === "submit" ? "Could not submit the case" : "Could not save the case");
+      notifyError(error, intent === "submit" ? t("caseForm.submitFailed") : t("caseForm.saveFailed"));
       const key = fieldKey(error.field);
-      if (key !== null && CASE_FIELDS.has(key)) form.setFieldError(key, error.message);
-      else if (key !== null && DOCUMENT_FIELDS.has(key)) setDocumentsError(error.message);
+      if (key !== null && CASE_FIELDS.has(key)) form.setFieldError(key, errorText(error));
+      else if (key !== null && DOCUMENT_FIELDS.has(key)) setDocumentsError(errorText(error));
       else setServerError(error);
     } finally {
       setSaving(null);
@@ -113,32 +125,34 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
               <Group align="flex-end" gap="xs" wrap="nowrap">
                 <NativeSelect
                   style={{ flex: 1 }}
-                  label="Patient"
+                  label={t("caseForm.patient")}
                   withAsterisk
                   data-testid="case-patient"
-                  data={[{ value: "", label: "Choose a patient…", disabled: true }, ...patientOptions(patients)]}
+                  data={[{ value: "", label: t("caseForm.choosePatient"), disabled: true }, ...patientOptions(patients)]}
                   {...form.getInputProps("patientId")}
                 />
                 {canAddPatient && (
                   <Button variant="default" onClick={() => setPatientModal(true)} data-testid="case-new-patient">
-                    New patient
+                    {t("caseForm.newPatient")}
                   </Button>
                 )}
               </Group>
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
                 <NativeSelect
-                  label="Review type"
+                  label={t("caseForm.reviewType")}
                   withAsterisk
                   data-testid="case-review-type"
                   data={[
-                    { value: "", label: "Choose a review type…", disabled: true },
-                    ...reviewTypes.map((rt) => ({ value: rt.id, label: rt.nameEn })),
+                    { value: "", label: t("caseForm.chooseReviewType"), disabled: true },
+                    ...reviewTypes.map((rt) => ({ value: rt.id, label: reviewTypeName(rt) })),
                   ]}
                   description={
                     reviewType ? (
-                      <Bilingual ar={reviewType.nameAr}>
-                        {formatMoney(reviewType.priceMinor, reviewType.currency)} · about{" "}
-                        {pluralDays(reviewType.expectedReviewDays)}
+                      <Bilingual other={otherLanguageName(reviewType.nameEn, reviewType.nameAr)}>
+                        {t("caseForm.reviewTypeFacts", {
+                          price: formatMoney(reviewType.priceMinor, reviewType.currency),
+                          days: pluralDays(reviewType.expectedReviewDays),
+                        })}
                         {specialtyName(catalog, reviewType.specialtyId) &&
                           ` · ${specialtyName(catalog, reviewType.specialtyId)}`}
                       </Bilingual>
@@ -155,25 +169,25 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
                   }}
                 />
                 <NativeSelect
-                  label="Disease category"
+                  label={t("caseForm.diseaseCategory")}
                   withAsterisk
                   data-testid="case-disease-category"
                   disabled={!reviewType}
                   data={[
                     {
                       value: "",
-                      label: reviewType ? "Choose a disease category…" : "Choose a review type first",
+                      label: reviewType ? t("caseForm.chooseDiseaseCategory") : t("caseForm.chooseReviewTypeFirst"),
                       disabled: true,
                     },
-                    ...categories.map((c) => ({ value: c.id, label: c.labelEn })),
+                    ...categories.map((c) => ({ value: c.id, label: diseaseCategoryLabel(c) })),
                   ]}
-                  description={category ? <Bilingual ar={category.labelAr} /> : undefined}
+                  description={category ? <Bilingual other={otherLanguageName(category.labelEn, category.labelAr)} /> : undefined}
                   {...form.getInputProps("diseaseCategoryId")}
                 />
               </SimpleGrid>
               <Textarea
-                label="Question for the specialists"
-                description={mode === "new" ? "Required to submit" : undefined}
+                label={t("caseForm.question")}
+                description={mode === "new" ? t("caseForm.requiredToSubmit") : undefined}
                 autosize
                 minRows={3}
                 maxRows={12}
@@ -183,8 +197,8 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
                 {...form.getInputProps("question")}
               />
               <Textarea
-                label="Clinical summary"
-                description={mode === "new" ? "History, findings, treatment so far — required to submit" : undefined}
+                label={t("caseForm.clinicalSummary")}
+                description={mode === "new" ? t("caseForm.clinicalSummaryHint") : undefined}
                 autosize
                 minRows={5}
                 maxRows={20}
@@ -200,7 +214,7 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
             <Paper withBorder p="md" radius="md">
               <Stack>
                 <Title order={3} size="h4">
-                  Documents
+                  {t("caseForm.documents")}
                 </Title>
                 <StagedDocumentsTable
                   documents={documents}
@@ -209,8 +223,8 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
                   onRemove={(key) => setDocuments((docs) => docs.filter((d) => d.key !== key))}
                 />
                 <DocumentPicker
-                  label="Add documents"
-                  description={`Reports, imaging, lab results… Up to ${MAX_DOCUMENT_SIZE_TEXT} each. At least one is needed to submit.`}
+                  label={t("caseForm.addDocuments")}
+                  description={t("caseForm.addDocumentsHint", { max: maxDocumentSizeText() })}
                   error={staging.error ?? documentsError ?? undefined}
                   disabled={saving !== null}
                   onFiles={(files) => void staging.stageFiles(files)}
@@ -221,15 +235,15 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
           )}
 
           {serverError && (
-            <Alert color="red" variant="light" title="Not saved" data-testid="case-form-error">
-              {serverError.message}
+            <Alert color="red" variant="light" title={t("caseForm.notSaved")} data-testid="case-form-error">
+              <ErrorText error={serverError} />
             </Alert>
           )}
 
           <Group justify="flex-end">
             {onCancel && (
               <Button variant="default" onClick={onCancel} disabled={saving !== null}>
-                Cancel
+                {t("common.cancel")}
               </Button>
             )}
             <Button
@@ -239,7 +253,7 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
               disabled={busy && saving !== "draft"}
               data-testid="case-save-draft"
             >
-              Save draft
+              {t("caseForm.saveDraft")}
             </Button>
             {mode === "new" && (
               <Button
@@ -248,7 +262,7 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
                 disabled={busy && saving !== "submit"}
                 data-testid="case-submit"
               >
-                Submit case
+                {t("caseForm.submit")}
               </Button>
             )}
           </Group>
@@ -265,14 +279,17 @@ export function CaseForm({ catalog, patients, initial, mode, onSave, onCancel, c
   );
 }
 
-/** The Arabic label (right-to-left, auto direction) with optional English details. */
-function Bilingual({ ar, children }: { ar: string; children?: ReactNode }) {
+/** The catalog name in the other language (its own direction), with optional details. */
+function Bilingual({ other, children }: { other: { text: string; lang: string } | null; children?: ReactNode }) {
   return (
     <>
-      <span dir="auto" lang="ar">
-        {ar}
-      </span>
-      {children && <> · {children}</>}
+      {other && (
+        <span dir="auto" lang={other.lang}>
+          {other.text}
+        </span>
+      )}
+      {other && children && " · "}
+      {children}
     </>
   );
 }
@@ -285,10 +302,11 @@ type StagedTableProps = {
 };
 
 function StagedDocumentsTable({ documents, pending, onKind, onRemove }: StagedTableProps) {
+  const { t } = useTranslation();
   if (documents.length === 0 && pending.length === 0) {
     return (
       <Text size="sm" c="dimmed">
-        No documents yet.
+        {t("caseForm.noDocumentsYet")}
       </Text>
     );
   }
@@ -296,10 +314,10 @@ function StagedDocumentsTable({ documents, pending, onKind, onRemove }: StagedTa
     <Table verticalSpacing="xs" data-testid="documents-table">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Name</Table.Th>
-          <Table.Th>Kind</Table.Th>
-          <Table.Th>Size</Table.Th>
-          <Table.Th aria-label="Actions" />
+          <Table.Th>{t("documents.name")}</Table.Th>
+          <Table.Th>{t("documents.kind")}</Table.Th>
+          <Table.Th>{t("documents.size")}</Table.Th>
+          <Table.Th aria-label={t("documents.actions")} />
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -311,7 +329,7 @@ function StagedDocumentsTable({ documents, pending, onKind, onRemove }: StagedTa
             <Table.Td>
               <NativeSelect
                 size="xs"
-                aria-label={`Kind of ${d.name}`}
+                aria-label={t("documents.kindOf", { name: d.name })}
                 data-testid="document-kind"
                 value={d.kind}
                 data={DOCUMENT_KINDS.map((k) => ({ value: k, label: documentKindLabel(k) }))}
@@ -320,11 +338,11 @@ function StagedDocumentsTable({ documents, pending, onKind, onRemove }: StagedTa
             </Table.Td>
             <Table.Td>{formatBytes(d.sizeBytes)}</Table.Td>
             <Table.Td>
-              <Tooltip label="Remove">
+              <Tooltip label={t("documents.remove")}>
                 <ActionIcon
                   variant="subtle"
                   color="red"
-                  aria-label={`Remove ${d.name}`}
+                  aria-label={t("documents.removeNamed", { name: d.name })}
                   data-testid="document-remove"
                   onClick={() => onRemove(d.key)}
                 >
@@ -339,7 +357,7 @@ function StagedDocumentsTable({ documents, pending, onKind, onRemove }: StagedTa
             <Table.Td dir="auto">{name}</Table.Td>
             <Table.Td colSpan={3}>
               <Text size="sm" c="dimmed">
-                Uploading…
+                {t("documents.uploading")}
               </Text>
             </Table.Td>
           </Table.Tr>

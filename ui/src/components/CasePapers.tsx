@@ -1,9 +1,11 @@
 import { Alert, Button, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import type { CaseDetail, RefundStatus, RefundView } from "../api/types";
-import { formatDateTime } from "../lib/format";
+import { formatDateTime, formatMoney, formatNumber } from "../lib/format";
+import { i18n } from "../i18n";
 import { notifyError } from "../lib/notify";
 import { Tag } from "./Tag";
 
@@ -15,9 +17,9 @@ type Written = { path: string; how: "opened" | "not-opened" | "saved" };
 function suggestedName(detail: CaseDetail, paper: Paper): string {
   switch (paper) {
     case "report":
-      return `${detail.reference ?? "case"}-report.pdf`;
+      return `${detail.reference ?? i18n.t("papers.fileCase")}-report.pdf`;
     case "invoice":
-      return `${detail.invoice?.number ?? "invoice"}.pdf`;
+      return `${detail.invoice?.number ?? i18n.t("papers.fileInvoice")}.pdf`;
   }
 }
 
@@ -26,11 +28,12 @@ function suggestedName(detail: CaseDetail, paper: Paper): string {
  * alone, so opening twice or saving after opening gives the same file.
  */
 function usePaper(detail: CaseDetail, paper: Paper) {
+  const { t } = useTranslation();
   const [written, setWritten] = useState<Written | null>(null);
   const open = useMutation({
     mutationFn: () => (paper === "report" ? api.openCaseReport(detail.id) : api.openInvoice(detail.id)),
     onSuccess: (file) => setWritten({ path: file.path, how: file.opened ? "opened" : "not-opened" }),
-    onError: (error) => notifyError(error, `Could not open the ${paper}`),
+    onError: (error) => notifyError(error, t(`papers.${paper}.openFailed`)),
   });
   const save = useMutation({
     mutationFn: async (): Promise<string | null> => {
@@ -42,20 +45,21 @@ function usePaper(detail: CaseDetail, paper: Paper) {
     onSuccess: (path) => {
       if (path !== null) setWritten({ path, how: "saved" });
     },
-    onError: (error) => notifyError(error, `Could not save the ${paper}`),
+    onError: (error) => notifyError(error, t(`papers.${paper}.saveFailed`)),
   });
   return { open, save, written };
 }
 
 /** Where the file is, in words that fit how it got there. */
 function WrittenNotice({ written, paper, testId }: { written: Written | null; paper: Paper; testId: string }) {
+  const { t } = useTranslation();
   if (!written) return null;
+  // "opened": the OS launcher started; whether a viewer then shows it is the OS's business,
+  // so the path is always given.
   const lead: Record<Written["how"], string> = {
-    // The OS launcher started; whether a viewer then shows it is the OS's business, so the
-    // path is always given.
-    opened: `Opening the ${paper} in your PDF viewer. It is saved at`,
-    "not-opened": `No PDF viewer could be opened on this computer. The ${paper} is saved at`,
-    saved: `The ${paper} was saved to`,
+    opened: t(`papers.${paper}.opened`),
+    "not-opened": t(`papers.${paper}.notOpened`),
+    saved: t(`papers.${paper}.saved`),
   };
   return (
     <Alert
@@ -67,7 +71,7 @@ function WrittenNotice({ written, paper, testId }: { written: Written | null; pa
     >
       <Text size="sm">
         {lead[written.how]}{" "}
-        <Code data-testid={testId} style={{ wordBreak: "break-all" }}>
+        <Code data-testid={testId} dir="ltr" style={{ wordBreak: "break-all" }}>
           {written.path}
         </Code>
       </Text>
@@ -102,19 +106,19 @@ function Field({ label, children, testId }: { label: string; children: ReactNode
 
 /** The report of a completed case, for its requester, its coordinator and admins. */
 function ReportPanel({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
   const { open, save, written } = usePaper(detail, "report");
   return (
-    <Panel title="Report" testId="report-panel">
+    <Panel title={t("papers.report.title")} testId="report-panel">
       <Text size="sm" c="dimmed">
-        The second-opinion report: the question, the records, every specialist&apos;s opinion and the
-        coordinator&apos;s summary, as a PDF.
+        {t("papers.report.intro")}
       </Text>
       <Group gap="sm" mt="sm">
         <Button onClick={() => open.mutate()} loading={open.isPending} data-testid="action-open-report">
-          Open report
+          {t("papers.report.open")}
         </Button>
         <Button variant="default" onClick={() => save.mutate()} loading={save.isPending} data-testid="action-save-report">
-          Save report…
+          {t("papers.report.save")}
         </Button>
       </Group>
       <WrittenNotice written={written} paper="report" testId="report-saved-path" />
@@ -124,31 +128,34 @@ function ReportPanel({ detail }: { detail: CaseDetail }) {
 
 /** The case's invoice, for its requester and admins (the core sends it to no one else). */
 function InvoicePanel({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
   const { open, save, written } = usePaper(detail, "invoice");
   const invoice = detail.invoice;
   if (!invoice) return null;
   return (
-    <Panel title="Invoice" testId="invoice-panel">
+    <Panel title={t("papers.invoice.title")} testId="invoice-panel">
       <Stack gap="xs">
         <Group grow align="flex-start">
-          <Field label="Number" testId="invoice-number">
-            {invoice.number}
+          <Field label={t("papers.invoice.number")} testId="invoice-number">
+            <bdi>{invoice.number}</bdi>
           </Field>
-          <Field label="Amount" testId="invoice-amount">
-            {invoice.amount}
+          <Field label={t("papers.invoice.amount")} testId="invoice-amount">
+            {formatMoney(invoice.amountMinor, invoice.currency)}
           </Field>
         </Group>
         <Group grow align="flex-start">
-          <Field label="Issued">{formatDateTime(invoice.issuedAt)}</Field>
-          <Field label="Payment reference">{invoice.paymentReference ?? "—"}</Field>
+          <Field label={t("papers.invoice.issued")}>{formatDateTime(invoice.issuedAt)}</Field>
+          <Field label={t("papers.invoice.paymentReference")}>
+            <bdi>{invoice.paymentReference ?? "—"}</bdi>
+          </Field>
         </Group>
       </Stack>
       <Group gap="sm" mt="sm">
         <Button onClick={() => open.mutate()} loading={open.isPending} data-testid="action-open-invoice">
-          Open invoice
+          {t("papers.invoice.open")}
         </Button>
         <Button variant="default" onClick={() => save.mutate()} loading={save.isPending} data-testid="action-save-invoice">
-          Save invoice…
+          {t("papers.invoice.save")}
         </Button>
       </Group>
       <WrittenNotice written={written} paper="invoice" testId="invoice-saved-path" />
@@ -167,12 +174,6 @@ export function CasePapers({ detail }: { detail: CaseDetail }) {
   );
 }
 
-const REFUND_LABEL: Record<RefundStatus, string> = {
-  pending: "Pending",
-  failed: "Failed",
-  refunded: "Refunded",
-};
-
 const REFUND_COLOR: Record<RefundStatus, string> = {
   pending: "blue",
   failed: "orange",
@@ -180,43 +181,69 @@ const REFUND_COLOR: Record<RefundStatus, string> = {
 };
 
 /** Where the refund stands, in one line. */
-function refundStatusText(refund: RefundView): string {
+function RefundStatusText({ refund }: { refund: RefundView }) {
+  const { t } = useTranslation();
+  // What the payment provider wrote is isolated (<bdi>): its own direction inside the sentence.
+  const bdi = { bdi: <bdi /> };
   switch (refund.status) {
     case "pending":
-      return "Pending: the refund is being sent to the payment provider.";
+      return <>{t("refund.pendingText")}</>;
     case "failed":
-      return `Failed, will retry at ${formatDateTime(refund.nextAttemptAt)}.${refund.lastError ? ` The provider said: ${refund.lastError}` : ""}`;
+      return (
+        <>
+          {t("refund.failedText", { at: formatDateTime(refund.nextAttemptAt) })}
+          {refund.lastError && (
+            <>
+              {" "}
+              <Trans i18nKey="refund.providerSaid" values={{ error: refund.lastError }} components={bdi} />
+            </>
+          )}
+        </>
+      );
     case "refunded":
-      return `Refunded ${formatDateTime(refund.refundedAt)}${refund.reference ? ` · provider's reference ${refund.reference}` : ""}.`;
+      return refund.reference ? (
+        <Trans
+          i18nKey="refund.refundedWithReference"
+          values={{ at: formatDateTime(refund.refundedAt), reference: refund.reference }}
+          components={bdi}
+        />
+      ) : (
+        <>{t("refund.refundedText", { at: formatDateTime(refund.refundedAt) })}</>
+      );
   }
 }
 
 /** The refund of a cancelled paid case, for its requester and admins. */
 export function RefundPanel({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
   const refund = detail.refund;
   if (!refund) return null;
   return (
     <Paper withBorder p="md" radius="md" data-testid="refund-panel" data-status={refund.status}>
       <Group justify="space-between" align="flex-start" mb="sm">
         <Title order={3} size="h4">
-          Refund
+          {t("refund.title")}
         </Title>
         <Tag color={REFUND_COLOR[refund.status]} data-testid="refund-status-tag">
-          {REFUND_LABEL[refund.status]}
+          {t(`refund.status.${refund.status}`)}
         </Tag>
       </Group>
       <Stack gap="xs">
         <Text size="sm">
-          <strong data-testid="refund-amount">{refund.amount}</strong> paid for this case is owed back since{" "}
-          {formatDateTime(refund.dueSince)}.
+          <Trans
+            i18nKey="refund.owed"
+            values={{ amount: formatMoney(refund.amountMinor, refund.currency), since: formatDateTime(refund.dueSince) }}
+            components={{ amount: <strong data-testid="refund-amount" /> }}
+          />
         </Text>
         <Text size="sm" data-testid="refund-status">
-          {refundStatusText(refund)}
+          <RefundStatusText refund={refund} />
         </Text>
         {refund.failures > 0 && (
           <Text size="xs" c="dimmed" data-testid="refund-attempts">
-            {refund.failures === 1 ? "1 failed attempt" : `${refund.failures} failed attempts`}
-            {refund.lastAttemptAt ? `, the last at ${formatDateTime(refund.lastAttemptAt)}.` : "."}
+            {refund.lastAttemptAt
+              ? t("refund.attemptsLast", { count: refund.failures, n: formatNumber(refund.failures), at: formatDateTime(refund.lastAttemptAt) })
+              : t("refund.attempts", { count: refund.failures, n: formatNumber(refund.failures) })}
           </Text>
         )}
       </Stack>

@@ -1,6 +1,7 @@
 import { ActionIcon, Popover, TextInput, type TextInputProps } from "@mantine/core";
 import { DatePicker } from "@mantine/dates";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { todayIso } from "../lib/format";
 import { EARLIEST_DATE_OF_BIRTH, isIsoDate } from "../lib/validation";
 
@@ -24,6 +25,7 @@ function CalendarIcon() {
  * that opens only from its button (so it never covers the next field).
  */
 export function DateOfBirthInput({ value = "", onChange = () => {}, ...props }: Props) {
+  const { t } = useTranslation();
   const [opened, setOpened] = useState(false);
   const today = todayIso();
   const picked = isIsoDate(value) ? value : null;
@@ -31,7 +33,8 @@ export function DateOfBirthInput({ value = "", onChange = () => {}, ...props }: 
     <Popover opened={opened} onChange={setOpened} position="bottom-end" shadow="md" trapFocus>
       <Popover.Target>
         <TextInput
-          placeholder="YYYY-MM-DD"
+          placeholder={t("dateOfBirth.placeholder")}
+          dir="ltr"
           autoComplete="off"
           inputMode="numeric"
           maxLength={10}
@@ -41,7 +44,7 @@ export function DateOfBirthInput({ value = "", onChange = () => {}, ...props }: 
             <ActionIcon
               variant="subtle"
               color="gray"
-              aria-label="Open calendar"
+              aria-label={t("dateOfBirth.openCalendar")}
               onClick={() => setOpened((o) => !o)}
               tabIndex={-1}
             >

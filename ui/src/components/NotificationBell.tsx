@@ -1,10 +1,13 @@
 import { ActionIcon, Alert, Anchor, Box, Button, Center, Group, Indicator, Loader, Popover, ScrollArea, Stack, Text, UnstyledButton } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { i18n, SERVER_LANGUAGE, tCode } from "../i18n";
+import { ErrorText } from "./ErrorText";
 import { api } from "../api/client";
 import { countsChanged, queryKeys, useNotifications } from "../api/queries";
 import type { NotificationView } from "../api/types";
-import { formatDateTime } from "../lib/format";
+import { formatDateTime, formatNumber } from "../lib/format";
 import { noticeTab } from "../lib/notifications";
 import { notifyError } from "../lib/notify";
 import { navigate, routeHref } from "../lib/router";
@@ -15,6 +18,7 @@ import { BellIcon } from "./icons";
  * it opens. Opening one marks it read and opens its case (on the tab it is about).
  */
 export function NotificationBell({ unread }: { unread: number }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [opened, setOpened] = useState(false);
   const centre = useNotifications(opened);
@@ -24,20 +28,20 @@ export function NotificationBell({ unread }: { unread: number }) {
       client.setQueryData(queryKeys.notifications, updated);
       await countsChanged(client);
     },
-    onError: (error) => notifyError(error, "Could not mark the notification read"),
+    onError: (error) => notifyError(error, i18n.t("notifications.markReadFailed")),
   });
   const openItem = (n: NotificationView) => {
     if (!n.read) read.mutate(n.id);
     setOpened(false);
     navigate({ name: "case", caseId: n.caseId, tab: noticeTab(n.kind) });
   };
-  const label = unread === 0 ? "Notifications" : `Notifications, ${unread} unread`;
+  const label = unread === 0 ? t("notifications.title") : t("notifications.unreadLabel", { count: unread, n: formatNumber(unread) });
   const items = centre.data?.items ?? [];
   return (
     <Popover opened={opened} onChange={setOpened} width={400} position="bottom-end" shadow="md" withArrow>
       <Popover.Target>
         <Indicator
-          label={unread > 99 ? "99+" : unread}
+          label={unread > 99 ? t("notifications.many") : formatNumber(unread)}
           disabled={unread === 0}
           size={18}
           color="red"
@@ -60,7 +64,7 @@ export function NotificationBell({ unread }: { unread: number }) {
       </Popover.Target>
       <Popover.Dropdown p={0} data-testid="notification-centre">
         <Group justify="space-between" px="md" py="xs" style={{ borderBottom: "1px solid var(--mantine-color-default-border)" }}>
-          <Text fw={600}>Notifications</Text>
+          <Text fw={600}>{t("notifications.title")}</Text>
           <Button
             size="compact-xs"
             variant="subtle"
@@ -69,22 +73,22 @@ export function NotificationBell({ unread }: { unread: number }) {
             onClick={() => read.mutate(null)}
             data-testid="notifications-mark-all-read"
           >
-            Mark all read
+            {t("notifications.markAllRead")}
           </Button>
         </Group>
         {centre.isPending && (
           <Center py="md">
-            <Loader size="sm" aria-label="Loading notifications" />
+            <Loader size="sm" aria-label={t("notifications.loading")} />
           </Center>
         )}
         {centre.isError && (
           <Alert color="red" m="sm" variant="light">
-            {centre.error.message}
+            <ErrorText error={centre.error} />
           </Alert>
         )}
         {centre.data && items.length === 0 && (
           <Text size="sm" c="dimmed" p="md" data-testid="notifications-empty">
-            No notifications.
+            {t("notifications.empty")}
           </Text>
         )}
         {items.length > 0 && (
@@ -103,7 +107,7 @@ export function NotificationBell({ unread }: { unread: number }) {
             onClick={() => setOpened(false)}
             data-testid="notifications-settings-link"
           >
-            Notification settings
+            {t("notifications.settings")}
           </Anchor>
         </Box>
       </Popover.Dropdown>
@@ -125,15 +129,22 @@ function NotificationItem({ notification: n, onOpen }: { notification: Notificat
         background: n.read ? undefined : "var(--mantine-color-blue-light)",
       }}
     >
+      {/* The title and body are the core's English sentences (docs/decisions.md, "Languages"); in
+          another language the kind's name in that language comes first. */}
+      {i18n.language !== SERVER_LANGUAGE && (
+        <Text size="xs" c="dimmed" data-testid="notification-kind">
+          {tCode(`notice.${n.kind}`, n.kind)}
+        </Text>
+      )}
       <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
-        <Text size="sm" fw={n.read ? 400 : 700} data-testid="notification-title">
+        <Text size="sm" fw={n.read ? 400 : 700} dir="auto" data-testid="notification-title">
           {n.title}
         </Text>
         <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>
           {formatDateTime(n.createdAt)}
         </Text>
       </Group>
-      <Text size="sm" c={n.read ? "dimmed" : undefined} data-testid="notification-body">
+      <Text size="sm" c={n.read ? "dimmed" : undefined} dir="auto" data-testid="notification-body">
         {n.body}
       </Text>
     </UnstyledButton>

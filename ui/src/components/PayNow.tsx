@@ -1,6 +1,9 @@
 import { Alert, Button, Code, CopyButton, Group, Text } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { api } from "../api/client";
+import { Trans, useTranslation } from "react-i18next";
+import { api, CommandError } from "../api/client";
+import { i18n } from "../i18n";
+import { ErrorText } from "./ErrorText";
 import type { CaseDetail } from "../api/types";
 import { formatMoney } from "../lib/format";
 import { notifyError } from "../lib/notify";
@@ -14,6 +17,7 @@ const paymentLinkKey = (caseId: string) => ["payment-link", caseId] as const;
  * event refreshes it) and this panel goes away.
  */
 export function PayNow({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
   const due = detail.paymentDue;
   const link = useQuery({
     queryKey: paymentLinkKey(detail.id),
@@ -23,46 +27,47 @@ export function PayNow({ detail }: { detail: CaseDetail }) {
   const open = useMutation({
     mutationFn: async () => {
       const view = link.data?.url ? link.data : await api.paymentLink(detail.id);
-      if (!view.url) throw new Error("This case has nothing left to pay.");
+      if (!view.url) {
+        throw new CommandError({ code: "invalid_status", message: i18n.t("payment.nothingToPay"), field: null }, true);
+      }
       await api.openInBrowser(view.url);
     },
-    onError: (error) => notifyError(error, "Could not open the payment page"),
+    onError: (error) => notifyError(error, t("payment.openFailed")),
   });
   if (!due) return null;
 
   const amount = link.data ? formatMoney(link.data.amountMinor, link.data.currency) : null;
   return (
-    <Alert color="blue" title="Payment due" data-testid="payment-due">
+    <Alert color="blue" title={t("payment.due")} data-testid="payment-due">
       <Group justify="space-between" align="center" wrap="wrap" gap="sm">
         <Text size="sm" maw={520}>
           {amount ? (
             <>
-              Pay <strong data-testid="payment-amount">{amount}</strong> to start the review.{" "}
+              <Trans i18nKey="payment.pay" values={{ amount }} components={{ amount: <strong data-testid="payment-amount" /> }} />{" "}
             </>
           ) : null}
-          The payment page opens in your browser; this case updates by itself once the payment is
-          received.
+          {t("payment.howItWorks")}
         </Text>
         <Button
           onClick={() => open.mutate()}
           loading={open.isPending || link.isPending}
           data-testid="action-pay-now"
         >
-          {amount ? `Pay now · ${amount}` : "Pay now"}
+          {amount ? t("payment.payNowAmount", { amount }) : t("payment.payNow")}
         </Button>
       </Group>
       {link.data?.url && (
         <Group gap="xs" mt="xs" wrap="nowrap" align="center">
           <Text size="xs" c="dimmed">
-            If no browser opens, open this address yourself:
+            {t("payment.openYourself")}
           </Text>
-          <Code data-testid="payment-url" style={{ wordBreak: "break-all" }}>
+          <Code data-testid="payment-url" dir="ltr" style={{ wordBreak: "break-all" }}>
             {link.data.url}
           </Code>
           <CopyButton value={link.data.url}>
             {({ copied, copy }) => (
               <Button size="compact-xs" variant="subtle" onClick={copy}>
-                {copied ? "Copied" : "Copy"}
+                {copied ? t("common.copied") : t("common.copy")}
               </Button>
             )}
           </CopyButton>
@@ -70,7 +75,7 @@ export function PayNow({ detail }: { detail: CaseDetail }) {
       )}
       {link.isError && (
         <Text size="sm" c="red" mt="xs" data-testid="payment-error">
-          {link.error.message}
+          <ErrorText error={link.error} />
         </Text>
       )}
     </Alert>

@@ -1,6 +1,9 @@
 import { Alert, Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { fieldKey, type CommandError } from "../api/client";
+import { errorText } from "../lib/errors";
+import { ErrorText } from "./ErrorText";
 import { validateReason } from "../lib/validation";
 
 type Props = {
@@ -28,10 +31,11 @@ export function ReasonModal(props: Props) {
 }
 
 function ReasonForm({ description, label, required, confirmLabel, confirmColor, loading, error, onConfirm, onClose }: Props) {
+  const { t } = useTranslation();
   const [reason, setReason] = useState("");
   const [touched, setTouched] = useState(false);
   const serverOnField = error !== null && (error.code === "reason_required" || fieldKey(error.field) === "reason");
-  const fieldError = (touched ? validateReason(reason, required) : null) ?? (serverOnField ? error.message : null);
+  const fieldError = (touched ? validateReason(reason, required) : null) ?? (serverOnField ? errorText(error) : null);
   return (
     <form
       onSubmit={(event) => {
@@ -47,7 +51,8 @@ function ReasonForm({ description, label, required, confirmLabel, confirmColor, 
         <Textarea
           label={label}
           withAsterisk={required}
-          description={required ? undefined : "Optional"}
+          description={required ? undefined : t("common.optional")}
+          dir="auto"
           autosize
           minRows={3}
           maxRows={10}
@@ -59,12 +64,12 @@ function ReasonForm({ description, label, required, confirmLabel, confirmColor, 
         />
         {error && !serverOnField && (
           <Alert color="red" variant="light">
-            {error.message}
+            <ErrorText error={error} />
           </Alert>
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={loading}>
-            Back
+            {t("common.back")}
           </Button>
           <Button type="submit" color={confirmColor} loading={loading} data-testid="reason-confirm">
             {confirmLabel}

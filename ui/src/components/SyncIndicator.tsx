@@ -1,5 +1,6 @@
 import { Button, Group, Text } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import type { SyncStatus } from "../api/types";
 import { notifyError } from "../lib/notify";
@@ -7,12 +8,13 @@ import { syncSummary } from "../lib/sync";
 
 /** The header's sync line, and "Sync now" while signed in to a server. */
 export function SyncIndicator({ status }: { status: SyncStatus | undefined }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const syncNow = useMutation({
     mutationFn: api.syncNow,
     // Whatever came back may change any screen.
     onSettled: () => client.invalidateQueries(),
-    onError: (error) => notifyError(error, "Could not sync"),
+    onError: (error) => notifyError(error, t("sync.syncFailed")),
   });
   const standalone = !status || status.serverUrl === null;
   const color = standalone ? "dimmed" : status.online ? "teal" : "orange";
@@ -36,7 +38,7 @@ export function SyncIndicator({ status }: { status: SyncStatus | undefined }) {
           loading={syncNow.isPending}
           data-testid="sync-now"
         >
-          Sync now
+          {t("sync.syncNow")}
         </Button>
       )}
     </Group>

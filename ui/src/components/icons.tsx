@@ -8,9 +8,10 @@ export function CrossIcon() {
   );
 }
 
+/** "Back": mirrored in a right-to-left layout (.so-mirror). */
 export function ArrowLeftIcon() {
   return (
-    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden>
+    <svg className="so-mirror" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden>
       <path d="M19 12H5M11 6l-6 6 6 6" />
     </svg>
   );

@@ -1,5 +1,7 @@
 import { useCallback, useLayoutEffect, useRef, useState } from "react";
-import { api, checkDocumentFile, CommandError, normaliseError } from "../api/client";
+import { api, checkDocumentFile, normaliseError } from "../api/client";
+import { i18n } from "../i18n";
+import { errorText } from "../lib/errors";
 import type { DocumentInput, DocumentKind, StagedDocument } from "../api/types";
 import { guessDocumentKind } from "../lib/labels";
 import { notifyError } from "../lib/notify";
@@ -40,7 +42,7 @@ export function useDocumentStaging(onStaged: (item: StagedItem) => Promise<void>
       const refusal = checkDocumentFile(file);
       if (refusal) {
         setError(refusal.message);
-        notifyError(new CommandError(refusal), "File refused");
+        notifyError(refusal, i18n.t("documents.refused"));
         continue;
       }
       const key = `upload-${++nextKey}`;
@@ -50,8 +52,8 @@ export function useDocumentStaging(onStaged: (item: StagedItem) => Promise<void>
         await onStagedRef.current({ ...staged, key, kind: guessDocumentKind(staged.mediaType, staged.name) });
       } catch (raw) {
         const e = normaliseError(raw);
-        setError(e.message);
-        notifyError(e, `Could not add "${file.name}"`);
+        setError(errorText(e));
+        notifyError(e, i18n.t("documents.addFailed", { name: file.name }));
       } finally {
         setPending((p) => p.filter((u) => u.key !== key));
       }

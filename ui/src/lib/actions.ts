@@ -1,4 +1,6 @@
 import type { ActionAvailability, ActionKind } from "../api/types";
+import { i18n } from "../i18n";
+import { errorText } from "./errors";
 
 /** How one case action is presented. */
 export type ActionPresentation =
@@ -11,7 +13,7 @@ export type ActionPresentation =
  * - allowed → shown and enabled;
  * - refused with code "forbidden" (the user may never do this) → hidden;
  * - refused for any other reason (wrong status, missing documents…) → shown
- *   disabled, with the refusal's message as the explanation;
+ *   disabled, with the refusal as the explanation (in the UI's language: lib/errors);
  * - not listed at all → hidden.
  */
 export function presentAction(actions: readonly ActionAvailability[], kind: ActionKind): ActionPresentation {
@@ -19,7 +21,8 @@ export function presentAction(actions: readonly ActionAvailability[], kind: Acti
   if (!entry) return { visible: false };
   if (entry.allowed) return { visible: true, enabled: true };
   if (entry.reason?.code === "forbidden") return { visible: false };
-  return { visible: true, enabled: false, reason: entry.reason?.message || "Not available for this case." };
+  const reason = entry.reason?.message ? errorText(entry.reason) : i18n.t("actions.notAvailable");
+  return { visible: true, enabled: false, reason };
 }
 
 export function isAllowed(actions: readonly ActionAvailability[], kind: ActionKind): boolean {

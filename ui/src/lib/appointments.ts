@@ -1,6 +1,8 @@
 import dayjs from "dayjs";
 import type { AppointmentFilter, AppointmentInput, AppointmentStatus, AppointmentView } from "../api/types";
 import { APPOINTMENT_MAX_DAYS_AHEAD, APPOINTMENT_MINUTES } from "../bindings/limits";
+import { i18n, intlLocale, tCode } from "../i18n";
+import { formatNumber } from "./format";
 import { humanise } from "./labels";
 import { charCount, isIsoDate, LIMITS } from "./validation";
 
@@ -10,14 +12,6 @@ export { APPOINTMENT_MAX_DAYS_AHEAD, APPOINTMENT_MINUTES };
 export const DEFAULT_APPOINTMENT_MINUTES = 30;
 
 export const APPOINTMENT_STATUSES: readonly AppointmentStatus[] = ["pending", "accepted", "rejected", "canceled", "completed"];
-
-const STATUS_LABELS: Record<AppointmentStatus, string> = {
-  pending: "Pending",
-  accepted: "Accepted",
-  rejected: "Rejected",
-  canceled: "Canceled",
-  completed: "Completed",
-};
 
 const STATUS_COLORS: Record<AppointmentStatus, string> = {
   pending: "yellow",
@@ -29,7 +23,7 @@ const STATUS_COLORS: Record<AppointmentStatus, string> = {
 
 /** An appointment's status as people read it; an unknown one (newer core) readably. */
 export function appointmentStatusLabel(status: string): string {
-  return (STATUS_LABELS as Record<string, string>)[status] ?? humanise(status);
+  return tCode(`appointmentStatus.${status}`, humanise(status));
 }
 
 export function appointmentStatusColor(status: string): string {
@@ -54,6 +48,18 @@ export function formatInZone(iso: string, timeZone: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   let parts: Intl.DateTimeFormatPart[];
   try {
+    // Arabic: the month's name, through Intl (Gregorian, Latin digits; see intlLocale).
+    if (intlLocale() !== "en") {
+      return new Intl.DateTimeFormat(intlLocale(), {
+        timeZone,
+        year: "numeric",
+        month: "long",
+        day: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      }).format(date);
+    }
     parts = new Intl.DateTimeFormat("en-GB", {
       timeZone,
       year: "numeric",
@@ -79,16 +85,20 @@ export function appointmentWhen(
   a: Pick<AppointmentView, "startsAt" | "timeZone">,
   viewerZone: string = viewerTimeZone(),
 ): { local: string; proposed: string | null } {
-  const local = `${formatInZone(a.startsAt, viewerZone)} (${viewerZone})`;
-  const proposed = a.timeZone && a.timeZone !== viewerZone ? `proposed in ${a.timeZone}: ${formatInZone(a.startsAt, a.timeZone)}` : null;
+  const local = i18n.t("appointments.whenLocal", { time: formatInZone(a.startsAt, viewerZone), zone: viewerZone });
+  const proposed =
+    a.timeZone && a.timeZone !== viewerZone
+      ? i18n.t("appointments.whenProposed", { zone: a.timeZone, time: formatInZone(a.startsAt, a.timeZone) })
+      : null;
   return { local, proposed };
 }
 
 export function durationText(minutes: number): string {
-  if (minutes < 60) return `${minutes} min`;
+  const n = (v: number) => formatNumber(v);
+  if (minutes < 60) return i18n.t("units.minutes", { m: n(minutes) });
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+  return m === 0 ? i18n.t("units.hours", { h: n(h) }) : i18n.t("units.hoursMinutes", { h: n(h), m: n(m) });
 }
 
 // ------------------------------------------------------------------ the form
@@ -108,19 +118,25 @@ export function validateAppointmentForm(
   now: Date = new Date(),
 ): Partial<Record<keyof AppointmentFormValues, string>> {
   const errors: Partial<Record<keyof AppointmentFormValues, string>> = {};
-  if (requesting && values.withId === "") errors.withId = "Choose whom to meet";
+  if (requesting && values.withId === "") errors.withId = i18n.t("appointments.validation.chooseWhom");
   const start = dayjs(values.startsAt);
-  if (values.startsAt === "" || !start.isValid()) errors.startsAt = "The date and time are required";
-  else if (!start.isAfter(now)) errors.startsAt = "The appointment must be in the future";
+  if (values.startsAt === "" || !start.isValid()) errors.startsAt = i18n.t("appointments.validation.whenRequired");
+  else if (!start.isAfter(now)) errors.startsAt = i18n.t("appointments.validation.inFuture");
   else if (start.isAfter(dayjs(now).add(APPOINTMENT_MAX_DAYS_AHEAD, "day")))
-    errors.startsAt = `The appointment can be at most ${APPOINTMENT_MAX_DAYS_AHEAD} days ahead`;
+    errors.startsAt = i18n.t("appointments.validation.tooFarAhead", {
+      count: APPOINTMENT_MAX_DAYS_AHEAD,
+      n: formatNumber(APPOINTMENT_MAX_DAYS_AHEAD),
+    });
   const minutes = Number(values.durationMinutes);
   if (values.durationMinutes === "" || !Number.isInteger(minutes))
-    errors.durationMinutes = "The duration is required, in whole minutes";
+    errors.durationMinutes = i18n.t("appointments.validation.durationRequired");
   else if (minutes < APPOINTMENT_MINUTES.min || minutes > APPOINTMENT_MINUTES.max)
-    errors.durationMinutes = `Between ${APPOINTMENT_MINUTES.min} and ${APPOINTMENT_MINUTES.max} minutes`;
+    errors.durationMinutes = i18n.t("appointments.validation.durationRange", {
+      min: formatNumber(APPOINTMENT_MINUTES.min),
+      max: formatNumber(APPOINTMENT_MINUTES.max),
+    });
   if (charCount(values.purpose.trim()) > LIMITS.reason)
-    errors.purpose = `The purpose must be at most ${LIMITS.reason.toLocaleString("en")} characters`;
+    errors.purpose = i18n.t("validation.tooLong.purpose", { max: formatNumber(LIMITS.reason) });
   return errors;
 }
 
@@ -167,5 +183,5 @@ export function toAppointmentFilter(values: AppointmentFilterValues, timeZone: s
 
 /** The file name the Save dialog suggests for one appointment. */
 export function icsName(a: Pick<AppointmentView, "caseReference" | "startsAt">): string {
-  return `${a.caseReference ?? "case"}-appointment-${dayjs(a.startsAt).format("YYYY-MM-DD")}.ics`;
+  return `${a.caseReference ?? i18n.t("papers.fileCase")}-appointment-${dayjs(a.startsAt).format("YYYY-MM-DD")}.ics`;
 }

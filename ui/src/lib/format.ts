@@ -1,18 +1,33 @@
 import dayjs from "dayjs";
+import { i18n, intlLocale } from "../i18n";
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const kib = bytes / 1024;
-  if (kib < 1024) return `${kib.toFixed(kib < 10 ? 1 : 0)} KB`;
-  const mib = kib / 1024;
-  return `${mib.toFixed(1)} MB`;
+// Numbers, amounts and dates in the UI's language, through Intl (see intlLocale: Arabic
+// with the Gregorian calendar and Latin digits). English keeps the app's unambiguous
+// YYYY-MM-DD HH:mm; Arabic writes the month's name.
+
+export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(intlLocale(), options).format(value);
 }
 
-/** Minor units → "SAR 1,500.00" using the currency's own number of decimals. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return i18n.t("units.bytes", { n: formatNumber(bytes) });
+  const kib = bytes / 1024;
+  const digits = (value: number) => ({ minimumFractionDigits: value, maximumFractionDigits: value });
+  if (kib < 1024) return i18n.t("units.kb", { n: formatNumber(kib, digits(kib < 10 ? 1 : 0)) });
+  const mib = kib / 1024;
+  return i18n.t("units.mb", { n: formatNumber(mib, digits(Number.isInteger(mib) ? 0 : 1)) });
+}
+
+/** Minor units → "SAR 1,500.00" (in Arabic "1,500.00 ر.س.") using the currency's own number of decimals. */
 export function formatMoney(priceMinor: number, currency: string): string {
+  const locale = intlLocale();
   let formatter: Intl.NumberFormat;
   try {
-    formatter = new Intl.NumberFormat("en", { style: "currency", currency, currencyDisplay: "code" });
+    formatter = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      currencyDisplay: locale === "en" ? "code" : "symbol",
+    });
   } catch {
     return `${currency} ${(priceMinor / 100).toFixed(2)}`;
   }
@@ -20,16 +35,27 @@ export function formatMoney(priceMinor: number, currency: string): string {
   return formatter.format(priceMinor / 10 ** digits).replace(/\u00a0/g, " ");
 }
 
+function intlDate(iso: string, withTime: boolean): string {
+  return new Intl.DateTimeFormat(intlLocale(), {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    ...(withTime ? { hour: "2-digit", minute: "2-digit", hourCycle: "h23" } : {}),
+  }).format(new Date(iso));
+}
+
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = dayjs(iso);
-  return d.isValid() ? d.format("YYYY-MM-DD HH:mm") : iso;
+  if (!d.isValid()) return iso;
+  return intlLocale() === "en" ? d.format("YYYY-MM-DD HH:mm") : intlDate(iso, true);
 }
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = dayjs(iso);
-  return d.isValid() ? d.format("YYYY-MM-DD") : iso;
+  if (!d.isValid()) return iso;
+  return intlLocale() === "en" ? d.format("YYYY-MM-DD") : intlDate(iso, false);
 }
 
 /** Today's local calendar date as YYYY-MM-DD. */
@@ -38,5 +64,5 @@ export function todayIso(now: Date = new Date()): string {
 }
 
 export function pluralDays(days: number): string {
-  return days === 1 ? "1 day" : `${days} days`;
+  return i18n.t("units.days", { count: days, n: formatNumber(days) });
 }

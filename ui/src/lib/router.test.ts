@@ -28,6 +28,7 @@ describe("router", () => {
       { name: "service-records" },
       { name: "appointments" },
       { name: "notification-settings" },
+      { name: "settings" },
       { name: "case", caseId: "c-1", tab: "appointments" },
       { name: "case", caseId: "c-1", tab: "issues" },
     ];

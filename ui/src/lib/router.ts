@@ -18,6 +18,7 @@ export type Route =
   | { name: "service-records" }
   | { name: "appointments" }
   | { name: "notification-settings" }
+  | { name: "settings" }
   | { name: "not-found"; path: string };
 
 export const DEFAULT_ROUTE: Route = { name: "cases" };
@@ -40,6 +41,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === "service-records" && parts.length === 1) return { name: "service-records" };
   if (parts[0] === "appointments" && parts.length === 1) return { name: "appointments" };
   if (parts[0] === "notification-settings" && parts.length === 1) return { name: "notification-settings" };
+  if (parts[0] === "settings" && parts.length === 1) return { name: "settings" };
   if (parts[0] === "cases") {
     if (parts.length === 1) return { name: "cases" };
     if (parts.length === 2 && parts[1] === "new") return { name: "new-case" };
@@ -72,6 +74,8 @@ export function routeHref(route: Route): string {
       return "#/appointments";
     case "notification-settings":
       return "#/notification-settings";
+    case "settings":
+      return "#/settings";
     case "not-found":
       return `#${route.path}`;
   }

@@ -1,5 +1,7 @@
 import type { CaseDraftInput, PatientInput, Sex } from "../api/types";
 import { EARLIEST_DATE_OF_BIRTH, LIMITS } from "../bindings/limits";
+import { i18n } from "../i18n";
+import { formatNumber } from "./format";
 
 // The limits are the core's own (generated from crates/domain/src/limits.rs); checking
 // them here only saves a round trip, the core checks them again.
@@ -21,9 +23,12 @@ export function isIsoDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-function tooLong(label: string, max: number): string {
-  return `${label} must be at most ${max.toLocaleString("en")} characters`;
+/** "<field> must be at most N characters"; `field` is the catalog's subject for it ("The question"). */
+function tooLong(field: TooLongField, max: number): string {
+  return i18n.t(`validation.tooLong.${field}`, { max: formatNumber(max) });
 }
+
+type TooLongField = "fullName" | "medicalRecordNumber" | "phone" | "question" | "clinicalSummary" | "reason";
 
 // ---------------------------------------------------------------- patients
 
@@ -45,34 +50,34 @@ export const emptyPatientForm: PatientFormValues = {
 
 export function validateFullName(value: string): string | null {
   const v = value.trim();
-  if (v === "") return "Full name is required";
-  if (charCount(v) > LIMITS.fullName) return tooLong("Full name", LIMITS.fullName);
+  if (v === "") return i18n.t("validation.fullNameRequired");
+  if (charCount(v) > LIMITS.fullName) return tooLong("fullName", LIMITS.fullName);
   return null;
 }
 
 /** `today` is the local date as YYYY-MM-DD; the earliest date is the core's. */
 export function validateDateOfBirth(value: string, today: string): string | null {
   const v = value.trim();
-  if (v === "") return "Date of birth is required";
-  if (!isIsoDate(v)) return "Enter the date of birth as YYYY-MM-DD";
-  if (v > today) return "Date of birth cannot be in the future";
+  if (v === "") return i18n.t("validation.dateOfBirthRequired");
+  if (!isIsoDate(v)) return i18n.t("validation.dateOfBirthFormat");
+  if (v > today) return i18n.t("validation.dateOfBirthFuture");
   // YYYY-MM-DD strings compare as the dates do.
-  if (v < EARLIEST_DATE_OF_BIRTH) return `Date of birth cannot be before ${EARLIEST_DATE_OF_BIRTH}`;
+  if (v < EARLIEST_DATE_OF_BIRTH) return i18n.t("validation.dateOfBirthTooEarly", { date: EARLIEST_DATE_OF_BIRTH });
   return null;
 }
 
 export function validateSex(value: string): string | null {
-  return value === "female" || value === "male" ? null : "Sex is required";
+  return value === "female" || value === "male" ? null : i18n.t("validation.sexRequired");
 }
 
 export function validateMedicalRecordNumber(value: string): string | null {
   return charCount(value.trim()) > LIMITS.medicalRecordNumber
-    ? tooLong("Medical record number", LIMITS.medicalRecordNumber)
+    ? tooLong("medicalRecordNumber", LIMITS.medicalRecordNumber)
     : null;
 }
 
 export function validatePhone(value: string): string | null {
-  return charCount(value.trim()) > LIMITS.phone ? tooLong("Phone", LIMITS.phone) : null;
+  return charCount(value.trim()) > LIMITS.phone ? tooLong("phone", LIMITS.phone) : null;
 }
 
 export function validatePatientForm(values: PatientFormValues, today: string): Partial<Record<keyof PatientFormValues, string>> {
@@ -140,21 +145,21 @@ export function validateCaseForm(
   documentCount: number | null,
 ): Partial<Record<keyof CaseFormValues | "documents", string>> {
   const errors: Partial<Record<keyof CaseFormValues | "documents", string>> = {};
-  if (values.patientId === "") errors.patientId = "Choose a patient";
-  if (values.reviewTypeId === "") errors.reviewTypeId = "Choose a review type";
-  if (values.diseaseCategoryId === "") errors.diseaseCategoryId = "Choose a disease category";
+  if (values.patientId === "") errors.patientId = i18n.t("validation.choosePatient");
+  if (values.reviewTypeId === "") errors.reviewTypeId = i18n.t("validation.chooseReviewType");
+  if (values.diseaseCategoryId === "") errors.diseaseCategoryId = i18n.t("validation.chooseDiseaseCategory");
 
   const question = values.question.trim();
-  if (charCount(question) > LIMITS.question) errors.question = tooLong("The question", LIMITS.question);
-  else if (intent === "submit" && question === "") errors.question = "The question is required to submit";
+  if (charCount(question) > LIMITS.question) errors.question = tooLong("question", LIMITS.question);
+  else if (intent === "submit" && question === "") errors.question = i18n.t("validation.questionRequired");
 
   const summary = values.clinicalSummary.trim();
   if (charCount(summary) > LIMITS.clinicalSummary)
-    errors.clinicalSummary = tooLong("The clinical summary", LIMITS.clinicalSummary);
-  else if (intent === "submit" && summary === "") errors.clinicalSummary = "The clinical summary is required to submit";
+    errors.clinicalSummary = tooLong("clinicalSummary", LIMITS.clinicalSummary);
+  else if (intent === "submit" && summary === "") errors.clinicalSummary = i18n.t("validation.clinicalSummaryRequired");
 
   if (intent === "submit" && documentCount !== null && documentCount < 1)
-    errors.documents = "Attach at least one document to submit";
+    errors.documents = i18n.t("validation.documentsRequired");
   return errors;
 }
 
@@ -171,7 +176,7 @@ export function toCaseDraftInput(values: CaseFormValues): CaseDraftInput {
 /** Cancel/reject reasons. */
 export function validateReason(value: string, required: boolean): string | null {
   const v = value.trim();
-  if (required && v === "") return "A reason is required";
-  if (charCount(v) > LIMITS.reason) return tooLong("The reason", LIMITS.reason);
+  if (required && v === "") return i18n.t("validation.reasonRequired");
+  if (charCount(v) > LIMITS.reason) return tooLong("reason", LIMITS.reason);
   return null;
 }

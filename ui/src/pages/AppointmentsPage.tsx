@@ -3,7 +3,10 @@ import { DateInput } from "@mantine/dates";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
+import { ErrorText } from "../components/ErrorText";
+import { i18n } from "../i18n";
 import { countsChanged, useAppointments } from "../api/queries";
 import type { AppointmentStatus, UserSummary } from "../api/types";
 import { Tag } from "../components/Tag";
@@ -29,6 +32,7 @@ import { routeHref } from "../lib/router";
  * marks them all seen. A row's case reference opens the case's appointments.
  */
 export function AppointmentsPage({ user }: { user: UserSummary }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [values, setValues] = useState<AppointmentFilterValues>(emptyAppointmentFilter);
   const [debouncedCase] = useDebouncedValue(values.case, 250);
@@ -45,7 +49,7 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
     api
       .markAppointmentsSeen(null)
       .then(() => countsChanged(client))
-      .catch((error: unknown) => notifyError(error, "Could not mark the appointments as seen"));
+      .catch((error: unknown) => notifyError(error, i18n.t("appointments.markSeenFailed")));
   }, [client, loaded]);
 
   const exportIcs = useMutation({
@@ -56,9 +60,9 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
       return path;
     },
     onSuccess: (path) => {
-      if (path !== null) notifySuccess(`The appointments were saved to ${path}.`);
+      if (path !== null) notifySuccess(i18n.t("appointments.list.exported", { path }));
     },
-    onError: (error) => notifyError(error, "Could not export the appointments"),
+    onError: (error) => notifyError(error, i18n.t("appointments.list.exportFailed")),
   });
 
   const rows = list.data ?? [];
@@ -66,12 +70,10 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
     <Stack>
       <Group justify="space-between" align="flex-end">
         <div>
-          <Title order={2}>Appointments</Title>
+          <Title order={2}>{t("nav.appointments")}</Title>
           <Text c="dimmed" mt="xs">
-            {user.role === "admin"
-              ? "Every appointment on every case, to read: admins do not arrange or change appointments."
-              : "Your appointments on every case. Open a case to answer, change or cancel one."}{" "}
-            Times are in your time zone, {zone}.
+            {user.role === "admin" ? t("appointments.list.introAdmin") : t("appointments.list.intro")}{" "}
+            {t("appointments.list.zone", { zone })}
           </Text>
         </div>
         <Button
@@ -81,24 +83,24 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
           disabled={rows.length === 0}
           data-testid="appointments-export"
         >
-          Export .ics
+          {t("appointments.list.export")}
         </Button>
       </Group>
 
       <Group align="flex-end" gap="md">
         <NativeSelect
-          label="Status"
+          label={t("cases.column.status")}
           value={values.status}
           onChange={(e) => set({ status: e.currentTarget.value as AppointmentStatus | "" })}
-          data={[{ value: "", label: "Any status" }, ...APPOINTMENT_STATUSES.map((s) => ({ value: s, label: appointmentStatusLabel(s) }))]}
+          data={[{ value: "", label: t("appointments.list.anyStatus") }, ...APPOINTMENT_STATUSES.map((s) => ({ value: s, label: appointmentStatusLabel(s) }))]}
           data-testid="appointments-filter-status"
           w={160}
         />
         <DateInput
-          label="From"
-          description={`Day (${zone})`}
+          label={t("appointments.list.from")}
+          description={t("appointments.list.day", { zone })}
           valueFormat="YYYY-MM-DD"
-          placeholder="YYYY-MM-DD"
+          placeholder={t("dateOfBirth.placeholder")}
           clearable
           value={values.from || null}
           onChange={(v) => set({ from: v ?? "" })}
@@ -106,10 +108,10 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
           w={160}
         />
         <DateInput
-          label="To"
-          description={`Day (${zone})`}
+          label={t("appointments.list.to")}
+          description={t("appointments.list.day", { zone })}
           valueFormat="YYYY-MM-DD"
-          placeholder="YYYY-MM-DD"
+          placeholder={t("dateOfBirth.placeholder")}
           clearable
           value={values.to || null}
           onChange={(v) => set({ to: v ?? "" })}
@@ -117,8 +119,8 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
           w={160}
         />
         <TextInput
-          label="Case"
-          placeholder="Case ID"
+          label={t("invoices.case")}
+          placeholder={t("appointments.list.caseId")}
           value={values.case}
           onChange={(e) => set({ case: e.currentTarget.value })}
           data-testid="appointments-filter-case"
@@ -126,37 +128,37 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
         />
         {filtered && (
           <Button variant="subtle" onClick={() => setValues(emptyAppointmentFilter)} data-testid="appointments-filter-clear">
-            Clear filters
+            {t("appointments.list.clear")}
           </Button>
         )}
       </Group>
 
       {list.isPending && (
         <Center py="xl">
-          <Loader aria-label="Loading appointments" />
+          <Loader aria-label={t("appointments.list.loading")} />
         </Center>
       )}
       {list.isError && (
-        <Alert color="red" title="Could not load the appointments">
-          {list.error.message}
+        <Alert color="red" title={t("appointments.list.loadFailed")}>
+          <ErrorText error={list.error} />
         </Alert>
       )}
       {list.data && rows.length === 0 && (
         <Text c="dimmed" data-testid="appointments-empty">
-          {filtered ? "No appointment matches these filters." : "No appointments yet."}
+          {filtered ? t("appointments.list.noMatch") : t("appointments.list.empty")}
         </Text>
       )}
       {rows.length > 0 && (
         <Table.ScrollContainer minWidth={820}>
-          <Table striped verticalSpacing="sm" aria-label="Appointments" data-testid="appointments-table">
+          <Table striped verticalSpacing="sm" aria-label={t("nav.appointments")} data-testid="appointments-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Case ID</Table.Th>
-                <Table.Th>Participant</Table.Th>
-                <Table.Th>Date &amp; time</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th aria-label="New" />
+                <Table.Th>{t("appointments.list.caseId")}</Table.Th>
+                <Table.Th>{t("appointments.list.participant")}</Table.Th>
+                <Table.Th>{t("appointments.list.when")}</Table.Th>
+                <Table.Th>{t("cases.column.status")}</Table.Th>
+                <Table.Th>{t("appointments.list.type")}</Table.Th>
+                <Table.Th aria-label={t("appointments.new")} />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -194,7 +196,7 @@ export function AppointmentsPage({ user }: { user: UserSummary }) {
                     <Table.Td>
                       {a.unread && (
                         <Tag color="red" data-testid="appointment-row-new">
-                          New
+                          {t("appointments.new")}
                         </Tag>
                       )}
                     </Table.Td>

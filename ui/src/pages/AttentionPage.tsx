@@ -1,6 +1,9 @@
 import { Alert, Button, Center, Group, Loader, Paper, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
+import { ErrorText } from "../components/ErrorText";
+import { tCode } from "../i18n";
 import { queryKeys, useNeedsAttention } from "../api/queries";
 import { formatDateTime } from "../lib/format";
 import { humanise } from "../lib/labels";
@@ -9,6 +12,7 @@ import { notifyError } from "../lib/notify";
 
 /** The commands the server refused, with the reason, until their author dismisses them. */
 export function AttentionPage() {
+  const { t } = useTranslation();
   const items = useNeedsAttention();
   const client = useQueryClient();
   const dismiss = useMutation({
@@ -19,30 +23,30 @@ export function AttentionPage() {
         client.invalidateQueries({ queryKey: queryKeys.syncStatus }),
       ]);
     },
-    onError: (error) => notifyError(error, "Could not dismiss"),
+    onError: (error) => notifyError(error, t("attention.dismissFailed")),
   });
 
   return (
     <Stack gap="md">
       <div>
-        <Title order={2}>Needs attention</Title>
+        <Title order={2}>{t("nav.attention")}</Title>
         <Text c="dimmed" mt="xs">
-          The server refused these changes; they were not applied. Read the reason, then dismiss.
+          {t("attention.intro")}
         </Text>
       </div>
       {items.isPending && (
         <Center py="xl">
-          <Loader aria-label="Loading" />
+          <Loader aria-label={t("common.loading")} />
         </Center>
       )}
       {items.isError && (
-        <Alert color="red" title="Could not load the list">
-          {items.error.message}
+        <Alert color="red" title={t("attention.loadFailed")}>
+          <ErrorText error={items.error} />
         </Alert>
       )}
       {items.data && items.data.length === 0 && (
         <Text c="dimmed" data-testid="attention-empty">
-          Nothing needs your attention.
+          {t("attention.empty")}
         </Text>
       )}
       {items.data?.map((item) => (
@@ -51,11 +55,11 @@ export function AttentionPage() {
             <Stack gap={4}>
               <Text fw={600}>{attentionTitle(item)}</Text>
               <Text size="sm" data-testid="attention-reason">
-                {item.message}
+                <ErrorText error={item} />
               </Text>
               <Text size="xs" c="dimmed">
-                {humanise(item.code)} · issued {formatDateTime(item.issuedAt)}
-                {item.decidedAt ? ` · refused ${formatDateTime(item.decidedAt)}` : ""}
+                {tCode(`errorCode.${item.code}`, humanise(item.code))} · {t("attention.issued", { at: formatDateTime(item.issuedAt) })}
+                {item.decidedAt ? ` · ${t("attention.refused", { at: formatDateTime(item.decidedAt) })}` : ""}
               </Text>
             </Stack>
             <Button
@@ -65,7 +69,7 @@ export function AttentionPage() {
               loading={dismiss.isPending && dismiss.variables === item.commandId}
               onClick={() => dismiss.mutate(item.commandId)}
             >
-              Dismiss
+              {t("attention.dismiss")}
             </Button>
           </Group>
         </Paper>

@@ -17,7 +17,11 @@ import {
 } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { api, MAX_DOCUMENT_SIZE_TEXT, type CommandError } from "../api/client";
+import { useTranslation } from "react-i18next";
+import { ErrorText } from "../components/ErrorText";
+import { i18n } from "../i18n";
+import { diseaseCategoryLabel, otherLanguageName, reviewTypeName } from "../lib/catalog";
+import { api, maxDocumentSizeText, type CommandError } from "../api/client";
 import { caseChanged, queryKeys, useCase, useCatalog, usePatients } from "../api/queries";
 import type { CaseDetail, CaseDocument, Catalog, DocumentKind } from "../api/types";
 import { ActionButton } from "../components/ActionButton";
@@ -52,25 +56,24 @@ import { CaseTalk } from "../components/talk/CaseTalk";
 
 /** The case screen. What the signed-in user may do here comes with the case (`CaseDetail`), computed for them by the core. */
 export function CaseDetailPage({ caseId, tab }: { caseId: string; tab?: CaseTab }) {
+  const { t } = useTranslation();
   const query = useCase(caseId);
   const catalog = useCatalog();
   return (
     <Stack>
       <Anchor href={routeHref({ name: "cases" })} size="sm" w="fit-content">
         <Group gap={4} component="span">
-          <ArrowLeftIcon /> Cases
+          <ArrowLeftIcon /> {t("nav.cases")}
         </Group>
       </Anchor>
       {query.isPending && (
         <Center py="xl">
-          <Loader aria-label="Loading the case" />
+          <Loader aria-label={t("caseDetail.loading")} />
         </Center>
       )}
       {query.isError && (
-        <Alert color="red" title={query.error.code === "not_found" ? "Case not found" : "Could not load the case"}>
-          {query.error.code === "not_found"
-            ? "This case does not exist, or you may not see it."
-            : query.error.message}
+        <Alert color="red" title={query.error.code === "not_found" ? t("caseDetail.notFound") : t("caseDetail.loadFailed")}>
+          {query.error.code === "not_found" ? t("caseDetail.notFoundText") : <ErrorText error={query.error} />}
         </Alert>
       )}
       {query.data && <CaseDetailView detail={query.data} catalog={catalog.data} tab={tab} />}
@@ -128,38 +131,38 @@ function runCommand(caseId: string, c: CaseCommand): Promise<CaseDetail | null> 
   }
 }
 
-const SUCCESS: Record<CaseCommand["kind"], string> = {
-  submit: "The case was submitted for review.",
-  assign: "The coordinator was assigned.",
-  reject: "The case was rejected.",
-  cancel: "The case was cancelled.",
-  "remove-document": "The document was removed.",
-  "assign-providers": "The providers were assigned.",
-  accept: "You accepted the case.",
-  decline: "You declined the case; it is no longer on your list.",
-  "start-review": "Your review has started.",
-  "request-documents": "The requester was asked for the documents.",
-  return: "The case was returned with your issue.",
-  "resolve-return": "The return issue was resolved.",
-  "final-summary": "The final summary was submitted; the case is completed.",
-  "overdue-reminder": "The specialists whose opinion is overdue were reminded.",
+const SUCCESS: Record<CaseCommand["kind"], () => string> = {
+  submit: () => i18n.t("caseDetail.done.submit"),
+  assign: () => i18n.t("caseDetail.done.assign"),
+  reject: () => i18n.t("caseDetail.done.reject"),
+  cancel: () => i18n.t("caseDetail.done.cancel"),
+  "remove-document": () => i18n.t("caseDetail.done.removeDocument"),
+  "assign-providers": () => i18n.t("caseDetail.done.assignProviders"),
+  accept: () => i18n.t("caseDetail.done.accept"),
+  decline: () => i18n.t("caseDetail.done.decline"),
+  "start-review": () => i18n.t("caseDetail.done.startReview"),
+  "request-documents": () => i18n.t("caseDetail.done.requestDocuments"),
+  return: () => i18n.t("caseDetail.done.return"),
+  "resolve-return": () => i18n.t("caseDetail.done.resolveReturn"),
+  "final-summary": () => i18n.t("caseDetail.done.finalSummary"),
+  "overdue-reminder": () => i18n.t("caseDetail.done.overdueReminder"),
 };
 
-const FAILURE: Record<CaseCommand["kind"], string> = {
-  submit: "Could not submit the case",
-  assign: "Could not assign the coordinator",
-  reject: "Could not reject the case",
-  cancel: "Could not cancel the case",
-  "remove-document": "Could not remove the document",
-  "assign-providers": "Could not assign the providers",
-  accept: "Could not accept the case",
-  decline: "Could not decline the case",
-  "start-review": "Could not start the review",
-  "request-documents": "Could not request the documents",
-  return: "Could not return the case",
-  "resolve-return": "Could not resolve the return issue",
-  "final-summary": "Could not submit the final summary",
-  "overdue-reminder": "Could not send the reminder",
+const FAILURE: Record<CaseCommand["kind"], () => string> = {
+  submit: () => i18n.t("caseDetail.failed.submit"),
+  assign: () => i18n.t("caseDetail.failed.assign"),
+  reject: () => i18n.t("caseDetail.failed.reject"),
+  cancel: () => i18n.t("caseDetail.failed.cancel"),
+  "remove-document": () => i18n.t("caseDetail.failed.removeDocument"),
+  "assign-providers": () => i18n.t("caseDetail.failed.assignProviders"),
+  accept: () => i18n.t("caseDetail.failed.accept"),
+  decline: () => i18n.t("caseDetail.failed.decline"),
+  "start-review": () => i18n.t("caseDetail.failed.startReview"),
+  "request-documents": () => i18n.t("caseDetail.failed.requestDocuments"),
+  return: () => i18n.t("caseDetail.failed.return"),
+  "resolve-return": () => i18n.t("caseDetail.failed.resolveReturn"),
+  "final-summary": () => i18n.t("caseDetail.failed.finalSummary"),
+  "overdue-reminder": () => i18n.t("caseDetail.failed.overdueReminder"),
 };
 
 type Modal =
@@ -182,6 +185,7 @@ function CaseDetailView({
   catalog: Catalog | undefined;
   tab: CaseTab | undefined;
 }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [modal, setModal] = useState<Modal>(null);
   const [editing, setEditing] = useState(false);
@@ -197,9 +201,9 @@ function CaseDetailView({
         client.removeQueries({ queryKey: queryKeys.case(detail.id) });
         await client.invalidateQueries({ queryKey: queryKeys.cases });
       }
-      notifySuccess(SUCCESS[c.kind]);
+      notifySuccess(SUCCESS[c.kind]());
     },
-    onError: (error, c) => notifyError(error, FAILURE[c.kind]),
+    onError: (error, c) => notifyError(error, FAILURE[c.kind]()),
   });
   const modalError = (kind: CaseCommand["kind"]): CommandError | null =>
     command.variables?.kind === kind ? command.error : null;
@@ -223,18 +227,18 @@ function CaseDetailView({
         <Stack gap={4}>
           <Group gap="sm">
             <Title order={2}>
-              <span data-testid="case-reference">{detail.reference ?? "No reference yet"}</span>
+              <span data-testid="case-reference">{detail.reference ?? t("caseDetail.noReference")}</span>
             </Title>
             <StatusBadge status={detail.status} size="lg" data-testid="case-status" />
           </Group>
           <Text size="sm" c="dimmed">
-            Created {formatDateTime(detail.createdAt)} · Updated {formatDateTime(detail.updatedAt)}
+            {t("caseDetail.createdUpdated", { created: formatDateTime(detail.createdAt), updated: formatDateTime(detail.updatedAt) })}
           </Text>
         </Stack>
         <Group gap="sm" align="flex-start" data-testid="case-actions">
           {!editing && (
             <ActionButton presentation={editDraft} variant="default" onClick={() => setEditing(true)} data-testid="action-edit-draft">
-              Edit draft
+              {t("action.update_draft")}
             </ActionButton>
           )}
           <ActionButton
@@ -243,14 +247,14 @@ function CaseDetailView({
             loading={command.isPending && command.variables.kind === "submit"}
             data-testid="action-submit"
           >
-            Submit case
+            {t("action.submit")}
           </ActionButton>
           <ActionButton
             presentation={present("assign_coordinator")}
             onClick={() => open("assign")}
             data-testid="action-assign-coordinator"
           >
-            {detail.coordinator ? "Change coordinator" : "Assign coordinator"}
+            {detail.coordinator ? t("assignCoordinator.change") : t("assignCoordinator.assign")}
           </ActionButton>
           <ActionButton
             presentation={present("reject")}
@@ -259,14 +263,14 @@ function CaseDetailView({
             onClick={() => open("reject")}
             data-testid="action-reject"
           >
-            Reject case
+            {t("action.reject")}
           </ActionButton>
           <ActionButton
             presentation={present("assign_providers")}
             onClick={() => open("assign-providers")}
             data-testid="action-assign-providers"
           >
-            {detail.assignments.length === 0 ? "Assign providers" : "Add providers"}
+            {detail.assignments.length === 0 ? t("assignProviders.assign") : t("assignProviders.add")}
           </ActionButton>
           <ActionButton
             presentation={respond}
@@ -274,17 +278,17 @@ function CaseDetailView({
             loading={pending("accept")}
             data-testid="action-accept-assignment"
           >
-            Accept
+            {t("caseDetail.accept")}
           </ActionButton>
           {respond.visible &&
             (respond.enabled ? (
               <Button variant="default" color="red" onClick={() => open("decline")} data-testid="action-decline-assignment">
-                Decline
+                {t("caseDetail.decline")}
               </Button>
             ) : (
               // The reason is already under "Accept": the same action refused for the same reason.
               <Button variant="default" disabled data-reason={respond.reason} data-testid="action-decline-assignment">
-                Decline
+                {t("caseDetail.decline")}
               </Button>
             ))}
           <ActionButton
@@ -293,7 +297,7 @@ function CaseDetailView({
             loading={pending("start-review")}
             data-testid="action-start-review"
           >
-            Start review
+            {t("action.start_review")}
           </ActionButton>
           <ActionButton
             presentation={present("request_documents")}
@@ -301,7 +305,7 @@ function CaseDetailView({
             onClick={() => open("request-documents")}
             data-testid="action-request-documents"
           >
-            Request documents
+            {t("action.request_documents")}
           </ActionButton>
           <ActionButton
             presentation={present("return_case")}
@@ -310,11 +314,11 @@ function CaseDetailView({
             onClick={() => open("return")}
             data-testid="action-return-case"
           >
-            Return case
+            {t("action.return_case")}
           </ActionButton>
           {!writing && (
             <ActionButton presentation={submitOpinion} onClick={() => {}} data-testid="action-submit-opinion">
-              Submit opinion
+              {t("action.submit_opinion")}
             </ActionButton>
           )}
           <ActionButton
@@ -322,7 +326,7 @@ function CaseDetailView({
             onClick={() => open("final-summary")}
             data-testid="action-submit-final-summary"
           >
-            Submit final summary
+            {t("action.submit_final_summary")}
           </ActionButton>
           {detail.talk.canSendOverdueReminder && (
             <Button
@@ -332,7 +336,7 @@ function CaseDetailView({
               loading={pending("overdue-reminder")}
               data-testid="action-send-overdue-reminder"
             >
-              Send overdue reminder
+              {t("caseDetail.sendOverdueReminder")}
             </Button>
           )}
           <ActionButton
@@ -342,29 +346,28 @@ function CaseDetailView({
             onClick={() => open("cancel")}
             data-testid="action-cancel"
           >
-            Cancel case
+            {t("action.cancel")}
           </ActionButton>
         </Group>
       </Group>
 
       {respond.visible && respond.enabled && (
-        <Alert color="blue" title="You are asked to review this case" data-testid="respond-prompt">
-          Read the question and the records, then accept or decline. Declining needs a reason; the coordinator will
-          choose another specialist.
+        <Alert color="blue" title={t("caseDetail.askedToReview")} data-testid="respond-prompt">
+          {t("caseDetail.askedToReviewText")}
         </Alert>
       )}
 
       <PayNow detail={detail} />
 
       {detail.status === "cancelled" && detail.cancelReason && (
-        <Alert color="gray" title="Cancelled" data-testid="case-cancel-reason">
+        <Alert color="gray" title={t("caseStatus.cancelled")} data-testid="case-cancel-reason">
           <Text size="sm" dir="auto" className="so-pre">
             {detail.cancelReason}
           </Text>
         </Alert>
       )}
       {detail.status === "rejected" && detail.rejectReason && (
-        <Alert color="red" title="Rejected" data-testid="case-reject-reason">
+        <Alert color="red" title={t("caseStatus.rejected")} data-testid="case-reject-reason">
           <Text size="sm" dir="auto" className="so-pre">
             {detail.rejectReason}
           </Text>
@@ -409,7 +412,7 @@ function CaseDetailView({
 
       <Paper withBorder p="md" radius="md">
         <Title order={3} size="h4" mb="md">
-          Timeline
+          {t("caseDetail.timeline")}
         </Title>
         <CaseTimeline entries={detail.timeline} />
       </Paper>
@@ -425,11 +428,11 @@ function CaseDetailView({
       />
       <ReasonModal
         opened={modal === "reject"}
-        title="Reject case"
-        description="The requester will see this reason."
-        label="Reason for rejecting"
+        title={t("action.reject")}
+        description={t("caseDetail.rejectDescription")}
+        label={t("caseDetail.rejectReason")}
         required
-        confirmLabel="Reject case"
+        confirmLabel={t("action.reject")}
         confirmColor="red"
         loading={command.isPending}
         error={modalError("reject")}
@@ -438,11 +441,11 @@ function CaseDetailView({
       />
       <ReasonModal
         opened={modal === "cancel"}
-        title="Cancel case"
-        description={detail.cancelTerms.refundDue ? "The case has been paid for; a refund will be created." : undefined}
-        label="Reason for cancelling"
+        title={t("action.cancel")}
+        description={detail.cancelTerms.refundDue ? t("caseDetail.refundDue") : undefined}
+        label={t("caseDetail.cancelReason")}
         required={detail.cancelTerms.reasonRequired}
-        confirmLabel="Cancel case"
+        confirmLabel={t("action.cancel")}
         confirmColor="red"
         loading={command.isPending}
         error={modalError("cancel")}
@@ -459,11 +462,11 @@ function CaseDetailView({
       />
       <ReasonModal
         opened={modal === "decline"}
-        title="Decline the case"
-        description="The coordinator sees your reason and chooses another specialist. The case leaves your list."
-        label="Reason for declining"
+        title={t("caseDetail.declineTitle")}
+        description={t("caseDetail.declineDescription")}
+        label={t("caseDetail.declineReason")}
         required
-        confirmLabel="Decline"
+        confirmLabel={t("caseDetail.decline")}
         confirmColor="red"
         loading={command.isPending}
         error={modalError("decline")}
@@ -472,11 +475,11 @@ function CaseDetailView({
       />
       <ReasonModal
         opened={modal === "return"}
-        title="Return the case"
-        description="Your review waits until the issue is resolved. To ask the requester for documents, use Request documents instead: your review continues."
-        label="What is wrong"
+        title={t("caseDetail.returnTitle")}
+        description={t("caseDetail.returnDescription")}
+        label={t("caseDetail.returnReason")}
         required
-        confirmLabel="Return case"
+        confirmLabel={t("action.return_case")}
         confirmColor="orange"
         loading={command.isPending}
         error={modalError("return")}
@@ -485,13 +488,13 @@ function CaseDetailView({
       />
       <TextModal
         opened={modal === "request-documents"}
-        title="Request documents"
-        description="The requester is asked to upload them; you are told when they arrive."
-        label="Which documents do you need?"
-        requiredMessage="Say which documents you need"
+        title={t("action.request_documents")}
+        description={t("caseDetail.requestDescription")}
+        label={t("caseDetail.requestLabel")}
+        requiredMessage={t("caseDetail.requestRequired")}
         maxLength={LIMITS.reason}
         field="note"
-        confirmLabel="Request"
+        confirmLabel={t("caseDetail.request")}
         loading={command.isPending}
         error={modalError("request-documents")}
         minRows={3}
@@ -501,13 +504,13 @@ function CaseDetailView({
       />
       <TextModal
         opened={modal === "final-summary"}
-        title="Final summary"
-        description="Summarise the specialists' opinions for the requester. Submitting completes the case."
-        label="Final summary"
-        requiredMessage="The final summary is required"
+        title={t("review.finalSummary")}
+        description={t("caseDetail.finalSummaryDescription")}
+        label={t("review.finalSummary")}
+        requiredMessage={t("caseDetail.finalSummaryRequired")}
         maxLength={LIMITS.longText}
         field="summary"
-        confirmLabel="Submit and complete"
+        confirmLabel={t("caseDetail.submitAndComplete")}
         loading={command.isPending}
         error={modalError("final-summary")}
         minRows={8}
@@ -525,7 +528,7 @@ function RequestedDocuments({ detail, add }: { detail: CaseDetail; add: ActionPr
   const staging = useDocumentStaging(async (item) => {
     const updated = await api.addDocument(detail.id, toDocumentInput(item));
     await caseChanged(client, updated);
-    notifySuccess(`"${item.name}" was added; the specialists are told.`);
+    notifySuccess(i18n.t("caseDetail.addedTold", { name: item.name }));
   });
   return (
     <DocumentRequestsPanel
@@ -551,15 +554,18 @@ function Field({ label, children, testId }: { label: string; children: ReactNode
   );
 }
 
-function Arabic({ children }: { children: ReactNode }) {
+/** A catalog name in the language the UI is not in, under the main one. */
+function OtherLanguage({ name }: { name: { text: string; lang: string } | null }) {
+  if (!name) return null;
   return (
-    <Text component="span" size="sm" c="dimmed" dir="auto" lang="ar" display="block">
-      {children}
+    <Text component="span" size="sm" c="dimmed" dir="auto" lang={name.lang} display="block">
+      {name.text}
     </Text>
   );
 }
 
 function CaseFacts({ detail, catalog }: { detail: CaseDetail; catalog: Catalog | undefined }) {
+  const { t } = useTranslation();
   const { patient, reviewType, diseaseCategory, coordinator } = detail;
   const specialty = specialtyName(catalog, reviewType.specialtyId);
   return (
@@ -567,19 +573,25 @@ function CaseFacts({ detail, catalog }: { detail: CaseDetail; catalog: Catalog |
       <Grid.Col span={{ base: 12, md: 6 }}>
         <Paper withBorder p="md" radius="md" h="100%" data-testid="case-patient-block">
           <Title order={3} size="h4" mb="sm">
-            Patient
+            {t("cases.column.patient")}
           </Title>
           <Stack gap="xs">
-            <Field label="Full name" testId="case-patient-name">
+            <Field label={t("patients.fullName")} testId="case-patient-name">
               <span dir="auto">{patient.fullName}</span>
             </Field>
             <Group grow>
-              <Field label="Date of birth">{patient.dateOfBirth}</Field>
-              <Field label="Sex">{sexLabel(patient.sex)}</Field>
+              <Field label={t("patients.dateOfBirth")}>
+                <bdi dir="ltr">{patient.dateOfBirth}</bdi>
+              </Field>
+              <Field label={t("patients.sex")}>{sexLabel(patient.sex)}</Field>
             </Group>
             <Group grow>
-              <Field label="Medical record number">{patient.medicalRecordNumber ?? "—"}</Field>
-              <Field label="Phone">{patient.phone ?? "—"}</Field>
+              <Field label={t("patients.mrn")}>
+                <bdi dir="ltr">{patient.medicalRecordNumber ?? "—"}</bdi>
+              </Field>
+              <Field label={t("patients.phone")}>
+                <bdi dir="ltr">{patient.phone ?? "—"}</bdi>
+              </Field>
             </Group>
           </Stack>
         </Paper>
@@ -587,33 +599,35 @@ function CaseFacts({ detail, catalog }: { detail: CaseDetail; catalog: Catalog |
       <Grid.Col span={{ base: 12, md: 6 }}>
         <Paper withBorder p="md" radius="md" h="100%">
           <Title order={3} size="h4" mb="sm">
-            Review
+            {t("caseDetail.review")}
           </Title>
           <Stack gap="xs">
-            <Field label="Review type" testId="case-review-type-name">
-              {reviewType.nameEn}
-              <Arabic>{reviewType.nameAr}</Arabic>
+            <Field label={t("cases.column.reviewType")} testId="case-review-type-name">
+              {reviewTypeName(reviewType)}
+              <OtherLanguage name={otherLanguageName(reviewType.nameEn, reviewType.nameAr)} />
               <Text component="span" size="xs" c="dimmed" display="block">
-                {formatMoney(reviewType.priceMinor, reviewType.currency)} · expected review in about{" "}
-                {pluralDays(reviewType.expectedReviewDays)}
+                {t("caseDetail.reviewFacts", {
+                  price: formatMoney(reviewType.priceMinor, reviewType.currency),
+                  days: pluralDays(reviewType.expectedReviewDays),
+                })}
                 {specialty && ` · ${specialty}`}
               </Text>
             </Field>
-            <Field label="Disease category" testId="case-disease-category-name">
-              {diseaseCategory.labelEn}
-              <Arabic>{diseaseCategory.labelAr}</Arabic>
+            <Field label={t("cases.column.diseaseCategory")} testId="case-disease-category-name">
+              {diseaseCategoryLabel(diseaseCategory)}
+              <OtherLanguage name={otherLanguageName(diseaseCategory.labelEn, diseaseCategory.labelAr)} />
             </Field>
-            <Field label="Coordinator" testId="case-coordinator">
+            <Field label={t("cases.column.coordinator")} testId="case-coordinator">
               {coordinator ? (
                 <>
-                  {coordinator.name}
+                  <span dir="auto">{coordinator.name}</span>
                   <Text component="span" size="xs" c="dimmed" display="block">
-                    {coordinator.email}
+                    <bdi>{coordinator.email}</bdi>
                   </Text>
                 </>
               ) : (
                 <Text component="span" size="sm" c="dimmed">
-                  Not assigned yet
+                  {t("caseDetail.notAssigned")}
                 </Text>
               )}
             </Field>
@@ -623,12 +637,12 @@ function CaseFacts({ detail, catalog }: { detail: CaseDetail; catalog: Catalog |
       <Grid.Col span={12}>
         <Paper withBorder p="md" radius="md">
           <Stack gap="md">
-            <Field label="Question for the specialists" testId="case-question-text">
+            <Field label={t("caseForm.question")} testId="case-question-text">
               <Text size="sm" dir="auto" className="so-pre">
                 {detail.question || <EmptyText />}
               </Text>
             </Field>
-            <Field label="Clinical summary" testId="case-summary-text">
+            <Field label={t("caseForm.clinicalSummary")} testId="case-summary-text">
               <Text size="sm" dir="auto" className="so-pre">
                 {detail.clinicalSummary || <EmptyText />}
               </Text>
@@ -641,9 +655,10 @@ function CaseFacts({ detail, catalog }: { detail: CaseDetail; catalog: Catalog |
 }
 
 function EmptyText() {
+  const { t } = useTranslation();
   return (
     <Text component="span" size="sm" c="dimmed">
-      Not written yet
+      {t("caseDetail.notWritten")}
     </Text>
   );
 }
@@ -657,13 +672,14 @@ function DraftEditor({
   catalog: Catalog | undefined;
   onDone: () => void;
 }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   // Shown only to whoever may edit the draft (its requester): the patients they may choose.
   const patients = usePatients();
   if (!catalog || patients.isPending) {
     return (
       <Center py="md">
-        <Loader aria-label="Loading the form" />
+        <Loader aria-label={t("caseDetail.loadingForm")} />
       </Center>
     );
   }
@@ -683,7 +699,7 @@ function DraftEditor({
   return (
     <Paper withBorder p="md" radius="md" data-testid="draft-editor">
       <Title order={3} size="h4" mb="sm">
-        Edit draft
+        {t("action.update_draft")}
       </Title>
       <CaseForm
         mode="edit"
@@ -699,7 +715,7 @@ function DraftEditor({
         onSave={async (input) => {
           const updated = await api.updateDraft(detail.id, input);
           await caseChanged(client, updated);
-          notifySuccess("The draft was saved.");
+          notifySuccess(i18n.t("caseDetail.draftSaved"));
           onDone();
         }}
         onCancel={onDone}
@@ -719,34 +735,35 @@ type DocumentsProps = {
 const AUTO_KIND = "";
 
 function CaseDocuments({ detail, add, remove, removing, onRemove }: DocumentsProps) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [kind, setKind] = useState<DocumentKind | typeof AUTO_KIND>(AUTO_KIND);
   const answering = detail.documentRequests.some((r) => r.open);
   const staging = useDocumentStaging(async (item) => {
     const updated = await api.addDocument(detail.id, toDocumentInput({ ...item, kind: kind === AUTO_KIND ? item.kind : kind }));
     await caseChanged(client, updated);
-    notifySuccess(`"${item.name}" was added.`);
+    notifySuccess(i18n.t("caseDetail.added", { name: item.name }));
   });
 
   return (
     <Paper withBorder p="md" radius="md">
       <Title order={3} size="h4" mb="sm">
-        Documents
+        {t("caseForm.documents")}
       </Title>
       {detail.documents.length === 0 && staging.pending.length === 0 ? (
         <Text size="sm" c="dimmed" mb="sm">
-          No documents.
+          {t("caseDetail.noDocuments")}
         </Text>
       ) : (
         <Table.ScrollContainer minWidth={600}>
           <Table verticalSpacing="xs" data-testid="documents-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th>Size</Table.Th>
-                <Table.Th>Added</Table.Th>
-                {remove.visible && <Table.Th aria-label="Actions" />}
+                <Table.Th>{t("documents.name")}</Table.Th>
+                <Table.Th>{t("documents.kind")}</Table.Th>
+                <Table.Th>{t("documents.size")}</Table.Th>
+                <Table.Th>{t("documents.added")}</Table.Th>
+                {remove.visible && <Table.Th aria-label={t("documents.actions")} />}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -760,11 +777,11 @@ function CaseDocuments({ detail, add, remove, removing, onRemove }: DocumentsPro
                   <Table.Td>{formatDateTime(d.uploadedAt)}</Table.Td>
                   {remove.visible && (
                     <Table.Td>
-                      <Tooltip label={remove.enabled ? `Remove ${d.name}` : remove.reason} multiline maw={300}>
+                      <Tooltip label={remove.enabled ? t("documents.removeNamed", { name: d.name }) : remove.reason} multiline maw={300}>
                         <ActionIcon
                           variant="subtle"
                           color="red"
-                          aria-label={`Remove ${d.name}`}
+                          aria-label={t("documents.removeNamed", { name: d.name })}
                           data-testid="document-remove"
                           data-reason={remove.enabled ? undefined : remove.reason}
                           disabled={!remove.enabled || removing !== null}
@@ -783,7 +800,7 @@ function CaseDocuments({ detail, add, remove, removing, onRemove }: DocumentsPro
                   <Table.Td dir="auto">{p.name}</Table.Td>
                   <Table.Td colSpan={remove.visible ? 4 : 3}>
                     <Text size="sm" c="dimmed">
-                      Uploading…
+                      {t("documents.uploading")}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
@@ -794,30 +811,30 @@ function CaseDocuments({ detail, add, remove, removing, onRemove }: DocumentsPro
       )}
       {add.visible && !add.enabled && (
         <Text size="sm" c="dimmed" mt="sm" data-testid="add-document-reason">
-          Adding documents: {add.reason}
+          {t("caseDetail.addingDocuments", { reason: add.reason })}
         </Text>
       )}
       {add.visible && add.enabled && answering && (
         <Text size="sm" c="dimmed" mt="sm" data-testid="add-document-answering">
-          Upload the requested documents under Document requests.
+          {t("caseDetail.uploadUnderRequests")}
         </Text>
       )}
       {add.visible && add.enabled && !answering && (
         <Group align="flex-start" mt="sm" gap="md">
           <NativeSelect
-            label="Kind"
+            label={t("documents.kind")}
             data-testid="document-kind"
             value={kind}
             onChange={(e) => setKind(e.currentTarget.value as DocumentKind | typeof AUTO_KIND)}
             data={[
-              { value: AUTO_KIND, label: "Detect from the file" },
+              { value: AUTO_KIND, label: t("caseDetail.detectKind") },
               ...DOCUMENT_KINDS.map((k) => ({ value: k, label: documentKindLabel(k) })),
             ]}
             w={200}
           />
           <DocumentPicker
-            label="Add documents"
-            description={`Up to ${MAX_DOCUMENT_SIZE_TEXT} each.`}
+            label={t("caseForm.addDocuments")}
+            description={t("caseDetail.upTo", { max: maxDocumentSizeText() })}
             error={staging.error ?? undefined}
             onFiles={(files) => void staging.stageFiles(files)}
             data-testid="case-files"

@@ -1,8 +1,14 @@
 import { Alert, Anchor, Button, Center, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState, type CSSProperties, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useCatalogNames } from "../api/queries";
+import { ErrorText } from "../components/ErrorText";
+import { i18n } from "../i18n";
+import { diseaseCategoryLabelOf, reviewTypeNameOf } from "../lib/catalog";
+import { formatNumber } from "../lib/format";
 import { useBadges, useCases } from "../api/queries";
-import type { Capabilities, CaseSummary } from "../api/types";
+import type { Capabilities, Catalog, CaseSummary } from "../api/types";
 import { StatusBadge } from "../components/StatusBadge";
 import { Tag } from "../components/Tag";
 import { toCaseFilter } from "../lib/cases";
@@ -10,14 +16,15 @@ import { formatDateTime } from "../lib/format";
 import { CASE_STATUSES, statusLabel } from "../lib/labels";
 import { navigate, routeHref } from "../lib/router";
 
-const COLUMNS: [string, number][] = [
-  ["Reference", 1.2],
-  ["Patient", 1.4],
-  ["Review type", 1.6],
-  ["Disease category", 1.6],
-  ["Status", 1.3],
-  ["Coordinator", 1.3],
-  ["Updated", 1.2],
+// Each column's catalog key (cases.column.<key>) and its share of the row.
+const COLUMNS: ["reference" | "patient" | "reviewType" | "diseaseCategory" | "status" | "coordinator" | "updated", number][] = [
+  ["reference", 1.2],
+  ["patient", 1.4],
+  ["reviewType", 1.6],
+  ["diseaseCategory", 1.6],
+  ["status", 1.3],
+  ["coordinator", 1.3],
+  ["updated", 1.2],
 ];
 
 /** A column's share of the row's width (see .so-flex-table). */
@@ -26,37 +33,41 @@ function col(weight: number): CSSProperties {
 }
 
 /** The cells of a case's row, in the order of COLUMNS; `chatUnread`: its chat messages not read. */
-function caseCells(c: CaseSummary, chatUnread: number): ReactNode[] {
+function caseCells(c: CaseSummary, chatUnread: number, catalog: Catalog | undefined): ReactNode[] {
   return [
     <Group key="ref" gap={6} wrap="nowrap">
       <Anchor href={routeHref({ name: "case", caseId: c.id })} onClick={(e) => e.stopPropagation()} data-testid="case-row-reference">
-        {c.reference ?? "Draft"}
+        {c.reference ?? i18n.t("cases.draftReference")}
       </Anchor>
       {chatUnread > 0 && (
         <Anchor
           href={routeHref({ name: "case", caseId: c.id, tab: "chat" })}
           onClick={(e) => e.stopPropagation()}
           underline="never"
-          title={chatUnread === 1 ? "1 unread chat message" : `${chatUnread} unread chat messages`}
+          title={i18n.t("cases.unreadChat", { count: chatUnread, n: formatNumber(chatUnread) })}
           data-testid="case-row-chat-unread"
           data-count={String(chatUnread)}
         >
-          <Tag color="red">{chatUnread}</Tag>
+          <Tag color="red">{formatNumber(chatUnread)}</Tag>
         </Anchor>
       )}
     </Group>,
     <span key="patient" dir="auto">
       {c.patientName}
     </span>,
-    c.reviewTypeName,
-    c.diseaseCategoryLabel,
+    reviewTypeNameOf(catalog, c.reviewTypeName),
+    diseaseCategoryLabelOf(catalog, c.diseaseCategoryLabel),
     <StatusBadge key="status" status={c.status} />,
-    c.coordinatorName ?? "—",
+    <span key="coordinator" dir="auto">
+      {c.coordinatorName ?? "—"}
+    </span>,
     formatDateTime(c.updatedAt),
   ];
 }
 
 export function CaseListPage({ capabilities }: { capabilities: Pick<Capabilities, "createCases"> }) {
+  const { t } = useTranslation();
+  const catalog = useCatalogNames();
   const [status, setStatus] = useState("");
   const [search, setSearch] = useState("");
   const [debouncedSearch] = useDebouncedValue(search, 250);
@@ -69,46 +80,46 @@ export function CaseListPage({ capabilities }: { capabilities: Pick<Capabilities
   return (
     <Stack>
       <Group justify="space-between" align="flex-end">
-        <Title order={2}>Cases</Title>
+        <Title order={2}>{t("cases.title")}</Title>
         {capabilities.createCases && (
           <Button component="a" href={routeHref({ name: "new-case" })} data-testid="cases-new">
-            New case
+            {t("nav.newCase")}
           </Button>
         )}
       </Group>
       <Group align="flex-end">
         <NativeSelect
-          label="Status"
+          label={t("cases.column.status")}
           data-testid="case-filter-status"
           value={status}
           onChange={(e) => setStatus(e.currentTarget.value)}
-          data={[{ value: "", label: "All statuses" }, ...CASE_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]}
+          data={[{ value: "", label: t("cases.allStatuses") }, ...CASE_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]}
           w={220}
         />
         <TextInput
-          label="Search"
-          placeholder="Reference, patient, review type…"
+          label={t("cases.search")}
+          placeholder={t("cases.searchPlaceholder")}
           data-testid="case-filter-search"
           value={search}
           onChange={(e) => setSearch(e.currentTarget.value)}
           dir="auto"
           style={{ flex: 1, maxWidth: 420 }}
         />
-        {cases.isFetching && !cases.isPending && <Loader size="sm" aria-label="Refreshing" />}
+        {cases.isFetching && !cases.isPending && <Loader size="sm" aria-label={t("cases.refreshing")} />}
       </Group>
       {cases.isPending && (
         <Center py="xl">
-          <Loader aria-label="Loading cases" />
+          <Loader aria-label={t("cases.loading")} />
         </Center>
       )}
       {cases.isError && (
-        <Alert color="red" title="Could not load the cases">
-          {cases.error.message}
+        <Alert color="red" title={t("cases.loadFailed")}>
+          <ErrorText error={cases.error} />
         </Alert>
       )}
       {cases.data && cases.data.length === 0 && (
         <Text c="dimmed" data-testid="cases-empty">
-          {filtered ? "No case matches these filters." : "No cases yet."}
+          {filtered ? t("cases.noMatch") : t("cases.empty")}
         </Text>
       )}
       {cases.data && cases.data.length > 0 && (
@@ -119,14 +130,14 @@ export function CaseListPage({ capabilities }: { capabilities: Pick<Capabilities
             verticalSpacing="sm"
             className="so-flex-table"
             role="table"
-            aria-label="Cases"
+            aria-label={t("cases.title")}
             data-testid="cases-table"
           >
             <Table.Thead role="rowgroup">
               <Table.Tr role="row">
-                {COLUMNS.map(([label, weight]) => (
-                  <Table.Th key={label} role="columnheader" style={col(weight)}>
-                    {label}
+                {COLUMNS.map(([key, weight]) => (
+                  <Table.Th key={key} role="columnheader" style={col(weight)}>
+                    {t(`cases.column.${key}`)}
                   </Table.Th>
                 ))}
               </Table.Tr>
@@ -142,7 +153,7 @@ export function CaseListPage({ capabilities }: { capabilities: Pick<Capabilities
                   data-status={c.status}
                   onClick={() => navigate({ name: "case", caseId: c.id })}
                 >
-                  {caseCells(c, chatUnread(c.id)).map((cell, i) => (
+                  {caseCells(c, chatUnread(c.id), catalog.data).map((cell, i) => (
                     <Table.Td key={COLUMNS[i]?.[0] ?? i} role="cell" style={col(COLUMNS[i]?.[1] ?? 1)}>
                       {cell}
                     </Table.Td>

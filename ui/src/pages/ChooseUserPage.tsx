@@ -1,13 +1,17 @@
-import { Alert, Anchor, Button, Center, Container, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Center, Container, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import { useUsers, userChanged } from "../api/queries";
 import { roleGroupLabel } from "../lib/labels";
 import { notifyError } from "../lib/notify";
 import { DEFAULT_ROUTE, navigate, routeHref } from "../lib/router";
 import { groupUsersByRole } from "../lib/users";
+import { ErrorText } from "../components/ErrorText";
+import { LanguageSwitch } from "../components/LanguageSwitch";
 
 export function ChooseUserPage() {
+  const { t } = useTranslation();
   const users = useUsers();
   const client = useQueryClient();
   const signIn = useMutation({
@@ -16,32 +20,35 @@ export function ChooseUserPage() {
       navigate(DEFAULT_ROUTE);
       userChanged(client, user);
     },
-    onError: (error) => notifyError(error, "Could not sign in"),
+    onError: (error) => notifyError(error, t("chooser.signInFailed")),
   });
 
   return (
     <Container size="md" py="xl">
       <Stack gap="lg">
-        <div>
-          <Title order={1}>Choose who you are</Title>
-          <Text c="dimmed" mt="xs">
-            Pick one of the demo users to work as. You can switch at any time.
-          </Text>
-          <Anchor href={routeHref({ name: "server" })} size="sm" data-testid="use-server">
-            Use a server instead
-          </Anchor>
-        </div>
+        <Group justify="space-between" align="flex-start" wrap="wrap">
+          <div>
+            <Title order={1}>{t("chooser.title")}</Title>
+            <Text c="dimmed" mt="xs">
+              {t("chooser.intro")}
+            </Text>
+            <Anchor href={routeHref({ name: "server" })} size="sm" data-testid="use-server">
+              {t("chooser.useServer")}
+            </Anchor>
+          </div>
+          <LanguageSwitch />
+        </Group>
         {users.isPending && (
           <Center py="xl">
-            <Loader aria-label="Loading users" />
+            <Loader aria-label={t("chooser.loadingUsers")} />
           </Center>
         )}
         {users.isError && (
-          <Alert color="red" title="Could not load the users">
-            {users.error.message}
+          <Alert color="red" title={t("chooser.loadFailed")}>
+            <ErrorText error={users.error} />
           </Alert>
         )}
-        {users.data && users.data.length === 0 && <Text c="dimmed">There are no users to choose from.</Text>}
+        {users.data && users.data.length === 0 && <Text c="dimmed">{t("chooser.noUsers")}</Text>}
         {users.data &&
           groupUsersByRole(users.data).map((group) => (
             <section key={group.role} aria-labelledby={`role-${group.role}`}>
@@ -67,7 +74,7 @@ export function ChooseUserPage() {
                           {user.name}
                         </Text>
                         <Text size="sm" c="dimmed">
-                          {user.email}
+                          <bdi>{user.email}</bdi>
                         </Text>
                       </Stack>
                     </Button>

@@ -1,6 +1,8 @@
 import { Alert, Anchor, Center, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useInvoices } from "../api/queries";
-import { formatDateTime } from "../lib/format";
+import { ErrorText } from "../components/ErrorText";
+import { formatDateTime, formatMoney } from "../lib/format";
 import { navigate, routeHref } from "../lib/router";
 
 /**
@@ -8,41 +10,41 @@ import { navigate, routeHref } from "../lib/router";
  * newest first. Each is issued when its case is completed; a row opens its case.
  */
 export function InvoicesPage() {
+  const { t } = useTranslation();
   const invoices = useInvoices();
   return (
     <Stack>
       <div>
-        <Title order={2}>Invoices</Title>
+        <Title order={2}>{t("nav.invoices")}</Title>
         <Text c="dimmed" mt="xs">
-          An invoice is issued when a case is completed, for the amount that was paid. Open a case to see or save its
-          invoice.
+          {t("invoices.intro")}
         </Text>
       </div>
       {invoices.isPending && (
         <Center py="xl">
-          <Loader aria-label="Loading invoices" />
+          <Loader aria-label={t("invoices.loading")} />
         </Center>
       )}
       {invoices.isError && (
-        <Alert color="red" title="Could not load the invoices">
-          {invoices.error.message}
+        <Alert color="red" title={t("invoices.loadFailed")}>
+          <ErrorText error={invoices.error} />
         </Alert>
       )}
       {invoices.data && invoices.data.length === 0 && (
         <Text c="dimmed" data-testid="invoices-empty">
-          No invoices yet.
+          {t("invoices.empty")}
         </Text>
       )}
       {invoices.data && invoices.data.length > 0 && (
         <Table.ScrollContainer minWidth={760}>
-          <Table striped highlightOnHover verticalSpacing="sm" aria-label="Invoices" data-testid="invoices-table">
+          <Table striped highlightOnHover verticalSpacing="sm" aria-label={t("nav.invoices")} data-testid="invoices-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Number</Table.Th>
-                <Table.Th>Case</Table.Th>
-                <Table.Th>Patient</Table.Th>
-                <Table.Th style={{ textAlign: "right" }}>Amount</Table.Th>
-                <Table.Th>Issued</Table.Th>
+                <Table.Th>{t("papers.invoice.number")}</Table.Th>
+                <Table.Th>{t("invoices.case")}</Table.Th>
+                <Table.Th>{t("cases.column.patient")}</Table.Th>
+                <Table.Th style={{ textAlign: "end" }}>{t("papers.invoice.amount")}</Table.Th>
+                <Table.Th>{t("papers.invoice.issued")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -54,7 +56,9 @@ export function InvoicesPage() {
                   data-case-id={i.caseId}
                   onClick={() => navigate({ name: "case", caseId: i.caseId })}
                 >
-                  <Table.Td data-testid="invoice-row-number">{i.number}</Table.Td>
+                  <Table.Td data-testid="invoice-row-number">
+                    <bdi>{i.number}</bdi>
+                  </Table.Td>
                   <Table.Td>
                     <Anchor
                       href={routeHref({ name: "case", caseId: i.caseId })}
@@ -65,8 +69,8 @@ export function InvoicesPage() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td dir="auto">{i.patientName}</Table.Td>
-                  <Table.Td style={{ textAlign: "right", whiteSpace: "nowrap" }} data-testid="invoice-row-amount">
-                    {i.amount}
+                  <Table.Td style={{ textAlign: "end", whiteSpace: "nowrap" }} data-testid="invoice-row-amount">
+                    {formatMoney(i.amountMinor, i.currency)}
                   </Table.Td>
                   <Table.Td>{formatDateTime(i.issuedAt)}</Table.Td>
                 </Table.Tr>

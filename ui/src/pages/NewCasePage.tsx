@@ -1,6 +1,9 @@
 import { Alert, Center, Loader, Stack, Text, Title } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
+import { ErrorText } from "../components/ErrorText";
+import { i18n } from "../i18n";
 import { caseChanged, useCatalog, usePatients } from "../api/queries";
 import type { Capabilities } from "../api/types";
 import { CaseForm } from "../components/CaseForm";
@@ -9,6 +12,7 @@ import { navigate } from "../lib/router";
 import { emptyCaseForm } from "../lib/validation";
 
 export function NewCasePage({ capabilities }: { capabilities: Pick<Capabilities, "createCases"> }) {
+  const { t } = useTranslation();
   const allowed = capabilities.createCases;
   const catalog = useCatalog();
   const patients = usePatients(allowed);
@@ -17,8 +21,8 @@ export function NewCasePage({ capabilities }: { capabilities: Pick<Capabilities,
   if (!allowed) {
     return (
       <Stack>
-        <Title order={2}>New case</Title>
-        <Alert color="gray">Only requesters create cases.</Alert>
+        <Title order={2}>{t("nav.newCase")}</Title>
+        <Alert color="gray">{t("newCase.notAllowed")}</Alert>
       </Stack>
     );
   }
@@ -27,20 +31,19 @@ export function NewCasePage({ capabilities }: { capabilities: Pick<Capabilities,
   return (
     <Stack maw={900}>
       <div>
-        <Title order={2}>New case</Title>
+        <Title order={2}>{t("nav.newCase")}</Title>
         <Text size="sm" c="dimmed">
-          Save a draft to finish later, or submit it for review. Submitting needs the question, the clinical summary
-          and at least one document.
+          {t("newCase.intro")}
         </Text>
       </div>
       {error && (
-        <Alert color="red" title="Could not load the form">
-          {error.message}
+        <Alert color="red" title={t("newCase.loadFailed")}>
+          <ErrorText error={error} />
         </Alert>
       )}
       {(catalog.isPending || patients.isPending) && !error && (
         <Center py="xl">
-          <Loader aria-label="Loading" />
+          <Loader aria-label={t("common.loading")} />
         </Center>
       )}
       {catalog.data && patients.data && (
@@ -54,8 +57,8 @@ export function NewCasePage({ capabilities }: { capabilities: Pick<Capabilities,
             const detail = await api.createCase({ ...input, documents }, intent === "submit");
             await caseChanged(client, detail);
             notifySuccess(
-              intent === "submit" ? "The case was submitted for review." : "The draft was saved.",
-              detail.reference ? `Case ${detail.reference}` : "Case saved",
+              intent === "submit" ? i18n.t("caseDetail.done.submit") : i18n.t("caseDetail.draftSaved"),
+              detail.reference ? i18n.t("newCase.savedTitle", { reference: detail.reference }) : i18n.t("newCase.saved"),
             );
             navigate({ name: "case", caseId: detail.id });
           }}

@@ -1,14 +1,16 @@
 import { Anchor, Stack, Text, Title } from "@mantine/core";
+import { Trans, useTranslation } from "react-i18next";
 import { routeHref } from "../lib/router";
 
 export function NotFoundPage({ path }: { path: string }) {
+  const { t } = useTranslation();
   return (
     <Stack>
-      <Title order={2}>Page not found</Title>
+      <Title order={2}>{t("notFound.title")}</Title>
       <Text>
-        There is no page at <code>{path}</code>.
+        <Trans i18nKey="notFound.text" values={{ path }} components={{ code: <code dir="ltr" /> }} />
       </Text>
-      <Anchor href={routeHref({ name: "cases" })}>Go to the cases</Anchor>
+      <Anchor href={routeHref({ name: "cases" })}>{t("notFound.goToCases")}</Anchor>
     </Stack>
   );
 }

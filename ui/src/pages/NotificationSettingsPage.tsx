@@ -1,20 +1,30 @@
 import { Alert, Center, Loader, Stack, Switch, Table, Text, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
+import { ErrorText } from "../components/ErrorText";
+import { tCode } from "../i18n";
 import { countsChanged, queryKeys, useNotificationSettings, useSyncStatus } from "../api/queries";
 import type { Channel, NoticeKind, NotificationSetting } from "../api/types";
 import { notifyError } from "../lib/notify";
 
-const CHANNELS: readonly { channel: Channel; label: string; key: "inApp" | "desktop" | "email" }[] = [
-  { channel: "in_app", label: "In-app", key: "inApp" },
-  { channel: "desktop", label: "Desktop", key: "desktop" },
-  { channel: "email", label: "E-mail", key: "email" },
+// Each channel's label is channel.<key> in the catalogs.
+const CHANNELS: readonly { channel: Channel; key: "inApp" | "desktop" | "email" }[] = [
+  { channel: "in_app", key: "inApp" },
+  { channel: "desktop", key: "desktop" },
+  { channel: "email", key: "email" },
 ];
 
 type Change = { kind: NoticeKind; channel: Channel; enabled: boolean };
 
+/** The kind's name in the UI's language; the core's English label for a kind this UI does not know. */
+function kindLabel(s: NotificationSetting): string {
+  return tCode(`notice.${s.kind}`, s.label);
+}
+
 /** Each kind of notification and the ways it reaches the signed-in user, each one on or off. */
-export function NotificationSettingsPage() {
+export function NotificationSettingsPage({ titleOrder = 2 }: { titleOrder?: 2 | 3 }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const settings = useNotificationSettings();
   const sync = useSyncStatus();
@@ -26,7 +36,7 @@ export function NotificationSettingsPage() {
       // The centre hides kinds whose in-app channel is off: its list and count change.
       await Promise.all([client.invalidateQueries({ queryKey: queryKeys.notifications }), countsChanged(client)]);
     },
-    onError: (error) => notifyError(error, "Could not change the setting"),
+    onError: (error) => notifyError(error, t("notificationSettings.changeFailed")),
   });
   const busy = (s: NotificationSetting, channel: Channel) =>
     change.isPending && change.variables.kind === s.kind && change.variables.channel === channel;
@@ -34,37 +44,35 @@ export function NotificationSettingsPage() {
   return (
     <Stack>
       <div>
-        <Title order={2}>Notification settings</Title>
+        <Title order={titleOrder}>{t("notifications.settings")}</Title>
         <Text c="dimmed" mt="xs">
-          Choose how you are told about each kind of event. In-app notifications appear under the bell; desktop
-          notifications are shown by your computer while the app is in the background.
+          {t("notificationSettings.intro")}
         </Text>
       </div>
       {standalone && (
         <Alert color="blue" variant="light" data-testid="settings-email-standalone">
-          E-mail is sent by the central server. This app is standalone, so no e-mail goes out; your choice is kept for
-          when it connects.
+          {t("notificationSettings.standaloneEmail")}
         </Alert>
       )}
       {settings.isPending && (
         <Center py="xl">
-          <Loader aria-label="Loading the settings" />
+          <Loader aria-label={t("notificationSettings.loading")} />
         </Center>
       )}
       {settings.isError && (
-        <Alert color="red" title="Could not load the settings">
-          {settings.error.message}
+        <Alert color="red" title={t("notificationSettings.loadFailed")}>
+          <ErrorText error={settings.error} />
         </Alert>
       )}
       {settings.data && (
         <Table.ScrollContainer minWidth={560}>
-          <Table striped verticalSpacing="sm" aria-label="Notification settings" data-testid="notification-settings-table">
+          <Table striped verticalSpacing="sm" aria-label={t("notifications.settings")} data-testid="notification-settings-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Notification</Table.Th>
+                <Table.Th>{t("notificationSettings.notification")}</Table.Th>
                 {CHANNELS.map((c) => (
                   <Table.Th key={c.channel} style={{ textAlign: "center" }}>
-                    {c.label}
+                    {t(`channel.${c.key}`)}
                   </Table.Th>
                 ))}
               </Table.Tr>
@@ -72,14 +80,14 @@ export function NotificationSettingsPage() {
             <Table.Tbody>
               {settings.data.map((s) => (
                 <Table.Tr key={s.kind} data-testid="notification-setting-row" data-kind={s.kind}>
-                  <Table.Td>{s.label}</Table.Td>
+                  <Table.Td>{kindLabel(s)}</Table.Td>
                   {CHANNELS.map((c) => (
                     <Table.Td key={c.channel}>
                       <Center>
                         <Switch
                           checked={s[c.key]}
                           disabled={busy(s, c.channel)}
-                          aria-label={`${s.label}: ${c.label}`}
+                          aria-label={t("notificationSettings.switchLabel", { kind: kindLabel(s), channel: t(`channel.${c.key}`) })}
                           onChange={(e) => change.mutate({ kind: s.kind, channel: c.channel, enabled: e.currentTarget.checked })}
                           data-testid={`setting-${s.kind}-${c.channel}`}
                         />

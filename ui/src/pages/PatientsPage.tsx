@@ -1,5 +1,7 @@
 import { Alert, Button, Center, Group, Loader, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ErrorText } from "../components/ErrorText";
 import { usePatients } from "../api/queries";
 import type { Capabilities, Patient } from "../api/types";
 import { PatientFormModal } from "../components/PatientForm";
@@ -14,6 +16,7 @@ function matches(p: Patient, query: string): boolean {
 
 /** The patients the user may see; adding and editing them only as `capabilities` say (the core's rules). */
 export function PatientsPage({ capabilities }: { capabilities: Pick<Capabilities, "patients" | "managePatients"> }) {
+  const { t } = useTranslation();
   const allowed = capabilities.patients;
   const canEdit = capabilities.managePatients;
   const patients = usePatients(allowed);
@@ -24,8 +27,8 @@ export function PatientsPage({ capabilities }: { capabilities: Pick<Capabilities
   if (!allowed) {
     return (
       <Stack>
-        <Title order={2}>Patients</Title>
-        <Alert color="gray">Patients are managed by requesters. You see a patient through the cases you work on.</Alert>
+        <Title order={2}>{t("patients.title")}</Title>
+        <Alert color="gray">{t("patients.notAllowed")}</Alert>
       </Stack>
     );
   }
@@ -35,22 +38,22 @@ export function PatientsPage({ capabilities }: { capabilities: Pick<Capabilities
     <Stack>
       <Group justify="space-between" align="flex-end">
         <div>
-          <Title order={2}>Patients</Title>
+          <Title order={2}>{t("patients.title")}</Title>
           {!canEdit && (
             <Text size="sm" c="dimmed">
-              Read-only: patients are added and edited by their requesters.
+              {t("patients.readOnly")}
             </Text>
           )}
         </div>
         {canEdit && (
           <Button onClick={() => setEditing({ opened: true, patient: null })} data-testid="patient-new">
-            New patient
+            {t("patients.new")}
           </Button>
         )}
       </Group>
       <TextInput
-        label="Search patients"
-        placeholder="Name, medical record number or phone"
+        label={t("patients.search")}
+        placeholder={t("patients.searchPlaceholder")}
         value={query}
         onChange={(e) => setQuery(e.currentTarget.value)}
         dir="auto"
@@ -59,40 +62,46 @@ export function PatientsPage({ capabilities }: { capabilities: Pick<Capabilities
       />
       {patients.isPending && (
         <Center py="xl">
-          <Loader aria-label="Loading patients" />
+          <Loader aria-label={t("patients.loading")} />
         </Center>
       )}
       {patients.isError && (
-        <Alert color="red" title="Could not load the patients">
-          {patients.error.message}
+        <Alert color="red" title={t("patients.loadFailed")}>
+          <ErrorText error={patients.error} />
         </Alert>
       )}
       {patients.data && patients.data.length === 0 && (
-        <Text c="dimmed">{canEdit ? "No patients yet. Add the first one with “New patient”." : "No patients yet."}</Text>
+        <Text c="dimmed">{canEdit ? t("patients.emptyCanAdd") : t("patients.empty")}</Text>
       )}
-      {patients.data && patients.data.length > 0 && rows.length === 0 && <Text c="dimmed">No patient matches.</Text>}
+      {patients.data && patients.data.length > 0 && rows.length === 0 && <Text c="dimmed">{t("patients.noMatch")}</Text>}
       {rows.length > 0 && (
         <Table.ScrollContainer minWidth={700}>
           <Table striped highlightOnHover verticalSpacing="sm" data-testid="patients-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Full name</Table.Th>
-                <Table.Th>Date of birth</Table.Th>
-                <Table.Th>Sex</Table.Th>
-                <Table.Th>Medical record number</Table.Th>
-                <Table.Th>Phone</Table.Th>
-                <Table.Th>Updated</Table.Th>
-                {canEdit && <Table.Th aria-label="Actions" />}
+                <Table.Th>{t("patients.fullName")}</Table.Th>
+                <Table.Th>{t("patients.dateOfBirth")}</Table.Th>
+                <Table.Th>{t("patients.sex")}</Table.Th>
+                <Table.Th>{t("patients.mrn")}</Table.Th>
+                <Table.Th>{t("patients.phone")}</Table.Th>
+                <Table.Th>{t("patients.updatedColumn")}</Table.Th>
+                {canEdit && <Table.Th aria-label={t("documents.actions")} />}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((p) => (
                 <Table.Tr key={p.id} data-testid="patient-row" data-patient-id={p.id}>
                   <Table.Td dir="auto">{p.fullName}</Table.Td>
-                  <Table.Td>{p.dateOfBirth}</Table.Td>
+                  <Table.Td>
+                    <bdi dir="ltr">{p.dateOfBirth}</bdi>
+                  </Table.Td>
                   <Table.Td>{sexLabel(p.sex)}</Table.Td>
-                  <Table.Td>{p.medicalRecordNumber ?? "—"}</Table.Td>
-                  <Table.Td>{p.phone ?? "—"}</Table.Td>
+                  <Table.Td>
+                    <bdi dir="ltr">{p.medicalRecordNumber ?? "—"}</bdi>
+                  </Table.Td>
+                  <Table.Td>
+                    <bdi dir="ltr">{p.phone ?? "—"}</bdi>
+                  </Table.Td>
                   <Table.Td>{formatDateTime(p.updatedAt)}</Table.Td>
                   {canEdit && (
                     <Table.Td>
@@ -100,10 +109,10 @@ export function PatientsPage({ capabilities }: { capabilities: Pick<Capabilities
                         size="xs"
                         variant="default"
                         onClick={() => setEditing({ opened: true, patient: p })}
-                        aria-label={`Edit ${p.fullName}`}
+                        aria-label={t("patients.editNamed", { name: p.fullName })}
                         data-testid="patient-edit"
                       >
-                        Edit
+                        {t("common.edit")}
                       </Button>
                     </Table.Td>
                   )}

@@ -2,6 +2,12 @@ import { Alert, Anchor, Button, Container, Group, Paper, PasswordInput, Stack, T
 import { useForm } from "@mantine/form";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
+import { ErrorText } from "../components/ErrorText";
+import { LanguageSwitch } from "../components/LanguageSwitch";
+import { i18n } from "../i18n";
+import { errorText } from "../lib/errors";
+import type { CommandError } from "../api/client";
 import { api, fieldKey, normaliseError } from "../api/client";
 import { queryKeys, userChanged, useSyncStatus } from "../api/queries";
 import { errorTitle } from "../lib/notify";
@@ -9,15 +15,16 @@ import { DEFAULT_ROUTE, navigate, routeHref } from "../lib/router";
 
 interface Problem {
   title: string;
-  message: string;
+  error: CommandError;
 }
 
 function ConnectForm({ serverUrl }: { serverUrl: string | null }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [problem, setProblem] = useState<Problem | null>(null);
   const form = useForm({
     initialValues: { url: serverUrl ?? "" },
-    validate: { url: (v) => (v.trim() === "" ? "Enter the server address" : null) },
+    validate: { url: (v) => (v.trim() === "" ? i18n.t("server.enterAddress") : null) },
   });
   const submit = form.onSubmit(async ({ url }) => {
     setProblem(null);
@@ -26,26 +33,27 @@ function ConnectForm({ serverUrl }: { serverUrl: string | null }) {
       await client.invalidateQueries({ queryKey: queryKeys.syncStatus });
     } catch (raw) {
       const error = normaliseError(raw);
-      if (fieldKey(error.field) === "url" || error.code === "invalid_input") form.setFieldError("url", error.message);
-      else setProblem({ title: errorTitle(error.code), message: error.message });
+      if (fieldKey(error.field) === "url" || error.code === "invalid_input") form.setFieldError("url", errorText(error));
+      else setProblem({ title: errorTitle(error.code), error });
     }
   });
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
         <TextInput
-          label="Server address"
-          placeholder="https://second-opinion.example.org"
+          label={t("server.address")}
+          placeholder={t("server.addressPlaceholder")}
+          dir="ltr"
           data-testid="server-url"
           {...form.getInputProps("url")}
         />
         {problem && (
           <Alert color="red" title={problem.title} data-testid="server-error">
-            {problem.message}
+            <ErrorText error={problem.error} />
           </Alert>
         )}
         <Button type="submit" loading={form.submitting} data-testid="server-connect" style={{ alignSelf: "flex-start" }}>
-          Connect
+          {t("server.connect")}
         </Button>
       </Stack>
     </form>
@@ -53,13 +61,14 @@ function ConnectForm({ serverUrl }: { serverUrl: string | null }) {
 }
 
 function SignInForm() {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [problem, setProblem] = useState<Problem | null>(null);
   const form = useForm({
     initialValues: { email: "", password: "" },
     validate: {
-      email: (v) => (/^\S+@\S+$/.test(v.trim()) ? null : "Enter your e-mail address"),
-      password: (v) => (v === "" ? "Enter your password" : null),
+      email: (v) => (/^\S+@\S+$/.test(v.trim()) ? null : i18n.t("server.enterEmail")),
+      password: (v) => (v === "" ? i18n.t("server.enterPassword") : null),
     },
   });
   const submit = form.onSubmit(async ({ email, password }) => {
@@ -72,28 +81,35 @@ function SignInForm() {
     } catch (raw) {
       const error = normaliseError(raw);
       const key = fieldKey(error.field);
-      if (error.code === "invalid_credentials") form.setFieldError("password", error.message);
-      else if (key === "email" || key === "password") form.setFieldError(key, error.message);
-      else setProblem({ title: errorTitle(error.code), message: error.message });
+      if (error.code === "invalid_credentials") form.setFieldError("password", errorText(error));
+      else if (key === "email" || key === "password") form.setFieldError(key, errorText(error));
+      else setProblem({ title: errorTitle(error.code), error });
     }
   });
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
-        <TextInput label="E-mail address" type="email" autoComplete="username" data-testid="server-email" {...form.getInputProps("email")} />
+        <TextInput
+          label={t("server.email")}
+          type="email"
+          autoComplete="username"
+          dir="ltr"
+          data-testid="server-email"
+          {...form.getInputProps("email")}
+        />
         <PasswordInput
-          label="Password"
+          label={t("server.password")}
           autoComplete="current-password"
           data-testid="server-password"
           {...form.getInputProps("password")}
         />
         {problem && (
           <Alert color="red" title={problem.title} data-testid="server-error">
-            {problem.message}
+            <ErrorText error={problem.error} />
           </Alert>
         )}
         <Button type="submit" loading={form.submitting} data-testid="server-sign-in" style={{ alignSelf: "flex-start" }}>
-          Sign in
+          {t("server.signIn")}
         </Button>
       </Stack>
     </form>
@@ -102,6 +118,7 @@ function SignInForm() {
 
 /** Back to working on this computer alone: refused while work waits to be sent. */
 function LeaveServer() {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const leave = useMutation({
@@ -115,27 +132,24 @@ function LeaveServer() {
   if (!confirming) {
     return (
       <Button variant="default" onClick={() => setConfirming(true)} data-testid="server-disconnect">
-        Work standalone…
+        {t("server.workStandalone")}
       </Button>
     );
   }
   return (
     <Stack gap="sm">
-      <Text>
-        This computer leaves the server: the server&apos;s cases are removed from it (they stay on the server) and the
-        demo data comes back. Work not yet sent is never dropped — you will be asked to sync first.
-      </Text>
+      <Text>{t("server.leaveExplained")}</Text>
       {problem && (
         <Alert color="red" title={errorTitle(problem.code)} data-testid="server-error">
-          {problem.message}
+          <ErrorText error={problem} />
         </Alert>
       )}
       <Group gap="sm">
         <Button color="red" onClick={() => leave.mutate()} loading={leave.isPending} data-testid="server-disconnect-confirm">
-          Leave the server
+          {t("server.leave")}
         </Button>
         <Button variant="default" onClick={() => setConfirming(false)}>
-          Stay connected
+          {t("server.stay")}
         </Button>
       </Group>
     </Stack>
@@ -144,24 +158,30 @@ function LeaveServer() {
 
 /** Server settings: connect this desktop to a central server, then sign in to it. */
 export function ServerPage({ standalonePage = false }: { standalonePage?: boolean }) {
+  const { t } = useTranslation();
   const status = useSyncStatus();
   const serverUrl = status.data?.serverUrl ?? null;
   const body = (
     <Stack gap="lg">
-      <div>
-        <Title order={standalonePage ? 1 : 2}>Server</Title>
-        <Text c="dimmed" mt="xs">
-          Work with a central server instead of on this computer alone. Your changes are kept here and sent
-          whenever the server can be reached.
-        </Text>
-      </div>
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <div>
+          <Title order={standalonePage ? 1 : 2}>{t("nav.server")}</Title>
+          <Text c="dimmed" mt="xs">
+            {t("server.intro")}
+          </Text>
+        </div>
+        {/* Signed out, this is the first screen: the language is chosen here too. */}
+        {standalonePage && <LanguageSwitch />}
+      </Group>
       <Paper withBorder p="md" radius="md">
         <ConnectForm key={serverUrl ?? ""} serverUrl={serverUrl} />
       </Paper>
       {serverUrl !== null && (
         <Paper withBorder p="md" radius="md">
           {status.data?.signedIn ? (
-            <Text data-testid="server-signed-in">You are signed in to {serverUrl}.</Text>
+            <Text data-testid="server-signed-in">
+              <Trans i18nKey="server.signedIn" values={{ url: serverUrl }} components={{ url: <bdi dir="ltr" /> }} />
+            </Text>
           ) : (
             <SignInForm />
           )}
@@ -174,7 +194,7 @@ export function ServerPage({ standalonePage = false }: { standalonePage?: boolea
       )}
       {standalonePage && serverUrl === null && (
         <Anchor href={routeHref(DEFAULT_ROUTE)} data-testid="server-back">
-          Back to choosing who you are
+          {t("server.back")}
         </Anchor>
       )}
     </Stack>

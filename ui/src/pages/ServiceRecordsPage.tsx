@@ -1,5 +1,8 @@
 import { Alert, Anchor, Center, Loader, Stack, Table, Text, Title } from "@mantine/core";
-import { useServiceRecords } from "../api/queries";
+import { useTranslation } from "react-i18next";
+import { useCatalogNames, useServiceRecords } from "../api/queries";
+import { ErrorText } from "../components/ErrorText";
+import { diseaseCategoryLabelOf, reviewTypeNameOf } from "../lib/catalog";
 import { formatDateTime } from "../lib/format";
 import { navigate, routeHref } from "../lib/router";
 
@@ -8,28 +11,30 @@ import { navigate, routeHref } from "../lib/router";
  * completed first. No money and nothing of the other specialists' work; a row opens the case.
  */
 export function ServiceRecordsPage() {
+  const { t } = useTranslation();
   const records = useServiceRecords();
+  const catalog = useCatalogNames();
   return (
     <Stack>
       <div>
-        <Title order={2}>Service records</Title>
+        <Title order={2}>{t("nav.serviceRecords")}</Title>
         <Text c="dimmed" mt="xs">
-          The completed cases you gave an opinion on.
+          {t("serviceRecords.intro")}
         </Text>
       </div>
       {records.isPending && (
         <Center py="xl">
-          <Loader aria-label="Loading service records" />
+          <Loader aria-label={t("serviceRecords.loading")} />
         </Center>
       )}
       {records.isError && (
-        <Alert color="red" title="Could not load the service records">
-          {records.error.message}
+        <Alert color="red" title={t("serviceRecords.loadFailed")}>
+          <ErrorText error={records.error} />
         </Alert>
       )}
       {records.data && records.data.length === 0 && (
         <Text c="dimmed" data-testid="service-records-empty">
-          No completed reviews yet.
+          {t("serviceRecords.empty")}
         </Text>
       )}
       {records.data && records.data.length > 0 && (
@@ -38,16 +43,16 @@ export function ServiceRecordsPage() {
             striped
             highlightOnHover
             verticalSpacing="sm"
-            aria-label="Service records"
+            aria-label={t("nav.serviceRecords")}
             data-testid="service-records-table"
           >
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Case</Table.Th>
-                <Table.Th>Review type</Table.Th>
-                <Table.Th>Disease category</Table.Th>
-                <Table.Th>Opinion submitted</Table.Th>
-                <Table.Th>Case completed</Table.Th>
+                <Table.Th>{t("invoices.case")}</Table.Th>
+                <Table.Th>{t("cases.column.reviewType")}</Table.Th>
+                <Table.Th>{t("cases.column.diseaseCategory")}</Table.Th>
+                <Table.Th>{t("serviceRecords.opinionSubmitted")}</Table.Th>
+                <Table.Th>{t("serviceRecords.caseCompleted")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -68,8 +73,8 @@ export function ServiceRecordsPage() {
                       {r.caseReference ?? "—"}
                     </Anchor>
                   </Table.Td>
-                  <Table.Td>{r.reviewTypeName}</Table.Td>
-                  <Table.Td>{r.diseaseCategoryLabel}</Table.Td>
+                  <Table.Td>{reviewTypeNameOf(catalog.data, r.reviewTypeName)}</Table.Td>
+                  <Table.Td>{diseaseCategoryLabelOf(catalog.data, r.diseaseCategoryLabel)}</Table.Td>
                   <Table.Td>{formatDateTime(r.opinionSubmittedAt)}</Table.Td>
                   <Table.Td>{formatDateTime(r.completedAt)}</Table.Td>
                 </Table.Tr>

@@ -1,7 +1,8 @@
 import "@testing-library/jest-dom/vitest";
 import { notifications } from "@mantine/notifications";
 import { cleanup } from "@testing-library/react";
-import { afterEach } from "vitest";
+import { afterEach, beforeEach } from "vitest";
+import { i18n } from "../i18n";
 
 // jsdom lacks what Mantine measures with.
 if (!window.matchMedia) {
@@ -31,6 +32,13 @@ if (!("ResizeObserver" in window)) {
 }
 
 if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => {};
+
+// Every test starts in English (the existing tests read English texts); a test that
+// switches language does so itself.
+beforeEach(async () => {
+  window.localStorage.clear();
+  await i18n.changeLanguage("en");
+});
 
 afterEach(() => {
   cleanup();

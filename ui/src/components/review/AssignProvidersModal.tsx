@@ -1,5 +1,11 @@
 import { Alert, Button, Checkbox, Group, Modal, Stack, Text } from "@mantine/core";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
+import { useCatalogNames } from "../../api/queries";
+import { diseaseCategoryLabel } from "../../lib/catalog";
+import { errorText } from "../../lib/errors";
+import { i18n } from "../../i18n";
+import { ErrorText } from "../ErrorText";
 import type { CommandError } from "../../api/client";
 import type { CaseDetail } from "../../api/types";
 import { specialtiesText } from "./labels";
@@ -18,8 +24,14 @@ type Props = {
  * category (`detail.eligibleProviders`, computed by the core's rules, which check again).
  */
 export function AssignProvidersModal(props: Props) {
+  const { t } = useTranslation();
   const replacing = props.detail.assignments.some((a) => a.status === "declined");
-  const title = props.detail.assignments.length === 0 ? "Assign providers" : replacing ? "Replace or add providers" : "Add providers";
+  const title =
+    props.detail.assignments.length === 0
+      ? t("assignProviders.assign")
+      : replacing
+        ? t("assignProviders.replaceOrAdd")
+        : t("assignProviders.add");
   return (
     <Modal opened={props.opened} onClose={props.onClose} title={title} centered>
       {props.opened && <AssignForm {...props} />}
@@ -28,13 +40,16 @@ export function AssignProvidersModal(props: Props) {
 }
 
 function AssignForm({ detail, loading, error, onConfirm, onClose }: Props) {
+  const { t } = useTranslation();
+  const catalog = useCatalogNames();
+  const category = diseaseCategoryLabel(detail.diseaseCategory);
   const [chosen, setChosen] = useState<string[]>([]);
   const [touched, setTouched] = useState(false);
   const options = detail.eligibleProviders;
   const declined = detail.assignments.filter((a) => a.status === "declined");
   const fieldError =
-    (touched && chosen.length === 0 ? "Choose at least one provider" : null) ??
-    (error && error.field === "providerIds" ? error.message : null);
+    (touched && chosen.length === 0 ? t("assignProviders.chooseOne") : null) ??
+    (error && error.field === "providerIds" ? errorText(error) : null);
   return (
     <form
       onSubmit={(event) => {
@@ -46,17 +61,23 @@ function AssignForm({ detail, loading, error, onConfirm, onClose }: Props) {
       <Stack>
         {declined.length > 0 && (
           <Text size="sm" data-testid="assign-providers-declined">
-            Declined: {declined.map((a) => a.provider.name).join(", ")}. Choose who takes their place.
+            <Trans
+              i18nKey="assignProviders.declined"
+              values={{ names: declined.map((a) => a.provider.name).join(i18n.t("common.listSeparator")) }}
+              components={{ bdi: <bdi /> }}
+            />
           </Text>
         )}
         {options.length === 0 ? (
           <Alert color="yellow" variant="light" data-testid="assign-providers-none">
-            No {detail.assignments.length > 0 ? "other " : ""}provider is mapped to {detail.diseaseCategory.labelEn}.
+            {detail.assignments.length > 0
+              ? t("assignProviders.noOther", { category })
+              : t("assignProviders.none", { category })}
           </Alert>
         ) : (
           <Checkbox.Group
-            label="Providers"
-            description={`Specialists mapped to ${detail.diseaseCategory.labelEn}`}
+            label={t("assignProviders.label")}
+            description={t("assignProviders.description", { category })}
             withAsterisk
             value={chosen}
             onChange={setChosen}
@@ -68,8 +89,8 @@ function AssignForm({ detail, loading, error, onConfirm, onClose }: Props) {
                 <Checkbox
                   key={p.id}
                   value={p.id}
-                  label={p.name}
-                  description={specialtiesText(p) || undefined}
+                  label={<span dir="auto">{p.name}</span>}
+                  description={specialtiesText(p, catalog.data) || undefined}
                   data-testid="provider-option"
                   data-provider-id={p.id}
                 />
@@ -79,15 +100,15 @@ function AssignForm({ detail, loading, error, onConfirm, onClose }: Props) {
         )}
         {error && fieldError === null && (
           <Alert color="red" variant="light">
-            {error.message}
+            <ErrorText error={error} />
           </Alert>
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={loading}>
-            Back
+            {t("common.back")}
           </Button>
           <Button type="submit" loading={loading} disabled={options.length === 0} data-testid="assign-providers-confirm">
-            Assign
+            {t("assignProviders.confirm")}
           </Button>
         </Group>
       </Stack>

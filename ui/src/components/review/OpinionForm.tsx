@@ -3,11 +3,15 @@ import { useForm } from "@mantine/form";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { i18n } from "../../i18n";
+import { errorText } from "../../lib/errors";
+import { ErrorText } from "../ErrorText";
 import { api, fieldKey, normaliseError, type CommandError } from "../../api/client";
 import { caseChanged } from "../../api/queries";
 import type { CaseDetail, OpinionInput } from "../../api/types";
 import type { ActionPresentation } from "../../lib/actions";
-import { formatDateTime } from "../../lib/format";
+import { formatDateTime, formatNumber } from "../../lib/format";
 import { notifyError, notifySuccess } from "../../lib/notify";
 import { charCount, LIMITS } from "../../lib/validation";
 import { ActionButton } from "../ActionButton";
@@ -19,26 +23,23 @@ const EMPTY: OpinionInput = { assessment: "", diagnosis: "", recommendations: ""
 
 type Field = keyof OpinionInput;
 
-const FIELDS: { key: Field; label: string; description?: string; required: boolean; minRows: number }[] = [
-  { key: "assessment", label: "Assessment", description: "Your assessment of the case and its records", required: true, minRows: 4 },
-  { key: "diagnosis", label: "Diagnosis", required: true, minRows: 2 },
-  { key: "recommendations", label: "Recommendations", description: "Treatment and next steps", required: true, minRows: 3 },
-  {
-    key: "answers",
-    label: "Answers to the requester's questions",
-    required: false,
-    minRows: 3,
-  },
-  { key: "references", label: "References", description: "Guidelines and literature", required: false, minRows: 2 },
+// Labels and descriptions: opinion.field.<key>.label / .description in the catalogs.
+const FIELDS: { key: Field; described: boolean; required: boolean; minRows: number }[] = [
+  { key: "assessment", described: true, required: true, minRows: 4 },
+  { key: "diagnosis", described: false, required: true, minRows: 2 },
+  { key: "recommendations", described: true, required: true, minRows: 3 },
+  { key: "answers", described: false, required: false, minRows: 3 },
+  { key: "references", described: true, required: false, minRows: 2 },
 ];
 
-const LABELS: Record<Field, string> = Object.fromEntries(FIELDS.map((f) => [f.key, f.label])) as Record<Field, string>;
+const FIELD_KEYS = new Set<string>(FIELDS.map((f) => f.key));
 
-function validate(required: boolean, label: string) {
+function validate(required: boolean, key: Field) {
   return (value: string) => {
     const v = value.trim();
-    if (required && v === "") return `${label} is required`;
-    if (charCount(v) > LIMITS.longText) return `${label} must be at most ${LIMITS.longText.toLocaleString("en")} characters`;
+    if (required && v === "") return i18n.t(`opinion.field.${key}.required`);
+    if (charCount(v) > LIMITS.longText)
+      return i18n.t(`opinion.field.${key}.tooLong`, { max: formatNumber(LIMITS.longText) });
     return null;
   };
 }
@@ -51,6 +52,7 @@ const draftQueryKey = (caseId: string) => ["opinion-draft", caseId] as const;
  * (`submit_opinion`) deletes the draft.
  */
 export function OpinionForm({ detail, submit }: { detail: CaseDetail; submit: ActionPresentation }) {
+  const { t } = useTranslation();
   const draft = useQuery({
     queryKey: draftQueryKey(detail.id),
     queryFn: () => api.opinionDraft(detail.id),
@@ -60,16 +62,16 @@ export function OpinionForm({ detail, submit }: { detail: CaseDetail; submit: Ac
   return (
     <Paper withBorder p="md" radius="md" data-testid="opinion-form">
       <Title order={3} size="h4" mb="xs">
-        Your opinion
+        {t("opinion.title")}
       </Title>
       {detail.question && (
         <Text size="sm" c="dimmed" mb="sm">
-          The requester asks: <span dir="auto">{detail.question}</span>
+          {t("opinion.requesterAsks")} <span dir="auto">{detail.question}</span>
         </Text>
       )}
       {draft.isPending ? (
         <Center py="md">
-          <Loader aria-label="Loading your draft" />
+          <Loader aria-label={t("opinion.loadingDraft")} />
         </Center>
       ) : (
         <OpinionFields
@@ -104,6 +106,7 @@ function OpinionFields({
   restored: boolean;
   loadError: CommandError | null;
 }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [draftState, setDraftState] = useState<DraftState>(restored ? { kind: "restored" } : { kind: "idle" });
   const [serverError, setServerError] = useState<CommandError | null>(null);
@@ -118,7 +121,7 @@ function OpinionFields({
         await api.saveOpinionDraft(detail.id, values);
         if (!closed.current) setDraftState({ kind: "saved", at: new Date().toISOString() });
       } catch (raw) {
-        if (!closed.current) setDraftState({ kind: "failed", message: normaliseError(raw).message });
+        if (!closed.current) setDraftState({ kind: "failed", message: errorText(normaliseError(raw)) });
       }
     },
     { delay: DRAFT_SAVE_DELAY_MS, flushOnUnmount: true },
@@ -127,7 +130,7 @@ function OpinionFields({
   const form = useForm<OpinionInput>({
     mode: "controlled",
     initialValues: initial,
-    validate: Object.fromEntries(FIELDS.map((f) => [f.key, validate(f.required, f.label)])),
+    validate: Object.fromEntries(FIELDS.map((f) => [f.key, validate(f.required, f.key)])),
     onValuesChange: (values) => {
       if (!closed.current) saveDraft(values);
     },
@@ -143,13 +146,13 @@ function OpinionFields({
       closed.current = true;
       client.removeQueries({ queryKey: draftQueryKey(detail.id) });
       await caseChanged(client, updated);
-      notifySuccess("Your opinion was submitted.");
+      notifySuccess(i18n.t("opinion.submitted"));
     },
     onError: (error) => {
       const key = fieldKey(error.field);
-      if (key && key in LABELS) form.setFieldError(key, error.message);
+      if (key && FIELD_KEYS.has(key)) form.setFieldError(key, errorText(error));
       else setServerError(error);
-      notifyError(error, "Could not submit the opinion");
+      notifyError(error, i18n.t("opinion.submitFailed"));
     },
   });
 
@@ -163,14 +166,14 @@ function OpinionFields({
       <Stack>
         {loadError && (
           <Alert color="yellow" variant="light">
-            Your saved draft could not be read: {loadError.message}
+            {t("opinion.draftUnreadable")} <ErrorText error={loadError} />
           </Alert>
         )}
         {FIELDS.map((f) => (
           <Textarea
             key={f.key}
-            label={f.label}
-            description={f.description}
+            label={t(`opinion.field.${f.key}.label`)}
+            description={f.described ? t(`opinion.field.${f.key}.description`) : undefined}
             withAsterisk={f.required}
             autosize
             minRows={f.minRows}
@@ -182,18 +185,18 @@ function OpinionFields({
         ))}
         {serverError && (
           <Alert color="red" variant="light" data-testid="opinion-error">
-            {serverError.message}
+            <ErrorText error={serverError} />
           </Alert>
         )}
         <Group justify="space-between" align="center">
           <DraftIndicator state={draftState} />
           {submit.visible && submit.enabled ? (
             <Button type="submit" loading={mutation.isPending} data-testid="action-submit-opinion">
-              Submit opinion
+              {t("opinion.submit")}
             </Button>
           ) : (
             <ActionButton presentation={submit} onClick={() => {}} data-testid="action-submit-opinion">
-              Submit opinion
+              {t("opinion.submit")}
             </ActionButton>
           )}
         </Group>
@@ -203,18 +206,19 @@ function OpinionFields({
 }
 
 function DraftIndicator({ state }: { state: DraftState }) {
+  const { t } = useTranslation();
   const text = (() => {
     switch (state.kind) {
       case "idle":
-        return "Drafts are saved on this computer as you type.";
+        return t("opinion.draft.idle");
       case "restored":
-        return "Draft restored from this computer.";
+        return t("opinion.draft.restored");
       case "saving":
-        return "Saving draft…";
+        return t("opinion.draft.saving");
       case "saved":
-        return `Draft saved ${formatDateTime(state.at)}`;
+        return t("opinion.draft.saved", { at: formatDateTime(state.at) });
       case "failed":
-        return `The draft could not be saved: ${state.message}`;
+        return t("opinion.draft.failed", { error: state.message });
     }
   })();
   return (

@@ -1,5 +1,7 @@
 import { Alert, Button, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useCatalogNames } from "../../api/queries";
 import type { CaseDetail } from "../../api/types";
 import type { ActionPresentation } from "../../lib/actions";
 import { presentItemAction } from "../../lib/actions";
@@ -21,10 +23,13 @@ function Panel({ title, testId, children }: { title: string; testId: string; chi
 }
 
 function Who({ provider }: { provider: ProviderSummary }) {
-  const specialties = specialtiesText(provider);
+  const catalog = useCatalogNames();
+  const specialties = specialtiesText(provider, catalog.data);
   return (
     <>
-      <span data-testid="provider-name">{provider.name}</span>
+      <span data-testid="provider-name" dir="auto">
+        {provider.name}
+      </span>
       {specialties && (
         <Text component="span" size="xs" c="dimmed" display="block" data-testid="provider-specialty">
           {specialties}
@@ -44,18 +49,19 @@ export function AssignmentsPanel({
   assign: ActionPresentation;
   onAssign: () => void;
 }) {
+  const { t } = useTranslation();
   if (detail.assignments.length === 0) return null;
   const canReplace = assign.visible && assign.enabled;
   return (
-    <Panel title="Specialists" testId="assignments">
+    <Panel title={t("review.specialists")} testId="assignments">
       <Table.ScrollContainer minWidth={560}>
         <Table verticalSpacing="xs" data-testid="assignments-table">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Specialist</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Assigned</Table.Th>
-              <Table.Th>Note</Table.Th>
+              <Table.Th>{t("review.specialist")}</Table.Th>
+              <Table.Th>{t("review.status")}</Table.Th>
+              <Table.Th>{t("review.assigned")}</Table.Th>
+              <Table.Th>{t("review.note")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -83,7 +89,7 @@ export function AssignmentsPanel({
                   )}
                   {a.status === "declined" && canReplace && (
                     <Button size="compact-sm" variant="light" mt={4} onClick={onAssign} data-testid="action-replace-provider">
-                      Replace
+                      {t("review.replace")}
                     </Button>
                   )}
                 </Table.Td>
@@ -116,6 +122,7 @@ function OpinionPart({ label, text, testId }: { label: string; text: string; tes
 }
 
 function OpinionCard({ opinion }: { opinion: OpinionView }) {
+  const { t } = useTranslation();
   return (
     <Paper withBorder p="md" radius="sm" data-testid="opinion-card" data-provider-id={opinion.provider.id}>
       <Group justify="space-between" align="flex-start" mb="sm">
@@ -123,15 +130,19 @@ function OpinionCard({ opinion }: { opinion: OpinionView }) {
           <Who provider={opinion.provider} />
         </Text>
         <Text size="xs" c="dimmed">
-          Submitted {formatDateTime(opinion.submittedAt)}
+          {t("review.submittedAt", { at: formatDateTime(opinion.submittedAt) })}
         </Text>
       </Group>
       <Stack gap="sm">
-        <OpinionPart label="Assessment" text={opinion.assessment} testId="opinion-card-assessment" />
-        <OpinionPart label="Diagnosis" text={opinion.diagnosis} testId="opinion-card-diagnosis" />
-        <OpinionPart label="Recommendations" text={opinion.recommendations} testId="opinion-card-recommendations" />
-        <OpinionPart label="Answers to the requester's questions" text={opinion.answers} testId="opinion-card-answers" />
-        <OpinionPart label="References" text={opinion.references} testId="opinion-card-references" />
+        <OpinionPart label={t("opinion.field.assessment.label")} text={opinion.assessment} testId="opinion-card-assessment" />
+        <OpinionPart label={t("opinion.field.diagnosis.label")} text={opinion.diagnosis} testId="opinion-card-diagnosis" />
+        <OpinionPart
+          label={t("opinion.field.recommendations.label")}
+          text={opinion.recommendations}
+          testId="opinion-card-recommendations"
+        />
+        <OpinionPart label={t("opinion.field.answers.label")} text={opinion.answers} testId="opinion-card-answers" />
+        <OpinionPart label={t("opinion.field.references.label")} text={opinion.references} testId="opinion-card-references" />
       </Stack>
     </Paper>
   );
@@ -139,9 +150,10 @@ function OpinionCard({ opinion }: { opinion: OpinionView }) {
 
 /** The submitted opinions the user may read, one per specialist. */
 export function OpinionsPanel({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
   if (detail.opinions.length === 0) return null;
   return (
-    <Panel title="Opinions" testId="opinions">
+    <Panel title={t("review.opinions")} testId="opinions">
       <Stack>
         {detail.opinions.map((o) => (
           <OpinionCard key={o.provider.id} opinion={o} />
@@ -168,10 +180,11 @@ export function DocumentRequestsPanel({
   uploading: boolean;
   onFiles: (files: File[]) => void;
 }) {
+  const { t } = useTranslation();
   if (detail.documentRequests.length === 0) return null;
   const open = detail.documentRequests.some((r) => r.open);
   return (
-    <Panel title="Document requests" testId="document-requests">
+    <Panel title={t("review.documentRequests")} testId="document-requests">
       <Stack gap="sm">
         {detail.documentRequests.map((r) => (
           <Group
@@ -188,19 +201,19 @@ export function DocumentRequestsPanel({
                 {r.note}
               </Text>
               <Text size="xs" c="dimmed">
-                {r.provider.name} · {formatDateTime(r.requestedAt)}
+                <bdi>{r.provider.name}</bdi> · {formatDateTime(r.requestedAt)}
               </Text>
             </div>
             <Tag color={r.open ? "orange" : "green"} data-testid="document-request-status">
-              {r.open ? "Open" : "Answered"}
+              {r.open ? t("review.open") : t("review.answered")}
             </Tag>
           </Group>
         ))}
         {open && add.visible && add.enabled && (
-          <Alert color="orange" variant="light" title="A specialist needs more documents">
+          <Alert color="orange" variant="light" title={t("review.needsDocuments")}>
             <DocumentPicker
-              label="Upload the requested documents"
-              description="The specialists are told once the upload is in."
+              label={t("review.uploadRequested")}
+              description={t("review.uploadRequestedHint")}
               error={uploadError ?? undefined}
               disabled={uploading}
               onFiles={onFiles}
@@ -225,9 +238,10 @@ export function ReturnIssuesPanel({
   resolving: string | null;
   onResolve: (issueId: string) => void;
 }) {
+  const { t } = useTranslation();
   if (detail.returnIssues.length === 0) return null;
   return (
-    <Panel title="Return issues" testId="return-issues">
+    <Panel title={t("review.returnIssues")} testId="return-issues">
       <Stack gap="sm">
         {detail.returnIssues.map((i) => {
           const here = presentItemAction(resolve, !i.resolved && i.resolvable);
@@ -246,12 +260,12 @@ export function ReturnIssuesPanel({
                   {i.reason}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {i.provider.name} · {formatDateTime(i.openedAt)}
+                  <bdi>{i.provider.name}</bdi> · {formatDateTime(i.openedAt)}
                 </Text>
               </div>
               <Group gap="xs" wrap="nowrap">
                 <Tag color={i.resolved ? "green" : "orange"} data-testid="return-issue-status">
-                  {i.resolved ? "Resolved" : "Open"}
+                  {i.resolved ? t("review.resolved") : t("review.open")}
                 </Tag>
                 {here.visible && (
                   <Button
@@ -264,7 +278,7 @@ export function ReturnIssuesPanel({
                     data-testid="action-resolve-return"
                     data-issue-id={i.id}
                   >
-                    Resolve
+                    {t("review.resolve")}
                   </Button>
                 )}
               </Group>
@@ -278,15 +292,16 @@ export function ReturnIssuesPanel({
 
 /** The coordinator's final summary, once the case is completed. */
 export function FinalSummaryPanel({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
   if (detail.finalSummary === null) return null;
   return (
-    <Panel title="Final summary" testId="final-summary">
+    <Panel title={t("review.finalSummary")} testId="final-summary">
       <Text size="sm" dir="auto" className="so-pre" data-testid="case-final-summary">
         {detail.finalSummary}
       </Text>
       {detail.completedAt && (
         <Text size="xs" c="dimmed" mt="xs">
-          Completed {formatDateTime(detail.completedAt)}
+          {t("review.completedAt", { at: formatDateTime(detail.completedAt) })}
         </Text>
       )}
     </Panel>

@@ -1,6 +1,10 @@
 import { Alert, Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useForm } from "@mantine/form";
+import { useTranslation } from "react-i18next";
 import { fieldKey, type CommandError } from "../../api/client";
+import { errorText } from "../../lib/errors";
+import { formatNumber } from "../../lib/format";
+import { ErrorText } from "../ErrorText";
 import { charCount } from "../../lib/validation";
 
 type Props = {
@@ -46,6 +50,7 @@ function TextForm({
   onConfirm,
   onClose,
 }: Props) {
+  const { t } = useTranslation();
   const form = useForm({
     mode: "controlled",
     initialValues: { text: "" },
@@ -53,7 +58,7 @@ function TextForm({
       text: (value) => {
         const v = value.trim();
         if (v === "") return requiredMessage;
-        if (charCount(v) > maxLength) return `At most ${maxLength.toLocaleString("en")} characters`;
+        if (charCount(v) > maxLength) return t("validation.tooLong.any", { max: formatNumber(maxLength) });
         return null;
       },
     },
@@ -70,20 +75,21 @@ function TextForm({
           autosize
           minRows={minRows}
           maxRows={16}
-          description={`${length.toLocaleString("en")} / ${maxLength.toLocaleString("en")}`}
+          description={t("common.counter", { n: formatNumber(length), max: formatNumber(maxLength) })}
+          dir="auto"
           data-testid={`${testId}-input`}
           data-autofocus
           {...form.getInputProps("text")}
-          error={form.errors.text ?? (serverOnField ? error.message : undefined)}
+          error={form.errors.text ?? (serverOnField ? errorText(error) : undefined)}
         />
         {error && !serverOnField && (
           <Alert color="red" variant="light">
-            {error.message}
+            <ErrorText error={error} />
           </Alert>
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={loading}>
-            Back
+            {t("common.back")}
           </Button>
           <Button type="submit" loading={loading} data-testid={`${testId}-confirm`}>
             {confirmLabel}

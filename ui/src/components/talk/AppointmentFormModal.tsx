@@ -2,6 +2,11 @@ import { Alert, Button, Group, Modal, NativeSelect, NumberInput, Stack, Text, Te
 import { DateTimePicker } from "@mantine/dates";
 import { useForm } from "@mantine/form";
 import dayjs from "dayjs";
+import { useTranslation } from "react-i18next";
+import { i18n } from "../../i18n";
+import { errorText } from "../../lib/errors";
+import { formatNumber } from "../../lib/format";
+import { ErrorText } from "../ErrorText";
 import { fieldKey, type CommandError } from "../../api/client";
 import type { AppointmentInput, AppointmentView, Person } from "../../api/types";
 import {
@@ -33,8 +38,8 @@ type Props = {
 };
 
 function title(mode: AppointmentFormMode): string {
-  if (mode.kind === "request") return "Request appointment";
-  return mode.appointment.status === "accepted" ? "Reschedule appointment" : "Edit appointment";
+  if (mode.kind === "request") return i18n.t("appointments.request");
+  return mode.appointment.status === "accepted" ? i18n.t("appointments.rescheduleTitle") : i18n.t("appointments.editTitle");
 }
 
 export function AppointmentFormModal({ opened, mode, ...props }: Props) {
@@ -46,11 +51,12 @@ export function AppointmentFormModal({ opened, mode, ...props }: Props) {
 }
 
 // Typed loosely: the button's props do not list data-* attributes, which it renders all the same.
-const DONE_BUTTON: Record<string, string> = { "aria-label": "Done", "data-testid": "appointment-starts-at-done" };
+const doneButton = (): Record<string, string> => ({ "aria-label": i18n.t("appointments.form.done"), "data-testid": "appointment-starts-at-done" });
 
 const FIELDS: readonly (keyof AppointmentFormValues)[] = ["withId", "startsAt", "durationMinutes", "purpose"];
 
 function AppointmentForm({ mode, loading, error, onSubmit, onClose }: Omit<Props, "opened" | "mode"> & { mode: AppointmentFormMode }) {
+  const { t } = useTranslation();
   const requesting = mode.kind === "request";
   const zone = viewerTimeZone();
   const form = useForm<AppointmentFormValues>({
@@ -73,7 +79,7 @@ function AppointmentForm({ mode, loading, error, onSubmit, onClose }: Omit<Props
     if (key === "timeZone") return "startsAt";
     return FIELDS.find((f) => f === key) ?? null;
   })();
-  const serverError = (field: keyof AppointmentFormValues) => (serverField === field ? error?.message : undefined);
+  const serverError = (field: keyof AppointmentFormValues) => (serverField === field && error ? errorText(error) : undefined);
   const purposeLength = charCount(form.getValues().purpose.trim());
   const accepted = mode.kind === "change" && mode.appointment.status === "accepted";
 
@@ -85,27 +91,27 @@ function AppointmentForm({ mode, loading, error, onSubmit, onClose }: Omit<Props
       <Stack>
         {accepted && (
           <Text size="sm" data-testid="appointment-reschedule-note">
-            The appointment goes back to pending: the other person is told and answers again.
+            {t("appointments.form.rescheduleNote")}
           </Text>
         )}
         {mode.kind === "request" && (
           <NativeSelect
-            label="With"
+            label={t("appointments.form.with")}
             withAsterisk
             data-testid="appointment-with"
             data={[
-              ...(mode.invitees.length === 1 ? [] : [{ value: "", label: "Choose a person…", disabled: true }]),
-              ...mode.invitees.map((p) => ({ value: p.id, label: `${p.name} (${roleLabel(p.role)})` })),
+              ...(mode.invitees.length === 1 ? [] : [{ value: "", label: t("appointments.form.choosePerson"), disabled: true }]),
+              ...mode.invitees.map((p) => ({ value: p.id, label: t("appointments.form.person", { name: p.name, role: roleLabel(p.role) }) })),
             ]}
             {...form.getInputProps("withId")}
             error={form.errors.withId ?? serverError("withId")}
           />
         )}
         <DateTimePicker
-          label="Date and time"
+          label={t("appointments.form.when")}
           withAsterisk
-          description={`In your time zone, ${zone}.`}
-          placeholder="Pick the date and time"
+          description={t("appointments.form.inYourZone", { zone })}
+          placeholder={t("appointments.form.pick")}
           valueFormat="YYYY-MM-DD HH:mm"
           minDate={dayjs().format("YYYY-MM-DD")}
           maxDate={dayjs().add(APPOINTMENT_MAX_DAYS_AHEAD, "day").format("YYYY-MM-DD")}
@@ -115,18 +121,18 @@ function AppointmentForm({ mode, loading, error, onSubmit, onClose }: Omit<Props
           data-testid="appointment-starts-at"
           getDayProps={(date) => ({ "data-date": date })}
           timePickerProps={{
-            hoursInputLabel: "Hours",
-            minutesInputLabel: "Minutes",
+            hoursInputLabel: t("appointments.form.hours"),
+            minutesInputLabel: t("appointments.form.minutes"),
             hoursInputProps: { "data-testid": "appointment-hours" },
             minutesInputProps: { "data-testid": "appointment-minutes" },
           }}
-          submitButtonProps={DONE_BUTTON}
+          submitButtonProps={doneButton()}
           value={form.getValues().startsAt || null}
           onChange={(value) => form.setFieldValue("startsAt", value ?? "")}
           error={form.errors.startsAt ?? serverError("startsAt")}
         />
         <NumberInput
-          label="Duration (minutes)"
+          label={t("appointments.form.duration")}
           withAsterisk
           min={APPOINTMENT_MINUTES.min}
           max={APPOINTMENT_MINUTES.max}
@@ -138,8 +144,9 @@ function AppointmentForm({ mode, loading, error, onSubmit, onClose }: Omit<Props
           error={form.errors.durationMinutes ?? serverError("durationMinutes")}
         />
         <Textarea
-          label="Purpose"
-          description={`Optional · ${purposeLength.toLocaleString("en")} / ${LIMITS.reason.toLocaleString("en")}`}
+          label={t("appointments.form.purpose")}
+          description={t("appointments.form.purposeCounter", { n: formatNumber(purposeLength), max: formatNumber(LIMITS.reason) })}
+          dir="auto"
           autosize
           minRows={2}
           maxRows={8}
@@ -149,15 +156,15 @@ function AppointmentForm({ mode, loading, error, onSubmit, onClose }: Omit<Props
         />
         {error && serverField === null && (
           <Alert color="red" variant="light" data-testid="appointment-form-error">
-            {error.message}
+            <ErrorText error={error} />
           </Alert>
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={loading}>
-            Back
+            {t("common.back")}
           </Button>
           <Button type="submit" loading={loading} data-testid="appointment-submit">
-            {mode.kind === "request" ? "Send request" : accepted ? "Reschedule" : "Save"}
+            {mode.kind === "request" ? t("appointments.form.send") : accepted ? t("appointments.reschedule") : t("common.save")}
           </Button>
         </Group>
       </Stack>

@@ -1,6 +1,8 @@
 import { Alert, Button, Group, List, Paper, Stack, Text } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import { Trans, useTranslation } from "react-i18next";
+import { i18n } from "../../i18n";
 import { api } from "../../api/client";
 import { countsChanged } from "../../api/queries";
 import type { AppointmentInput, AppointmentView, CaseDetail } from "../../api/types";
@@ -46,22 +48,22 @@ function run(caseId: string, c: Command): Promise<CaseDetail> {
   }
 }
 
-const SUCCESS: Record<Command["kind"], string> = {
-  request: "The appointment was requested; the other person is told.",
-  change: "The appointment was changed; the other person is told.",
-  accept: "You accepted the appointment.",
-  reject: "You rejected the appointment.",
-  cancel: "The appointment was canceled.",
-  complete: "The appointment is marked as held.",
+const SUCCESS: Record<Command["kind"], () => string> = {
+  request: () => i18n.t("appointments.done.request"),
+  change: () => i18n.t("appointments.done.change"),
+  accept: () => i18n.t("appointments.done.accept"),
+  reject: () => i18n.t("appointments.done.reject"),
+  cancel: () => i18n.t("appointments.done.cancel"),
+  complete: () => i18n.t("appointments.done.complete"),
 };
 
-const FAILURE: Record<Command["kind"], string> = {
-  request: "Could not request the appointment",
-  change: "Could not change the appointment",
-  accept: "Could not accept the appointment",
-  reject: "Could not reject the appointment",
-  cancel: "Could not cancel the appointment",
-  complete: "Could not mark the appointment as held",
+const FAILURE: Record<Command["kind"], () => string> = {
+  request: () => i18n.t("appointments.failed.request"),
+  change: () => i18n.t("appointments.failed.change"),
+  accept: () => i18n.t("appointments.failed.accept"),
+  reject: () => i18n.t("appointments.failed.reject"),
+  cancel: () => i18n.t("appointments.failed.cancel"),
+  complete: () => i18n.t("appointments.failed.complete"),
 };
 
 type Dialog =
@@ -73,6 +75,7 @@ type Dialog =
 
 /** The case's appointments and what the user may do to each (exactly its `actions`). */
 export function AppointmentsPanel({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const { appointments, invitees } = detail.talk;
   const { command, dialog, setDialog, open, errorOf } = useCaseCommand<Command, NonNullable<Dialog>>(
@@ -98,7 +101,7 @@ export function AppointmentsPanel({ detail }: { detail: CaseDetail }) {
       .then(() => {
         if (!stale) void countsChanged(client);
       })
-      .catch((error: unknown) => notifyError(error, "Could not mark the appointments as seen"));
+      .catch((error: unknown) => notifyError(error, i18n.t("appointments.markSeenFailed")));
     return () => {
       stale = true;
     };
@@ -110,17 +113,17 @@ export function AppointmentsPanel({ detail }: { detail: CaseDetail }) {
     <Stack data-testid="appointments-panel">
       <Group justify="space-between" align="center">
         <Text size="sm" c="dimmed">
-          Times are shown in your time zone, {zone}.
+          {t("appointments.timesInZone", { zone })}
         </Text>
         {invitees.length > 0 && (
           <Button onClick={() => open({ kind: "form", mode: { kind: "request", invitees } })} data-testid="action-request-appointment">
-            Request appointment
+            {t("appointments.request")}
           </Button>
         )}
       </Group>
       {appointments.length === 0 ? (
         <Text size="sm" c="dimmed" data-testid="appointments-empty">
-          No appointments on this case.
+          {t("appointments.noneOnCase")}
         </Text>
       ) : (
         appointments.map((a) => (
@@ -153,8 +156,8 @@ export function AppointmentsPanel({ detail }: { detail: CaseDetail }) {
       />
       <ConfirmModal
         opened={dialog?.kind === "accept"}
-        title="Accept despite the overlap?"
-        confirmLabel="Accept anyway"
+        title={t("appointments.acceptOverlapTitle")}
+        confirmLabel={t("appointments.acceptAnyway")}
         loading={command.isPending}
         error={errorOf("accept")}
         testId="accept-conflict"
@@ -165,11 +168,11 @@ export function AppointmentsPanel({ detail }: { detail: CaseDetail }) {
       </ConfirmModal>
       <ReasonModal
         opened={dialog?.kind === "reject"}
-        title="Reject appointment"
-        description="The other person is told, with your reason if you give one."
-        label="Reason for rejecting"
+        title={t("appointments.rejectTitle")}
+        description={t("appointments.rejectDescription")}
+        label={t("appointments.rejectReason")}
         required={false}
-        confirmLabel="Reject"
+        confirmLabel={t("appointments.reject")}
         confirmColor="red"
         loading={command.isPending}
         error={errorOf("reject")}
@@ -178,11 +181,11 @@ export function AppointmentsPanel({ detail }: { detail: CaseDetail }) {
       />
       <ReasonModal
         opened={dialog?.kind === "cancel"}
-        title="Cancel appointment"
-        description="The appointment is canceled for both of you; the other person is told."
-        label="Reason for canceling"
+        title={t("appointments.cancelTitle")}
+        description={t("appointments.cancelDescription")}
+        label={t("appointments.cancelReason")}
         required={false}
-        confirmLabel="Cancel appointment"
+        confirmLabel={t("appointments.cancelTitle")}
         confirmColor="red"
         loading={command.isPending}
         error={errorOf("cancel")}
@@ -195,17 +198,17 @@ export function AppointmentsPanel({ detail }: { detail: CaseDetail }) {
 
 /** The viewer's accepted appointments at the same time as this one. */
 function Conflicts({ appointment, zone }: { appointment: AppointmentView; zone: string }) {
+  const { t } = useTranslation();
   return (
     <div>
-      <Text size="sm">
-        {appointment.conflicts.length === 1
-          ? "You have accepted another appointment at an overlapping time:"
-          : "You have accepted other appointments at overlapping times:"}
-      </Text>
+      <Text size="sm">{t("appointments.conflicts", { count: appointment.conflicts.length })}</Text>
       <List size="sm" mt={4}>
         {appointment.conflicts.map((c) => (
           <List.Item key={c.appointmentId} data-testid="appointment-conflict">
-            Case {c.caseReference ?? "(not numbered yet)"}, {formatInZone(c.startsAt, zone)}
+            {t("appointments.conflictLine", {
+              reference: c.caseReference ?? t("appointments.notNumbered"),
+              time: formatInZone(c.startsAt, zone),
+            })}
           </List.Item>
         ))}
       </List>
@@ -226,6 +229,7 @@ type CardProps = {
 };
 
 function AppointmentCard({ appointment: a, zone, busy, disabled, onAccept, onReject, onEdit, onCancel, onComplete }: CardProps) {
+  const { t } = useTranslation();
   const when = appointmentWhen(a, zone);
   const proposer = a.proposedBy === a.invitee.id ? a.invitee : a.createdBy;
   const calendar = useMutation({
@@ -236,9 +240,9 @@ function AppointmentCard({ appointment: a, zone, busy, disabled, onAccept, onRej
       return path;
     },
     onSuccess: (path) => {
-      if (path !== null) notifySuccess(`The appointment was saved to ${path}.`);
+      if (path !== null) notifySuccess(i18n.t("appointments.icsSaved", { path }));
     },
-    onError: (error) => notifyError(error, "Could not save the calendar file"),
+    onError: (error) => notifyError(error, i18n.t("appointments.icsFailed")),
   });
   return (
     <Paper withBorder p="md" radius="md" data-testid="appointment" data-appointment-id={a.id} data-status={a.status} data-unread={a.unread ? "true" : "false"}>
@@ -253,7 +257,7 @@ function AppointmentCard({ appointment: a, zone, busy, disabled, onAccept, onRej
             </Tag>
             {a.unread && (
               <Tag color="red" data-testid="appointment-new">
-                New
+                {t("appointments.new")}
               </Tag>
             )}
           </Group>
@@ -263,12 +267,21 @@ function AppointmentCard({ appointment: a, zone, busy, disabled, onAccept, onRej
             </Text>
           )}
           <Text size="sm" data-testid="appointment-participants">
-            {durationText(a.durationMinutes)} · {a.createdBy.name} ({roleLabel(a.createdBy.role)}) with {a.invitee.name} (
-            {roleLabel(a.invitee.role)})
+            <Trans
+              i18nKey="appointments.participants"
+              values={{
+                duration: durationText(a.durationMinutes),
+                by: a.createdBy.name,
+                byRole: roleLabel(a.createdBy.role),
+                with: a.invitee.name,
+                withRole: roleLabel(a.invitee.role),
+              }}
+              components={{ bdi: <bdi /> }}
+            />
           </Text>
           {a.status === "pending" && (
             <Text size="xs" c="dimmed">
-              Proposed by {proposer.name}; waiting for the other person&apos;s answer.
+              <Trans i18nKey="appointments.proposedBy" values={{ name: proposer.name }} components={{ bdi: <bdi /> }} />
             </Text>
           )}
         </Stack>
@@ -280,33 +293,33 @@ function AppointmentCard({ appointment: a, zone, busy, disabled, onAccept, onRej
       )}
       {a.reason && (
         <Text size="sm" mt="xs" c="dimmed" dir="auto" className="so-pre" data-testid="appointment-reason">
-          Reason: {a.reason}
+          {t("appointments.reasonLine", { reason: a.reason })}
         </Text>
       )}
       {a.conflicts.length > 0 && (
-        <Alert color="orange" variant="light" mt="sm" title="Overlaps your accepted appointments" data-testid="appointment-conflicts">
+        <Alert color="orange" variant="light" mt="sm" title={t("appointments.overlapsTitle")} data-testid="appointment-conflicts">
           <Conflicts appointment={a} zone={zone} />
         </Alert>
       )}
       <Group gap="xs" mt="sm">
         {a.actions.accept && (
           <Button size="compact-sm" onClick={onAccept} loading={busy("accept")} disabled={disabled && !busy("accept")} data-testid="appointment-accept">
-            Accept
+            {t("appointments.accept")}
           </Button>
         )}
         {a.actions.reject && (
           <Button size="compact-sm" variant="light" color="red" onClick={onReject} disabled={disabled} data-testid="appointment-reject">
-            Reject
+            {t("appointments.reject")}
           </Button>
         )}
         {a.actions.edit && (
           <Button size="compact-sm" variant="default" onClick={onEdit} disabled={disabled} data-testid="appointment-edit">
-            {a.status === "accepted" ? "Reschedule" : "Edit"}
+            {a.status === "accepted" ? t("appointments.reschedule") : t("common.edit")}
           </Button>
         )}
         {a.actions.cancel && (
           <Button size="compact-sm" variant="default" color="red" onClick={onCancel} disabled={disabled} data-testid="appointment-cancel">
-            Cancel
+            {t("common.cancel")}
           </Button>
         )}
         {a.actions.complete && (
@@ -318,7 +331,7 @@ function AppointmentCard({ appointment: a, zone, busy, disabled, onAccept, onRej
             disabled={disabled && !busy("complete")}
             data-testid="appointment-complete"
           >
-            Mark as held
+            {t("appointments.markHeld")}
           </Button>
         )}
         <Button
@@ -328,7 +341,7 @@ function AppointmentCard({ appointment: a, zone, busy, disabled, onAccept, onRej
           loading={calendar.isPending}
           data-testid="appointment-ics"
         >
-          Add to calendar (.ics)
+          {t("appointments.addToCalendar")}
         </Button>
       </Group>
     </Paper>

@@ -4,6 +4,7 @@ import type { CaseDetail } from "../../api/types";
 import type { ActionPresentation } from "../../lib/actions";
 import type { CaseTab } from "../../lib/router";
 import { Tag } from "../Tag";
+import { useTranslation } from "react-i18next";
 import { AppointmentsPanel } from "./AppointmentsPanel";
 import { ChatPanel } from "./ChatPanel";
 import { IssuesPanel } from "./IssuesPanel";
@@ -33,6 +34,7 @@ function Count({ value, color, testId }: { value: number; color: string; testId:
  * when their tab is.
  */
 export function CaseTalk({ detail, initialTab, resolveReturn, resolvingReturn, onResolveReturn }: Props) {
+  const { t } = useTranslation();
   const { talk } = detail;
   const pick = (wanted: CaseTab | undefined): CaseTab => (wanted === "chat" && !talk.chatAvailable ? "appointments" : (wanted ?? "appointments"));
   const [tab, setTab] = useState<CaseTab>(() => pick(initialTab));
@@ -68,20 +70,20 @@ export function CaseTalk({ detail, initialTab, resolveReturn, resolvingReturn, o
         <Tabs.List mb="md">
           <Tabs.Tab value="appointments" data-testid="tab-appointments">
             <Group gap={6} wrap="nowrap">
-              Appointments
+              {t("talk.appointments")}
               <Count value={newAppointments} color="red" testId="tab-appointments-new" />
             </Group>
           </Tabs.Tab>
           <Tabs.Tab value="issues" data-testid="tab-issues">
             <Group gap={6} wrap="nowrap">
-              Issues
+              {t("talk.issues")}
               <Count value={openIssues} color="yellow" testId="tab-issues-open" />
             </Group>
           </Tabs.Tab>
           {talk.chatAvailable && (
             <Tabs.Tab value="chat" data-testid="tab-chat">
               <Group gap={6} wrap="nowrap">
-                Chat
+                {t("talk.chat")}
                 {shown !== "chat" && <Count value={talk.chatUnread} color="red" testId="tab-chat-unread" />}
               </Group>
             </Tabs.Tab>

@@ -1,11 +1,15 @@
 import { ActionIcon, Alert, Box, Button, Center, Group, Loader, Paper, ScrollArea, Stack, Text, Textarea } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { api, fieldKey, MAX_DOCUMENT_SIZE_TEXT } from "../../api/client";
+import { Trans, useTranslation } from "react-i18next";
+import { api, fieldKey, maxDocumentSizeText } from "../../api/client";
+import { i18n } from "../../i18n";
+import { errorText } from "../../lib/errors";
+import { ErrorText } from "../ErrorText";
 import { countsChanged, queryKeys, useChatThread } from "../../api/queries";
 import type { CaseDetail, ChatMessageView } from "../../api/types";
 import { toDocumentInput, useDocumentStaging, type StagedItem } from "../../hooks/useDocumentStaging";
-import { formatBytes, formatDateTime } from "../../lib/format";
+import { formatBytes, formatDateTime, formatNumber } from "../../lib/format";
 import { roleLabel } from "../../lib/labels";
 import { notifyError } from "../../lib/notify";
 import { charCount, LIMITS } from "../../lib/validation";
@@ -17,6 +21,7 @@ import { CrossIcon } from "../icons";
  * read again after every sync (AppLayout refreshes every query) and after posting.
  */
 export function ChatPanel({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const thread = useChatThread(detail.id, true);
 
@@ -32,12 +37,12 @@ export function ChatPanel({ detail }: { detail: CaseDetail }) {
     <Stack data-testid="chat-panel">
       {thread.isPending && (
         <Center py="md">
-          <Loader aria-label="Loading the chat" />
+          <Loader aria-label={t("chat.loading")} />
         </Center>
       )}
       {thread.isError && (
-        <Alert color="red" title="Could not load the chat">
-          {thread.error.message}
+        <Alert color="red" title={t("chat.loadFailed")}>
+          <ErrorText error={thread.error} />
         </Alert>
       )}
       {thread.data && (
@@ -45,7 +50,7 @@ export function ChatPanel({ detail }: { detail: CaseDetail }) {
           <Messages messages={thread.data.messages} />
           {!thread.data.canPost && (
             <Alert color="gray" variant="light" data-testid="chat-closed">
-              This case is {detail.status === "draft" ? "a draft" : "closed"}: its chat can be read but no messages can be sent.
+              {detail.status === "draft" ? t("chat.closedDraft") : t("chat.closed")}
             </Alert>
           )}
           <Composer caseId={detail.id} disabled={!thread.data.canPost} />
@@ -56,6 +61,7 @@ export function ChatPanel({ detail }: { detail: CaseDetail }) {
 }
 
 function Messages({ messages }: { messages: readonly ChatMessageView[] }) {
+  const { t } = useTranslation();
   const viewport = useRef<HTMLDivElement>(null);
   const last = messages.at(-1)?.id;
   // The newest message in view, as in any chat.
@@ -66,14 +72,13 @@ function Messages({ messages }: { messages: readonly ChatMessageView[] }) {
   if (messages.length === 0) {
     return (
       <Text size="sm" c="dimmed" data-testid="chat-empty">
-        No messages yet. Messages are seen by the requester, the coordinator and the assigned specialists — never by
-        admins.
+        {t("chat.empty")}
       </Text>
     );
   }
   return (
     <ScrollArea.Autosize mah={420} viewportRef={viewport} type="auto" data-testid="chat-messages">
-      <Stack gap="sm" pr="sm">
+      <Stack gap="sm" pe="sm">
         {messages.map((m) => (
           <Message key={m.id} message={m} />
         ))}
@@ -83,6 +88,7 @@ function Messages({ messages }: { messages: readonly ChatMessageView[] }) {
 }
 
 function Message({ message: m }: { message: ChatMessageView }) {
+  const { t } = useTranslation();
   return (
     <Box
       maw="80%"
@@ -95,10 +101,10 @@ function Message({ message: m }: { message: ChatMessageView }) {
       <Paper p="sm" radius="md" withBorder bg={m.mine ? "var(--mantine-color-blue-light)" : undefined}>
         <Group gap="xs" justify="space-between" wrap="nowrap">
           <Text size="xs" fw={600} data-testid="chat-message-author">
-            {m.author.name} · {roleLabel(m.author.role)}
+            <bdi>{m.author.name}</bdi> · {roleLabel(m.author.role)}
           </Text>
           <Text size="xs" c="dimmed" data-testid="chat-message-time">
-            {m.pending ? "sending…" : formatDateTime(m.sentAt)}
+            {m.pending ? t("chat.sending") : formatDateTime(m.sentAt)}
           </Text>
         </Group>
         {m.body && (
@@ -108,7 +114,11 @@ function Message({ message: m }: { message: ChatMessageView }) {
         )}
         {m.attachment && (
           <Text size="xs" mt={4} c="dimmed" dir="auto" data-testid="chat-message-attachment" style={{ overflowWrap: "anywhere" }}>
-            Attachment: {m.attachment.name} ({formatBytes(m.attachment.sizeBytes)})
+            <Trans
+              i18nKey="chat.attachment"
+              values={{ name: m.attachment.name, size: formatBytes(m.attachment.sizeBytes) }}
+              components={{ bdi: <bdi /> }}
+            />
           </Text>
         )}
       </Paper>
@@ -118,6 +128,7 @@ function Message({ message: m }: { message: ChatMessageView }) {
 
 /** `disabled`: the case takes no messages now (the reason is said above it). */
 function Composer({ caseId, disabled }: { caseId: string; disabled: boolean }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [body, setBody] = useState("");
   const [attachment, setAttachment] = useState<StagedItem | null>(null);
@@ -132,17 +143,17 @@ function Composer({ caseId, disabled }: { caseId: string; disabled: boolean }) {
       setTouched(false);
       await countsChanged(client);
     },
-    onError: (error) => notifyError(error, "Could not send the message"),
+    onError: (error) => notifyError(error, i18n.t("chat.sendFailed")),
   });
   const length = charCount(body.trim());
   const tooLong = length > LIMITS.chatMessage;
   const empty = length === 0 && attachment === null;
   const localError = tooLong
-    ? `At most ${LIMITS.chatMessage.toLocaleString("en")} characters`
+    ? t("validation.tooLong.any", { max: formatNumber(LIMITS.chatMessage) })
     : touched && empty
-      ? "Write a message or attach a file"
+      ? t("chat.writeSomething")
       : null;
-  const serverError = post.error && fieldKey(post.error.field) === "body" ? post.error.message : null;
+  const serverError = post.error && fieldKey(post.error.field) === "body" ? errorText(post.error) : null;
   const send = () => {
     setTouched(true);
     if (disabled || tooLong || empty || staging.busy) return;
@@ -158,8 +169,9 @@ function Composer({ caseId, disabled }: { caseId: string; disabled: boolean }) {
     >
       <Stack gap="xs">
         <Textarea
-          label="Message"
-          placeholder="Write to the people on this case (Ctrl+Enter sends)"
+          label={t("chat.message")}
+          placeholder={t("chat.placeholder")}
+          dir="auto"
           autosize
           minRows={2}
           maxRows={8}
@@ -171,26 +183,30 @@ function Composer({ caseId, disabled }: { caseId: string; disabled: boolean }) {
               send();
             }
           }}
-          description={`${length.toLocaleString("en")} / ${LIMITS.chatMessage.toLocaleString("en")}`}
+          description={t("common.counter", { n: formatNumber(length), max: formatNumber(LIMITS.chatMessage) })}
           error={localError ?? serverError ?? undefined}
           disabled={disabled}
           data-testid="chat-input"
         />
         {post.error && !serverError && (
           <Alert color="red" variant="light" data-testid="chat-send-error">
-            {post.error.message}
+            <ErrorText error={post.error} />
           </Alert>
         )}
         <Group justify="space-between" align="flex-end">
           {attachment ? (
             <Group gap={4} data-testid="chat-attachment">
               <Text size="sm" dir="auto">
-                Attached: {attachment.name} ({formatBytes(attachment.sizeBytes)})
+                <Trans
+                  i18nKey="chat.attached"
+                  values={{ name: attachment.name, size: formatBytes(attachment.sizeBytes) }}
+                  components={{ bdi: <bdi /> }}
+                />
               </Text>
               <ActionIcon
                 variant="subtle"
                 color="gray"
-                aria-label={`Remove ${attachment.name}`}
+                aria-label={t("documents.removeNamed", { name: attachment.name })}
                 onClick={() => setAttachment(null)}
                 data-testid="chat-attachment-remove"
               >
@@ -199,8 +215,8 @@ function Composer({ caseId, disabled }: { caseId: string; disabled: boolean }) {
             </Group>
           ) : (
             <DocumentPicker
-              label="Attach a file"
-              description={`Optional, up to ${MAX_DOCUMENT_SIZE_TEXT}.`}
+              label={t("chat.attach")}
+              description={t("chat.attachHint", { max: maxDocumentSizeText() })}
               multiple={false}
               disabled={disabled || staging.busy || post.isPending}
               error={staging.error ?? undefined}
@@ -209,7 +225,7 @@ function Composer({ caseId, disabled }: { caseId: string; disabled: boolean }) {
             />
           )}
           <Button type="submit" disabled={disabled} loading={post.isPending || staging.busy} data-testid="chat-send">
-            Send
+            {t("chat.send")}
           </Button>
         </Group>
       </Stack>

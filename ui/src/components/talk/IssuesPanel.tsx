@@ -1,5 +1,7 @@
 import { Button, Group, Paper, Stack, Text } from "@mantine/core";
+import { Trans, useTranslation } from "react-i18next";
 import { api } from "../../api/client";
+import { i18n } from "../../i18n";
 import type { CaseDetail, IssueInput, IssueView } from "../../api/types";
 import { presentItemAction, type ActionPresentation } from "../../lib/actions";
 import { formatDateTime } from "../../lib/format";
@@ -28,18 +30,18 @@ function run(caseId: string, c: Command): Promise<CaseDetail> {
   }
 }
 
-const SUCCESS: Record<Command["kind"], string> = {
-  report: "The issue was reported.",
-  edit: "The issue was saved.",
-  delete: "The issue was deleted.",
-  resolve: "The issue was resolved.",
+const SUCCESS: Record<Command["kind"], () => string> = {
+  report: () => i18n.t("issues.done.report"),
+  edit: () => i18n.t("issues.done.edit"),
+  delete: () => i18n.t("issues.done.delete"),
+  resolve: () => i18n.t("issues.done.resolve"),
 };
 
-const FAILURE: Record<Command["kind"], string> = {
-  report: "Could not report the issue",
-  edit: "Could not save the issue",
-  delete: "Could not delete the issue",
-  resolve: "Could not resolve the issue",
+const FAILURE: Record<Command["kind"], () => string> = {
+  report: () => i18n.t("issues.failed.report"),
+  edit: () => i18n.t("issues.failed.edit"),
+  delete: () => i18n.t("issues.failed.delete"),
+  resolve: () => i18n.t("issues.failed.resolve"),
 };
 
 type Dialog = { kind: "report" } | { kind: "edit"; issue: IssueView } | { kind: "delete"; issue: IssueView } | null;
@@ -58,6 +60,7 @@ type Props = {
  * A requester reads them only: every action is false for them.
  */
 export function IssuesPanel({ detail, resolveReturn, resolvingReturn, onResolveReturn }: Props) {
+  const { t } = useTranslation();
   const { issues, canReportIssue } = detail.talk;
   const { command, dialog, setDialog, open, errorOf } = useCaseCommand<Command, NonNullable<Dialog>>(
     detail.id,
@@ -72,13 +75,13 @@ export function IssuesPanel({ detail, resolveReturn, resolvingReturn, onResolveR
       {canReportIssue && (
         <Group justify="flex-end">
           <Button onClick={() => open({ kind: "report" })} data-testid="action-report-issue">
-            Report issue
+            {t("issues.report")}
           </Button>
         </Group>
       )}
       {issues.length === 0 ? (
         <Text size="sm" c="dimmed" data-testid="issues-empty">
-          No issues on this case.
+          {t("issues.noneOnCase")}
         </Text>
       ) : (
         issues.map((i) => {
@@ -114,8 +117,8 @@ export function IssuesPanel({ detail, resolveReturn, resolvingReturn, onResolveR
       />
       <ConfirmModal
         opened={dialog?.kind === "delete"}
-        title="Delete issue"
-        confirmLabel="Delete"
+        title={t("issues.deleteTitle")}
+        confirmLabel={t("common.delete")}
         confirmColor="red"
         loading={command.isPending}
         error={errorOf("delete")}
@@ -124,7 +127,11 @@ export function IssuesPanel({ detail, resolveReturn, resolvingReturn, onResolveR
         onClose={() => setDialog(null)}
       >
         <Text size="sm">
-          Delete the issue &ldquo;{dialog?.kind === "delete" ? dialog.issue.title : ""}&rdquo;? It is removed for everyone on the case.
+          <Trans
+            i18nKey="issues.deleteQuestion"
+            values={{ title: dialog?.kind === "delete" ? dialog.issue.title : "" }}
+            components={{ bdi: <bdi /> }}
+          />
         </Text>
       </ConfirmModal>
     </Stack>
@@ -142,6 +149,7 @@ type CardProps = {
 };
 
 function IssueCard({ issue: i, resolve, resolving, disabled, onResolve, onEdit, onDelete }: CardProps) {
+  const { t } = useTranslation();
   return (
     <Paper
       withBorder
@@ -160,16 +168,20 @@ function IssueCard({ issue: i, resolve, resolving, disabled, onResolve, onEdit, 
             </Text>
             {i.isReturn && (
               <Tag color="orange" data-testid="issue-return">
-                Return
+                {t("issues.return")}
               </Tag>
             )}
             <Tag color={i.resolved ? "green" : "yellow"} data-testid="issue-status">
-              {i.resolved ? "Resolved" : "Open"}
+              {i.resolved ? t("review.resolved") : t("review.open")}
             </Tag>
           </Group>
           <Text size="xs" c="dimmed">
-            Reported by {i.reportedBy.name} ({roleLabel(i.reportedBy.role)}) · {formatDateTime(i.reportedAt)}
-            {i.resolvedAt && ` · resolved ${formatDateTime(i.resolvedAt)}`}
+            <Trans
+              i18nKey="issues.reportedBy"
+              values={{ name: i.reportedBy.name, role: roleLabel(i.reportedBy.role), at: formatDateTime(i.reportedAt) }}
+              components={{ bdi: <bdi /> }}
+            />
+            {i.resolvedAt && ` · ${t("issues.resolvedAt", { at: formatDateTime(i.resolvedAt) })}`}
           </Text>
         </Stack>
       </Group>
@@ -190,17 +202,17 @@ function IssueCard({ issue: i, resolve, resolving, disabled, onResolve, onEdit, 
               onClick={onResolve}
               data-testid="issue-resolve"
             >
-              Resolve
+              {t("review.resolve")}
             </Button>
           )}
           {i.actions.edit && (
             <Button size="compact-sm" variant="default" disabled={disabled} onClick={onEdit} data-testid="issue-edit">
-              Edit
+              {t("common.edit")}
             </Button>
           )}
           {i.actions.delete && (
             <Button size="compact-sm" variant="default" color="red" disabled={disabled} onClick={onDelete} data-testid="issue-delete">
-              Delete
+              {t("common.delete")}
             </Button>
           )}
         </Group>

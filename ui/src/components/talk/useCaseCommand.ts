@@ -12,8 +12,9 @@ import { notifyError, notifySuccess } from "../../lib/notify";
 export function useCaseCommand<C extends { kind: string }, D>(
   caseId: string,
   run: (caseId: string, c: C) => Promise<CaseDetail>,
-  success: Record<C["kind"], string>,
-  failure: Record<C["kind"], string>,
+  /** What a toast says, in the UI's language at the time. */
+  success: Record<C["kind"], () => string>,
+  failure: Record<C["kind"], () => string>,
 ) {
   const client = useQueryClient();
   const [dialog, setDialog] = useState<D | null>(null);
@@ -22,9 +23,9 @@ export function useCaseCommand<C extends { kind: string }, D>(
     onSuccess: async (updated, c) => {
       setDialog(null);
       await caseChanged(client, updated);
-      notifySuccess(success[c.kind as C["kind"]]);
+      notifySuccess(success[c.kind as C["kind"]]());
     },
-    onError: (error, c) => notifyError(error, failure[c.kind as C["kind"]]),
+    onError: (error, c) => notifyError(error, failure[c.kind as C["kind"]]()),
   });
   const open = (d: D) => {
     command.reset();
