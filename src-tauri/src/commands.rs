@@ -2,6 +2,8 @@
 //! rules here. Errors cross as `{ code, message, field }` (`so_core::ApiError`).
 
 use domain::{
+    DiseaseCategoryId, DiseaseCategoryInput, ReviewTypeId, ReviewTypeInput, SpecialtyId,
+    SpecialtyInput,
     AppointmentId, AppointmentInput, CaseFields, CaseId, Channel, DocumentId, DocumentInput,
     IssueId, IssueInput, NoticeKind, OpinionInput, Patient, PatientId, PatientInput, UserId,
 };
@@ -13,7 +15,7 @@ use std::sync::Arc;
 use domain::CommandId;
 use so_core::{
     ApiError, App, Attention, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary,
-    CatalogView, ErrorCode, InvoiceRow, SavedFile, ServiceRecord, StagedDocument, SyncStatus,
+    CatalogView, ConfigurationView, ErrorCode, InvoiceRow, SavedFile, ServiceRecord, StagedDocument, SyncStatus,
     UserSummary,
 };
 use tauri::ipc::{InvokeBody, Request};
@@ -50,6 +52,65 @@ pub fn sign_out(app: State<'_, Arc<App>>) {
 #[tauri::command]
 pub async fn catalog(app: State<'_, Arc<App>>) -> Answer<CatalogView> {
     app.catalog_view().await
+}
+
+#[tauri::command]
+pub async fn configuration(app: State<'_, Arc<App>>) -> Answer<ConfigurationView> {
+    app.configuration().await
+}
+
+#[tauri::command]
+pub async fn save_specialty(
+    app: State<'_, Arc<App>>,
+    specialty_id: Option<SpecialtyId>,
+    input: SpecialtyInput,
+) -> Answer<ConfigurationView> {
+    app.save_specialty(specialty_id, input).await
+}
+
+#[tauri::command]
+pub async fn save_review_type(
+    app: State<'_, Arc<App>>,
+    review_type_id: Option<ReviewTypeId>,
+    input: ReviewTypeInput,
+) -> Answer<ConfigurationView> {
+    app.save_review_type(review_type_id, input).await
+}
+
+#[tauri::command]
+pub async fn set_review_type_active(
+    app: State<'_, Arc<App>>,
+    review_type_id: ReviewTypeId,
+    active: bool,
+) -> Answer<ConfigurationView> {
+    app.set_review_type_active(review_type_id, active).await
+}
+
+#[tauri::command]
+pub async fn save_disease_category(
+    app: State<'_, Arc<App>>,
+    category_id: Option<DiseaseCategoryId>,
+    input: DiseaseCategoryInput,
+) -> Answer<ConfigurationView> {
+    app.save_disease_category(category_id, input).await
+}
+
+#[tauri::command]
+pub async fn set_disease_category_active(
+    app: State<'_, Arc<App>>,
+    category_id: DiseaseCategoryId,
+    active: bool,
+) -> Answer<ConfigurationView> {
+    app.set_disease_category_active(category_id, active).await
+}
+
+#[tauri::command]
+pub async fn set_user_specialties(
+    app: State<'_, Arc<App>>,
+    user_id: UserId,
+    specialty_ids: Vec<SpecialtyId>,
+) -> Answer<ConfigurationView> {
+    app.set_user_specialties(user_id, specialty_ids).await
 }
 
 #[tauri::command]

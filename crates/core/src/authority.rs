@@ -179,6 +179,17 @@ pub(crate) async fn apply_locally(
         } => {
             notifications::set_channel(conn, actor.id, kind, channel, enabled).await?;
         }
+        // Standalone, the configuration changes here. With a server it changes when the
+        // server has accepted the command: the next pull brings it whole (a refused
+        // change must leave nothing behind, and the configuration has no confirmed layer
+        // to rebuild from).
+        Step::Config {
+            catalog: configured,
+        } => {
+            if authoritative {
+                catalog::replace(conn, &configured).await?;
+            }
+        }
     }
     Ok(())
 }

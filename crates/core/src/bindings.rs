@@ -11,7 +11,8 @@ use crate::payment::PaymentLinkView;
 use crate::sync::{Attention, SyncStatus};
 use crate::views::{
     ActionAvailability, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
-    InvoiceRow, SavedFile, ServiceRecord, StagedDocument, TimelineEntry, UserSummary,
+    ConfigurationView, InvoiceRow, SavedFile, ServiceRecord, StagedDocument, TimelineEntry,
+    UserSummary,
 };
 use crate::{ApiError, ErrorCode};
 
@@ -60,6 +61,10 @@ fn export_all(dir: &Path) {
         domain::IssueInput,
         domain::NoticeKind,
         domain::Channel,
+        ConfigurationView,
+        domain::SpecialtyInput,
+        domain::ReviewTypeInput,
+        domain::DiseaseCategoryInput,
     );
 }
 

@@ -22,6 +22,7 @@ mod detail;
 
 pub mod calendar;
 mod cases;
+mod config;
 pub mod documents;
 pub mod live;
 pub mod notify;
@@ -52,6 +53,6 @@ pub use sync::{Attention, SyncReport, SyncStatus};
 pub use tokens::{Credentials, MemoryTokens, TokenStore};
 pub use views::{
     ActionAvailability, CancelTerms, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary,
-    CatalogView, InvoiceRow, InvoiceView, RefundView, SavedFile, ServiceRecord, StagedDocument,
-    TimelineEntry, UserSummary,
+    CatalogView, ConfigurationView, InvoiceRow, InvoiceView, RefundView, SavedFile, ServiceRecord,
+    StagedDocument, TimelineEntry, UserSummary,
 };

@@ -544,7 +544,7 @@ impl App {
                     Command::Case(c) => (Some(c.case_id()), c.patient_id()),
                     Command::Patient(p) => (None, Some(p.patient_id())),
                     Command::Chat(c) => (Some(c.case_id()), None),
-                    Command::Preference(_) => (None, None),
+                    Command::Preference(_) | Command::Config(_) => (None, None),
                 };
                 Attention {
                     command_id: e.command_id,
@@ -669,8 +669,9 @@ fn aggregates<'a>(
             Command::Patient(p) => {
                 patients.insert(p.patient_id());
             }
-            // A message is not part of its case; a preference is the user's own.
-            Command::Chat(_) | Command::Preference(_) => {}
+            // A message is not part of its case; a preference is the user's own; the
+            // configuration comes back whole with the pull.
+            Command::Chat(_) | Command::Preference(_) | Command::Config(_) => {}
         }
     }
     (cases, patients)

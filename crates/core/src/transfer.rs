@@ -70,7 +70,7 @@ impl App {
             let documents = match &entry.command {
                 Command::Case(c) => c.documents(),
                 Command::Chat(c) => c.documents(),
-                Command::Patient(_) | Command::Preference(_) => Vec::new(),
+                Command::Patient(_) | Command::Preference(_) | Command::Config(_) => Vec::new(),
             };
             hashes.extend(documents.into_iter().map(|d| d.sha256.clone()));
         }

@@ -21,6 +21,7 @@ use crate::case::Case;
 use crate::catalog::Catalog;
 use crate::chat::{ChatCommand, ChatMessage};
 use crate::command::{CaseCommand, Command, DocumentInput};
+use crate::config::decide_config;
 use crate::decide::chat::decide_chat;
 use crate::decide::{decide_case, decide_patient, CaseView};
 use crate::event::{CaseEvent, PatientEvent, TimelineLabel};
@@ -67,8 +68,9 @@ impl Command {
                     documents: c.documents(),
                 }
             }
-            // A preference is the actor's own: nothing to load.
-            Command::Preference(_) => Named::default(),
+            // A preference is the actor's own, and a configuration change works on the
+            // catalog, which every decider holds: nothing to load.
+            Command::Preference(_) | Command::Config(_) => Named::default(),
         }
     }
 }
@@ -183,6 +185,9 @@ pub enum Step {
         channel: Channel,
         enabled: bool,
     },
+    /// The whole configuration as an admin's change leaves it; the authority also bumps
+    /// the configuration's version.
+    Config { catalog: Box<Catalog> },
 }
 
 /// Why a step gave nothing to store.
@@ -225,6 +230,9 @@ pub fn step(given: Given<'_>, command: &Command, decider: Decider<'_>) -> Result
                 enabled: *enabled,
             })
         }
+        Command::Config(c) => Ok(Step::Config {
+            catalog: Box::new(decide_config(given.actor, given.catalog, c)?),
+        }),
     }
 }
 

@@ -21,6 +21,8 @@ pub enum Command {
     Case(CaseCommand),
     Chat(ChatCommand),
     Preference(crate::notice::PreferenceCommand),
+    /// An admin changing the configuration (`crate::config`).
+    Config(crate::config::ConfigCommand),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

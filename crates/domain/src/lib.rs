@@ -16,6 +16,7 @@ pub mod case;
 pub mod catalog;
 pub mod chat;
 pub mod command;
+pub mod config;
 pub mod decide;
 pub mod demo;
 pub mod document;
@@ -46,6 +47,9 @@ pub use chat::{ChatCommand, ChatMessage};
 pub use command::{
     ActionKind, CaseCommand, CaseFields, Command, DocumentInput, OpinionInput, PatientCommand,
     PatientInput, PaymentOutcome, RefundOutcome,
+};
+pub use config::{
+    decide_config, ConfigCommand, DiseaseCategoryInput, ReviewTypeInput, SpecialtyInput,
 };
 pub use decide::chat::decide_chat;
 pub use decide::{check_action, decide_case, decide_patient, CaseView};

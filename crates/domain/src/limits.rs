@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 
 pub const FULL_NAME: usize = 200;
+/// A specialty's, review type's or disease category's name, in each language.
+pub const CATALOG_NAME: usize = 120;
 pub const MEDICAL_RECORD_NUMBER: usize = 64;
 pub const PHONE: usize = 32;
 pub const QUESTION: usize = 2_000;

@@ -6,7 +6,11 @@
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { save } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
+import type { ConfigurationView } from "../bindings/ConfigurationView";
+import type { DiseaseCategoryInput } from "../bindings/DiseaseCategoryInput";
 import type { PaymentLinkView } from "../bindings/PaymentLinkView";
+import type { ReviewTypeInput } from "../bindings/ReviewTypeInput";
+import type { SpecialtyInput } from "../bindings/SpecialtyInput";
 import type { CommandName } from "./commands";
 import type {
   ApiError,
@@ -172,6 +176,21 @@ export const api = {
   signInAs: (userId: string) => call<UserSummary>("sign_in_as", { userId }),
   signOut: () => call<null>("sign_out"),
   catalog: () => call<Catalog>("catalog"),
+
+  // The admin's configuration (a null id creates a new item).
+  configuration: () => call<ConfigurationView>("configuration"),
+  saveSpecialty: (specialtyId: string | null, input: SpecialtyInput) =>
+    call<ConfigurationView>("save_specialty", { specialtyId, input }),
+  saveReviewType: (reviewTypeId: string | null, input: ReviewTypeInput) =>
+    call<ConfigurationView>("save_review_type", { reviewTypeId, input }),
+  setReviewTypeActive: (reviewTypeId: string, active: boolean) =>
+    call<ConfigurationView>("set_review_type_active", { reviewTypeId, active }),
+  saveDiseaseCategory: (categoryId: string | null, input: DiseaseCategoryInput) =>
+    call<ConfigurationView>("save_disease_category", { categoryId, input }),
+  setDiseaseCategoryActive: (categoryId: string, active: boolean) =>
+    call<ConfigurationView>("set_disease_category_active", { categoryId, active }),
+  setUserSpecialties: (userId: string, specialtyIds: string[]) =>
+    call<ConfigurationView>("set_user_specialties", { userId, specialtyIds }),
 
   listPatients: () => call<Patient[]>("list_patients"),
   createPatient: (input: PatientInput) => call<Patient>("create_patient", { input }),

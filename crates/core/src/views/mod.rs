@@ -51,6 +51,18 @@ pub struct CatalogView {
     pub coordinators: Vec<UserSummary>,
 }
 
+/// Everything an admin configures, inactive items included, and the people the
+/// configuration maps (coordinators and providers, active or not).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigurationView {
+    pub specialties: Vec<Specialty>,
+    pub review_types: Vec<ReviewType>,
+    pub disease_categories: Vec<DiseaseCategory>,
+    pub coordinators: Vec<UserSummary>,
+    pub providers: Vec<UserSummary>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseFilter {

@@ -7,6 +7,7 @@
 //! deciding and writing the commands one by one — the push lock keeps everyone else out —
 //! at a handful of database round trips per push instead of several per command.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -70,7 +71,10 @@ pub async fn apply_and_record(
 /// [`Batch::save`] writes it. Only valid under the push lock: nobody else may change the
 /// aggregates, the log or the counters meanwhile.
 pub struct Batch<'a> {
-    catalog: &'a Catalog,
+    /// The configuration as the batch's commands see it: an admin's change in the batch
+    /// is seen by the commands after it, and written by [`Batch::save`].
+    catalog: Cow<'a, Catalog>,
+    config_changed: bool,
     actor: Actor,
     now: DateTime<Utc>,
     /// Every patient and case looked at so far; `None`: it does not exist (yet).
@@ -134,7 +138,8 @@ impl<'a> Batch<'a> {
             [db::current(conn, &a).await?, db::current(conn, &b).await?],
         );
         let mut batch = Batch {
-            catalog,
+            catalog: Cow::Borrowed(catalog),
+            config_changed: false,
             actor,
             now,
             patients: patient_ids.iter().map(|id| (*id, None)).collect(),
@@ -202,7 +207,7 @@ impl<'a> Batch<'a> {
         let given = Given {
             actor: self.actor,
             now: self.now,
-            catalog: self.catalog,
+            catalog: &self.catalog,
             case: named.case.and_then(|id| self.cases.get(&id)?.as_ref()),
             patient: named
                 .patient
@@ -288,6 +293,10 @@ impl<'a> Batch<'a> {
                 channel,
                 enabled,
             } => self.settings.push((kind, channel, enabled)),
+            Step::Config { catalog } => {
+                self.catalog = Cow::Owned(*catalog);
+                self.config_changed = true;
+            }
         }
         Ok(Outcome::Accepted { events })
     }
@@ -318,6 +327,9 @@ impl<'a> Batch<'a> {
         chat_db::save(conn, &self.messages).await?;
         notify::save_settings(conn, self.actor.id, &self.settings, self.now).await?;
         notify::deliver_all(conn, &self.notices, self.now).await?;
+        if self.config_changed {
+            db::save_configuration(conn, &self.catalog).await?;
+        }
         let mut counters = Vec::new();
         if self.seq != self.loaded_seq {
             counters.push(("events", self.seq));
