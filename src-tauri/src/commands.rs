@@ -2,10 +2,10 @@
 //! rules here. Errors cross as `{ code, message, field }` (`so_core::ApiError`).
 
 use domain::{
-    DiseaseCategoryId, DiseaseCategoryInput, ReviewTypeId, ReviewTypeInput, SpecialtyId,
-    SpecialtyInput,
-    AppointmentId, AppointmentInput, CaseFields, CaseId, Channel, DocumentId, DocumentInput,
-    IssueId, IssueInput, NoticeKind, OpinionInput, Patient, PatientId, PatientInput, UserId,
+    AppointmentId, AppointmentInput, CaseFields, CaseId, Channel, DiseaseCategoryId,
+    DiseaseCategoryInput, DocumentId, DocumentInput, IssueId, IssueInput, NoticeKind, OpinionInput,
+    Patient, PatientId, PatientInput, ReviewTypeId, ReviewTypeInput, SpecialtyId, SpecialtyInput,
+    UserId,
 };
 use so_core::notify::{NotificationCentre, NotificationSetting};
 use so_core::views::{AppointmentFilter, AppointmentView, Badges, ChatThread};
@@ -15,8 +15,8 @@ use std::sync::Arc;
 use domain::CommandId;
 use so_core::{
     ApiError, App, Attention, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary,
-    CatalogView, ConfigurationView, ErrorCode, InvoiceRow, SavedFile, ServiceRecord, StagedDocument, SyncStatus,
-    UserSummary,
+    CatalogView, ConfigurationView, ErrorCode, InvoiceRow, SavedFile, ServiceRecord,
+    StagedDocument, SyncStatus, UserSummary,
 };
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, State};
