@@ -105,86 +105,11 @@ pub fn decide_config(
         ConfigCommand::SaveSpecialty {
             specialty_id,
             input,
-        } => {
-            let name_en = name("nameEn", "The English name", &input.name_en)?;
-            let name_ar = name("nameAr", "The Arabic name", &input.name_ar)?;
-            let others = catalog.specialties.iter().filter(|s| s.id != *specialty_id);
-            for s in others {
-                unique("nameEn", &s.name_en, &name_en, "specialty")?;
-                unique("nameAr", &s.name_ar, &name_ar, "specialty")?;
-            }
-            let specialty = Specialty {
-                id: *specialty_id,
-                name_en,
-                name_ar,
-            };
-            match next.specialties.iter_mut().find(|s| s.id == *specialty_id) {
-                Some(s) => *s = specialty,
-                None => next.specialties.push(specialty),
-            }
-        }
+        } => save_specialty(&mut next, *specialty_id, input)?,
         ConfigCommand::SaveReviewType {
             review_type_id,
             input,
-        } => {
-            let name_en = name("nameEn", "The English name", &input.name_en)?;
-            let name_ar = name("nameAr", "The Arabic name", &input.name_ar)?;
-            let price_minor = u32::try_from(input.price_minor).map_err(|_| {
-                Refusal::field(
-                    RefusalCode::InvalidInput,
-                    "priceMinor",
-                    "The price must be zero or more (and at most 42,949,672.95).",
-                )
-            })?;
-            let currency = currency(&input.currency)?;
-            let expected_review_days = match input.expected_review_days {
-                d @ 1..=365 => d as u32,
-                _ => {
-                    return Err(Refusal::field(
-                        RefusalCode::InvalidInput,
-                        "expectedReviewDays",
-                        "The expected review time is between 1 and 365 days.",
-                    ))
-                }
-            };
-            specialty(catalog, input.specialty_id)?;
-            let same_specialty = catalog
-                .review_types
-                .iter()
-                .filter(|r| r.id != *review_type_id && r.specialty_id == input.specialty_id);
-            for r in same_specialty {
-                unique(
-                    "nameEn",
-                    &r.name_en,
-                    &name_en,
-                    "review type in this specialty",
-                )?;
-                unique(
-                    "nameAr",
-                    &r.name_ar,
-                    &name_ar,
-                    "review type in this specialty",
-                )?;
-            }
-            let existing = next
-                .review_types
-                .iter_mut()
-                .find(|r| r.id == *review_type_id);
-            let review_type = ReviewType {
-                id: *review_type_id,
-                name_en,
-                name_ar,
-                price_minor,
-                currency,
-                expected_review_days,
-                specialty_id: input.specialty_id,
-                active: existing.as_ref().is_none_or(|r| r.active),
-            };
-            match existing {
-                Some(r) => *r = review_type,
-                None => next.review_types.push(review_type),
-            }
-        }
+        } => save_review_type(&mut next, *review_type_id, input)?,
         ConfigCommand::SetReviewTypeActive {
             review_type_id,
             active,
@@ -197,59 +122,7 @@ pub fn decide_config(
             set_active(&mut r.active, *active, "review type")?;
         }
         ConfigCommand::SaveDiseaseCategory { category_id, input } => {
-            let label_en = name("labelEn", "The English label", &input.label_en)?;
-            let label_ar = name("labelAr", "The Arabic label", &input.label_ar)?;
-            specialty(catalog, input.specialty_id)?;
-            let same_specialty = catalog
-                .disease_categories
-                .iter()
-                .filter(|c| c.id != *category_id && c.specialty_id == input.specialty_id);
-            for c in same_specialty {
-                unique(
-                    "labelEn",
-                    &c.label_en,
-                    &label_en,
-                    "disease category in this specialty",
-                )?;
-                unique(
-                    "labelAr",
-                    &c.label_ar,
-                    &label_ar,
-                    "disease category in this specialty",
-                )?;
-            }
-            let mut provider_ids: Vec<UserId> = Vec::new();
-            for id in &input.provider_ids {
-                let provider = catalog
-                    .user(*id)
-                    .filter(|u| u.role == Role::Provider && u.active);
-                if provider.is_none() {
-                    return Err(Refusal::field(
-                        RefusalCode::NotEligible,
-                        "providerIds",
-                        "Only active providers can be mapped to a disease category.",
-                    ));
-                }
-                if !provider_ids.contains(id) {
-                    provider_ids.push(*id);
-                }
-            }
-            let existing = next
-                .disease_categories
-                .iter_mut()
-                .find(|c| c.id == *category_id);
-            let category = DiseaseCategory {
-                id: *category_id,
-                label_en,
-                label_ar,
-                specialty_id: input.specialty_id,
-                provider_ids,
-                active: existing.as_ref().is_none_or(|c| c.active),
-            };
-            match existing {
-                Some(c) => *c = category,
-                None => next.disease_categories.push(category),
-            }
+            save_disease_category(&mut next, *category_id, input)?
         }
         ConfigCommand::SetDiseaseCategoryActive {
             category_id,
@@ -265,39 +138,200 @@ pub fn decide_config(
         ConfigCommand::SetUserSpecialties {
             user_id,
             specialty_ids,
-        } => {
-            let mut chosen = BTreeSet::new();
-            for id in specialty_ids {
-                specialty(catalog, *id).map_err(|_| {
-                    Refusal::field(
-                        RefusalCode::NotFound,
-                        "specialtyIds",
-                        "A chosen specialty does not exist.",
-                    )
-                })?;
-                chosen.insert(*id);
-            }
-            let user = next
-                .users
-                .iter_mut()
-                .find(|u| u.id == *user_id)
-                .ok_or_else(|| Refusal::not_found("User"))?;
-            if !matches!(user.role, Role::Coordinator | Role::Provider) {
-                return Err(Refusal::field(
-                    RefusalCode::InvalidInput,
-                    "userId",
-                    "Only coordinators and providers have specialties.",
-                ));
-            }
-            // In the order the admin chose them.
-            user.specialty_ids = specialty_ids
-                .iter()
-                .filter(|id| chosen.remove(id))
-                .copied()
-                .collect();
-        }
+        } => set_user_specialties(&mut next, *user_id, specialty_ids)?,
     }
     Ok(next)
+}
+
+fn save_specialty(
+    next: &mut Catalog,
+    specialty_id: SpecialtyId,
+    input: &SpecialtyInput,
+) -> Result<(), Refusal> {
+    let catalog = &*next;
+    let name_en = name("nameEn", "The English name", &input.name_en)?;
+    let name_ar = name("nameAr", "The Arabic name", &input.name_ar)?;
+    let others = catalog.specialties.iter().filter(|s| s.id != specialty_id);
+    for s in others {
+        unique("nameEn", &s.name_en, &name_en, "specialty")?;
+        unique("nameAr", &s.name_ar, &name_ar, "specialty")?;
+    }
+    let specialty = Specialty {
+        id: specialty_id,
+        name_en,
+        name_ar,
+    };
+    match next.specialties.iter_mut().find(|s| s.id == specialty_id) {
+        Some(s) => *s = specialty,
+        None => next.specialties.push(specialty),
+    }
+    Ok(())
+}
+
+fn save_review_type(
+    next: &mut Catalog,
+    review_type_id: ReviewTypeId,
+    input: &ReviewTypeInput,
+) -> Result<(), Refusal> {
+    let catalog = &*next;
+    let name_en = name("nameEn", "The English name", &input.name_en)?;
+    let name_ar = name("nameAr", "The Arabic name", &input.name_ar)?;
+    let price_minor = u32::try_from(input.price_minor).map_err(|_| {
+        Refusal::field(
+            RefusalCode::InvalidInput,
+            "priceMinor",
+            "The price must be zero or more (and at most 42,949,672.95).",
+        )
+    })?;
+    let currency = currency(&input.currency)?;
+    let expected_review_days = match input.expected_review_days {
+        d @ 1..=365 => d as u32,
+        _ => {
+            return Err(Refusal::field(
+                RefusalCode::InvalidInput,
+                "expectedReviewDays",
+                "The expected review time is between 1 and 365 days.",
+            ))
+        }
+    };
+    specialty(catalog, input.specialty_id)?;
+    let same_specialty = catalog
+        .review_types
+        .iter()
+        .filter(|r| r.id != review_type_id && r.specialty_id == input.specialty_id);
+    for r in same_specialty {
+        unique(
+            "nameEn",
+            &r.name_en,
+            &name_en,
+            "review type in this specialty",
+        )?;
+        unique(
+            "nameAr",
+            &r.name_ar,
+            &name_ar,
+            "review type in this specialty",
+        )?;
+    }
+    let existing = next
+        .review_types
+        .iter_mut()
+        .find(|r| r.id == review_type_id);
+    let review_type = ReviewType {
+        id: review_type_id,
+        name_en,
+        name_ar,
+        price_minor,
+        currency,
+        expected_review_days,
+        specialty_id: input.specialty_id,
+        active: existing.as_ref().is_none_or(|r| r.active),
+    };
+    match existing {
+        Some(r) => *r = review_type,
+        None => next.review_types.push(review_type),
+    }
+    Ok(())
+}
+
+fn save_disease_category(
+    next: &mut Catalog,
+    category_id: DiseaseCategoryId,
+    input: &DiseaseCategoryInput,
+) -> Result<(), Refusal> {
+    let catalog = &*next;
+    let label_en = name("labelEn", "The English label", &input.label_en)?;
+    let label_ar = name("labelAr", "The Arabic label", &input.label_ar)?;
+    specialty(catalog, input.specialty_id)?;
+    let same_specialty = catalog
+        .disease_categories
+        .iter()
+        .filter(|c| c.id != category_id && c.specialty_id == input.specialty_id);
+    for c in same_specialty {
+        unique(
+            "labelEn",
+            &c.label_en,
+            &label_en,
+            "disease category in this specialty",
+        )?;
+        unique(
+            "labelAr",
+            &c.label_ar,
+            &label_ar,
+            "disease category in this specialty",
+        )?;
+    }
+    let mut provider_ids: Vec<UserId> = Vec::new();
+    for id in &input.provider_ids {
+        let provider = catalog
+            .user(*id)
+            .filter(|u| u.role == Role::Provider && u.active);
+        if provider.is_none() {
+            return Err(Refusal::field(
+                RefusalCode::NotEligible,
+                "providerIds",
+                "Only active providers can be mapped to a disease category.",
+            ));
+        }
+        if !provider_ids.contains(id) {
+            provider_ids.push(*id);
+        }
+    }
+    let existing = next
+        .disease_categories
+        .iter_mut()
+        .find(|c| c.id == category_id);
+    let category = DiseaseCategory {
+        id: category_id,
+        label_en,
+        label_ar,
+        specialty_id: input.specialty_id,
+        provider_ids,
+        active: existing.as_ref().is_none_or(|c| c.active),
+    };
+    match existing {
+        Some(c) => *c = category,
+        None => next.disease_categories.push(category),
+    }
+    Ok(())
+}
+
+fn set_user_specialties(
+    next: &mut Catalog,
+    user_id: UserId,
+    specialty_ids: &[SpecialtyId],
+) -> Result<(), Refusal> {
+    let catalog = &*next;
+    let mut chosen = BTreeSet::new();
+    for id in specialty_ids {
+        specialty(catalog, *id).map_err(|_| {
+            Refusal::field(
+                RefusalCode::NotFound,
+                "specialtyIds",
+                "A chosen specialty does not exist.",
+            )
+        })?;
+        chosen.insert(*id);
+    }
+    let user = next
+        .users
+        .iter_mut()
+        .find(|u| u.id == user_id)
+        .ok_or_else(|| Refusal::not_found("User"))?;
+    if !matches!(user.role, Role::Coordinator | Role::Provider) {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "userId",
+            "Only coordinators and providers have specialties.",
+        ));
+    }
+    // In the order the admin chose them.
+    user.specialty_ids = specialty_ids
+        .iter()
+        .filter(|id| chosen.remove(id))
+        .copied()
+        .collect();
+    Ok(())
 }
 
 /// A required name of the configuration, trimmed and bounded.
