@@ -57,7 +57,7 @@ pub async fn seed_accounts(pool: &PgPool) -> Result<usize, SeedError> {
         users::insert(&mut *tx, person.id, &account, hash).await?;
     }
     // Their specialties, the review types and disease categories of the same demo.
-    crate::sync::db::insert_configuration(&mut tx, &domain::demo::catalog()).await?;
+    crate::sync::db::save_configuration(&mut tx, &domain::demo::catalog()).await?;
     tx.commit().await?;
     Ok(people.len())
 }

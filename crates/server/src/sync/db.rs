@@ -135,74 +135,11 @@ pub async fn load_catalog(conn: &mut PgConnection) -> sqlx::Result<Catalog> {
     Ok(catalog)
 }
 
-/// Writes the configuration (users must exist already) and bumps its version.
-pub async fn insert_configuration(conn: &mut PgConnection, catalog: &Catalog) -> Db {
-    for s in &catalog.specialties {
-        sqlx::query("INSERT INTO specialties (id, name_en, name_ar) VALUES ($1, $2, $3)")
-            .bind(s.id.as_uuid())
-            .bind(&s.name_en)
-            .bind(&s.name_ar)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for u in &catalog.users {
-        for s in &u.specialty_ids {
-            sqlx::query(
-                "INSERT INTO user_specialties (user_id, specialty_id) VALUES ($1, $2)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(u.id.as_uuid())
-            .bind(s.as_uuid())
-            .execute(&mut *conn)
-            .await?;
-        }
-    }
-    for r in &catalog.review_types {
-        sqlx::query(
-            "INSERT INTO review_types (id, name_en, name_ar, price_minor, currency,
-               expected_review_days, specialty_id, active)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(r.id.as_uuid())
-        .bind(&r.name_en)
-        .bind(&r.name_ar)
-        .bind(i64::from(r.price_minor))
-        .bind(&r.currency)
-        .bind(i32::try_from(r.expected_review_days).map_err(corrupt)?)
-        .bind(r.specialty_id.as_uuid())
-        .bind(r.active)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for c in &catalog.disease_categories {
-        sqlx::query(
-            "INSERT INTO disease_categories (id, label_en, label_ar, specialty_id, active)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(c.id.as_uuid())
-        .bind(&c.label_en)
-        .bind(&c.label_ar)
-        .bind(c.specialty_id.as_uuid())
-        .bind(c.active)
-        .execute(&mut *conn)
-        .await?;
-        for p in &c.provider_ids {
-            sqlx::query(
-                "INSERT INTO disease_category_providers (category_id, provider_id) VALUES ($1, $2)",
-            )
-            .bind(c.id.as_uuid())
-            .bind(p.as_uuid())
-            .execute(&mut *conn)
-            .await?;
-        }
-    }
-    config_changed(conn).await
-}
-
-/// Writes an admin's change of the configuration: specialties, review types, disease
-/// categories with their providers, and the users' specialties, each updated in place
-/// (cases point at them; nothing is deleted but the mappings, which are written whole),
-/// and bumps its version. Accounts themselves are `crate::accounts`'.
+/// Writes the configuration — the demo's into an empty database, or an admin's change —
+/// and bumps its version (the users must exist already): specialties, review types and
+/// disease categories updated in place (cases point at them; nothing is deleted), the
+/// mappings (categories' providers, users' specialties) written whole. Accounts
+/// themselves are `crate::accounts`'.
 pub async fn save_configuration(conn: &mut PgConnection, catalog: &Catalog) -> Db {
     for s in &catalog.specialties {
         sqlx::query(
