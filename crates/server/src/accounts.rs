@@ -3,7 +3,7 @@
 
 use domain::{Role, UserId};
 
-use crate::auth::password::{Password, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::password::{Password, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::error::ApiError;
 
 /// A stored account (without its password hash).

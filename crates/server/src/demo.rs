@@ -9,7 +9,7 @@ use domain::Role;
 use sqlx::PgPool;
 
 use crate::accounts::{Email, NewUser};
-use crate::auth::password;
+use crate::password;
 use crate::db::users;
 
 /// The password of every demo account. Public, hence demo-only.

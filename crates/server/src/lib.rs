@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod mail;
 pub mod notify;
 pub mod openapi;
+pub mod password;
 pub mod payments;
 pub mod routes;
 pub mod sync;
@@ -55,7 +56,7 @@ pub const MAX_ACCOUNT_BODY_BYTES: usize = 16 * 1024;
 pub struct AppState {
     pub pool: PgPool,
     pub(crate) sign_in_limits: Arc<auth::limits::SignInLimits>,
-    pub(crate) passwords: auth::password::Passwords,
+    pub(crate) passwords: password::Passwords,
     pub(crate) live: sync::live::Live,
     /// The payment provider (the sandbox today); tests set their own secret.
     pub payments: payments::Payments,
@@ -73,7 +74,7 @@ impl AppState {
         Self {
             pool,
             sign_in_limits: Arc::new(auth::limits::SignInLimits::new()),
-            passwords: auth::password::Passwords::new(),
+            passwords: password::Passwords::new(),
             live: sync::live::Live::default(),
             payments: payments::Payments::from_env(),
             refunds: payments::refunds::RefundJob::default(),
@@ -103,7 +104,7 @@ pub fn router(state: AppState) -> Router {
     let public = Router::new()
         .route("/health", get(routes::health::health))
         .route("/ready", get(routes::health::ready))
-        .route("/v1/openapi.json", get(routes::health::openapi_json))
+        .route("/v1/openapi.json", get(openapi::openapi_json))
         .route(
             "/v1/auth/sign-in",
             post(routes::auth::sign_in).layer(DefaultBodyLimit::max(MAX_ACCOUNT_BODY_BYTES)),

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::UserView;
 use crate::accounts::NewUser;
-use crate::auth::password::Password;
+use crate::password::Password;
 use crate::auth::AdminUser;
 use crate::db::users;
 use crate::error::{ApiError, ErrorBody};

@@ -8,11 +8,11 @@ use utoipa::ToSchema;
 
 use super::UserView;
 use crate::accounts::email_key;
-use crate::auth::password::Password;
 use crate::auth::{session_expiry, AuthUser, SessionToken};
 use crate::db::{sessions, users};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ClientIp, Json};
+use crate::password::Password;
 use crate::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,7 +1,8 @@
-//! Password hashing: argon2id (RFC 9106 / OWASP parameters: 19 MiB, 2 passes, 1 lane),
-//! stored as a PHC string. Hashing is slow on purpose, so it runs on the blocking pool and
-//! at most one hash per CPU runs at a time: a burst of sign-ins queues instead of eating
-//! all memory.
+//! Passwords: the [`Password`] a person types (never shown by `Debug`), the length rules
+//! every account follows, and hashing: argon2id (RFC 9106 / OWASP parameters: 19 MiB, 2
+//! passes, 1 lane), stored as a PHC string. Hashing is slow on purpose, so it runs on the
+//! blocking pool and at most one hash per CPU runs at a time: a burst of sign-ins queues
+//! instead of eating all memory.
 
 use std::sync::{Arc, LazyLock};
 
