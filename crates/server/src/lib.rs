@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;

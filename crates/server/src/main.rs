@@ -1,8 +1,12 @@
-//! `so-server`: the central server. Configuration comes from the environment (see
-//! `server::config`); logs are JSON lines on stdout.
+//! `so-server`: the central server. With no arguments it serves; configuration comes from
+//! the environment (see `server::config`); logs are JSON lines on stdout.
+//! `so-server admin create --email … --name …` makes an admin (`server::cli`).
 
 use std::process::ExitCode;
 
+use clap::Parser;
+use server::accounts::Account;
+use server::cli::{self, AdminCommand, Cli, Command};
 use server::config::Config;
 use server::mail::Mailer;
 use server::{db, demo, AppState};
@@ -10,6 +14,17 @@ use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // A usage error exits here, with clap's message and status 2.
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve().await,
+        Some(Command::Admin {
+            action: AdminCommand::Create { email, name },
+        }) => admin_create(&email, &name).await,
+    }
+}
+
+async fn serve() -> ExitCode {
     server::telemetry::init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -20,9 +35,51 @@ async fn main() -> ExitCode {
     }
 }
 
+/// `so-server admin create`: messages for the operator on stderr (no JSON log), the
+/// account made on stdout.
+async fn admin_create(email: &str, name: &str) -> ExitCode {
+    match create_admin(email, name).await {
+        Ok(account) => {
+            println!(
+                "Created the admin {} <{}> (id {}): they can sign in now.",
+                account.name, account.email, account.id
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("so-server admin create: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn create_admin(email: &str, name: &str) -> Result<Account, Box<dyn std::error::Error>> {
+    // The fields first, then the database, then the password: nobody types a password
+    // for an account that cannot be made.
+    let new = cli::parse_admin(email, name)?;
+    let config = Config::from_env()?;
+    let pool = db::connect(&config.database_url, 2)
+        .await
+        .map_err(|e| format!("cannot connect to the database (DATABASE_URL): {e}"))?;
+    db::migrate(&pool)
+        .await
+        .map_err(|e| format!("cannot bring the database schema up to date: {e}"))?;
+    cli::ensure_free(&pool, &new.email).await?;
+    let password = cli::read_password(&new.email)?;
+    let account = cli::create_admin(&pool, &new, &password).await?;
+    pool.close().await;
+    Ok(account)
+}
+
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), addr = %config.addr, demo = config.demo, "starting");
+    if config.demo {
+        tracing::warn!(
+            "demo mode (SO_SERVER_DEMO=1): demo accounts with a published password; \
+             for development only, never for real patient data"
+        );
+    }
 
     let pool = db::connect(&config.database_url, config.db_max_connections)
         .await
@@ -41,6 +98,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!(
                 accounts = created,
                 "demo accounts created (SO_SERVER_DEMO=1)"
+            );
+        }
+    } else {
+        let left = demo::accounts_signing_in(&pool).await?;
+        if left > 0 {
+            tracing::warn!(
+                accounts = left,
+                "demo accounts from an earlier demo run can still sign in on this database \
+                 (SO_SERVER_DEMO is off): remove them or start from an empty database"
             );
         }
     }
