@@ -14,10 +14,11 @@
 //! | `SO_SMTP_USER`, `SO_SMTP_PASSWORD` | the SMTP login, both or neither; never with `SO_SMTP_TLS=none`; never logged | none |
 //! | `SO_SMTP_FROM` | the From of every mail | `Second Opinion <no-reply@localhost>` |
 //! | `SO_MAIL_EVERY_SECONDS` | how often the mail job sends what is due; `0`: never, in this instance | `10` |
+//! | `SO_PAYMENT_PROVIDER` | the payment provider: `sandbox` (development and tests: its hosted page at `/sandbox/pay/…`, no money moves); unset or empty: this server takes no payments (no `/sandbox` route; a pending payment's link answers `payments_unavailable`) | unset |
 //! | `SO_JOBS_EVERY_SECONDS` | how often the scheduled jobs run (`jobs`: reminders, overdue alerts, completing ended appointments); `0`: never, in this instance | `60` |
 //!
-//! The payment provider reads its own: `SO_PAYMENT_SECRET`, `SO_PAYMENT_SANDBOX_URL`,
-//! `SO_SANDBOX_REFUND_OUTAGE` (`server::payments`).
+//! The sandbox provider reads its own: `SO_PAYMENT_SECRET`, `SO_PAYMENT_SANDBOX_URL`,
+//! `SO_SANDBOX_REFUND_OUTAGE` (`server::payments`), when `SO_PAYMENT_PROVIDER=sandbox`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -30,6 +31,13 @@ use crate::payments::refunds::DEFAULT_EVERY as DEFAULT_REFUND_EVERY;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 const DEFAULT_MAX_CONNECTIONS: u32 = 10;
+
+/// A payment provider this server can take payments through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaymentProvider {
+    /// `payments::sandbox`: a provider for development and tests; no money moves.
+    Sandbox,
+}
 
 #[derive(Clone)]
 pub struct Config {
@@ -47,6 +55,8 @@ pub struct Config {
     pub mail_every: Option<Duration>,
     /// The scheduled jobs' interval; `None`: they do not run in this instance.
     pub jobs_every: Option<Duration>,
+    /// `SO_PAYMENT_PROVIDER`; `None`: this server takes no payments.
+    pub payment_provider: Option<PaymentProvider>,
 }
 
 impl std::fmt::Debug for Config {
@@ -60,6 +70,7 @@ impl std::fmt::Debug for Config {
             .field("smtp", &self.smtp)
             .field("mail_every", &self.mail_every)
             .field("jobs_every", &self.jobs_every)
+            .field("payment_provider", &self.payment_provider)
             .finish()
     }
 }
@@ -118,6 +129,19 @@ impl Config {
         let smtp = smtp(&var)?;
         let mail_every = interval(&var, "SO_MAIL_EVERY_SECONDS", DEFAULT_MAIL_EVERY)?;
         let jobs_every = interval(&var, "SO_JOBS_EVERY_SECONDS", DEFAULT_JOBS_EVERY)?;
+        let payment_provider = match var("SO_PAYMENT_PROVIDER").as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("sandbox") => Some(PaymentProvider::Sandbox),
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "SO_PAYMENT_PROVIDER",
+                    reason: format!(
+                        "{other:?}: the only provider is sandbox (development and tests); \
+                         leave it unset for a server that takes no payments"
+                    ),
+                })
+            }
+        };
         Ok(Self {
             addr,
             database_url,
@@ -127,6 +151,7 @@ impl Config {
             smtp,
             mail_every,
             jobs_every,
+            payment_provider,
         })
     }
 }
@@ -263,6 +288,39 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.jobs_every, None, "0 turns the jobs off");
+    }
+
+    #[test]
+    fn payments_only_with_a_provider() {
+        let c = config(&[("DATABASE_URL", "postgres://h/db")]).unwrap();
+        assert_eq!(c.payment_provider, None, "no provider unless one is named");
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_PAYMENT_PROVIDER", ""),
+        ])
+        .unwrap();
+        assert_eq!(c.payment_provider, None, "an empty value is none");
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_PAYMENT_PROVIDER", " sandbox "),
+        ])
+        .unwrap();
+        assert_eq!(c.payment_provider, Some(PaymentProvider::Sandbox));
+        let e = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_PAYMENT_PROVIDER", "stripe"),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ConfigError::Invalid {
+                    name: "SO_PAYMENT_PROVIDER",
+                    ..
+                }
+            ),
+            "an unknown provider is refused at start: {e}"
+        );
     }
 
     #[test]

@@ -59,8 +59,10 @@ pub struct AppState {
     pub(crate) sign_in_limits: Arc<auth::limits::SignInLimits>,
     pub(crate) passwords: password::Passwords,
     pub(crate) live: sync::live::Live,
-    /// The payment provider (the sandbox today); tests set their own secret.
-    pub payments: payments::Payments,
+    /// The payment provider (`SO_PAYMENT_PROVIDER`: the sandbox, the only one so far);
+    /// `None` (the default): this server takes no payments (see `payments`). Tests set a
+    /// sandbox with their own secret.
+    pub payments: Option<payments::Payments>,
     /// The refund job's interval and clock (`SO_REFUND_EVERY_SECONDS`).
     pub refunds: payments::refunds::RefundJob,
     /// The mail job's interval, clock and SMTP server (`SO_MAIL_EVERY_SECONDS`,
@@ -77,7 +79,7 @@ impl AppState {
             sign_in_limits: Arc::new(auth::limits::SignInLimits::new()),
             passwords: password::Passwords::new(),
             live: sync::live::Live::default(),
-            payments: payments::Payments::from_env(),
+            payments: None,
             refunds: payments::refunds::RefundJob::default(),
             mail: mail::MailJob::default(),
             jobs: jobs::JobsConfig::default(),
@@ -111,16 +113,18 @@ pub fn router(state: AppState) -> Router {
             post(routes::auth::sign_in).layer(DefaultBodyLimit::max(MAX_ACCOUNT_BODY_BYTES)),
         )
         .merge(payments::public_routes());
-    let (sandbox_prefix, sandbox_pages) = state.payments.pages();
+
+    let mut app = Router::new().merge(public).merge(authenticated);
+    // The sandbox's page exists only on a server configured with it.
+    if let Some(payments) = &state.payments {
+        let (prefix, pages) = payments.pages();
+        app = app.nest_service(prefix, pages);
+    }
 
     // Layers: the last added runs first. A request gets its id, is traced, then limited;
     // whatever answers an error without our JSON shape (the body limit, an unknown method,
     // a panic) is rewritten into it on the way out.
-    Router::new()
-        .merge(public)
-        .merge(authenticated)
-        .nest_service(sandbox_prefix, sandbox_pages)
-        .fallback(routes::health::not_found)
+    app.fallback(routes::health::not_found)
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
         .layer(middleware::map_response(error::json_errors))
@@ -139,7 +143,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    state.payments.listening_on(listener.local_addr()?);
+    if let Some(payments) = &state.payments {
+        payments.listening_on(listener.local_addr()?);
+    }
     let relay = state.live.clone().start(state.pool.clone()).await;
     let limits = state.sign_in_limits.clone();
     let housekeeping = tokio::spawn(async move {

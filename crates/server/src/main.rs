@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use server::accounts::Account;
 use server::cli::{self, AdminCommand, Cli, Command};
-use server::config::Config;
+use server::config::{Config, PaymentProvider};
 use server::mail::Mailer;
+use server::payments::Payments;
 use server::{db, demo, AppState};
 use tokio::net::TcpListener;
 
@@ -133,6 +134,21 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         None => {
             tracing::info!("e-mail is off (SO_SMTP_HOST is not set): mails are queued, not sent")
         }
+    }
+    match config.payment_provider {
+        Some(PaymentProvider::Sandbox) => {
+            let payments = Payments::from_env();
+            payments.remember_used_links_in(&pool);
+            tracing::warn!(
+                "payments through the sandbox provider (SO_PAYMENT_PROVIDER=sandbox): \
+                 no money moves; for development and tests only"
+            );
+            state.payments = Some(payments);
+        }
+        None => tracing::info!(
+            "this server takes no payments (SO_PAYMENT_PROVIDER is not set): no payment \
+             links, no refunds"
+        ),
     }
     state.jobs.every = config.jobs_every;
     if config.jobs_every.is_none() {

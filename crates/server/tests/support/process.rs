@@ -22,15 +22,20 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `so-server` on `database_url` with the demo accounts, as `scripts/server.sh`
-    /// does, listening on `addr` (`127.0.0.1:0` for any free port), and waits until it
-    /// listens.
+    /// Starts `so-server` on `database_url` with the demo accounts and the sandbox payment
+    /// provider, as `scripts/server.sh` does, listening on `addr` (`127.0.0.1:0` for any
+    /// free port), and waits until it listens.
     pub async fn start(database_url: &str, addr: SocketAddr) -> ServerProcess {
-        Self::start_with(database_url, addr, &[("SO_SERVER_DEMO", "1")]).await
+        Self::start_with(
+            database_url,
+            addr,
+            &[("SO_SERVER_DEMO", "1"), ("SO_PAYMENT_PROVIDER", "sandbox")],
+        )
+        .await
     }
 
     /// The same with only `env` on top of the database, the address and the log filter
-    /// (no demo accounts unless `env` says so).
+    /// (no demo accounts, no payment provider unless `env` says so).
     pub async fn start_with(
         database_url: &str,
         addr: SocketAddr,
