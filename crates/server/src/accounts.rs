@@ -59,9 +59,27 @@ impl Email {
     }
 }
 
-/// The sign-in rate limit's key for what someone typed as their e-mail address.
+/// The sign-in rate limit's key for what someone typed as their e-mail address: trimmed
+/// and lower-case. Text longer than [`MAX_EMAIL_CHARS`], which no account has, shares one
+/// key, so that sign-in attempts cannot fill the limiter's memory with huge keys.
 pub fn email_key(text: &str) -> String {
-    text.trim().to_lowercase()
+    let text = text.trim();
+    if text.chars().count() > MAX_EMAIL_CHARS {
+        return OVER_LONG_KEY.to_string();
+    }
+    text.to_lowercase()
+}
+
+/// The one limiter key of every over-long address (it cannot be an address itself: a
+/// space).
+const OVER_LONG_KEY: &str = "over-long address";
+
+/// Whether an account could have `text` (as typed) as its e-mail address: not longer than
+/// [`MAX_EMAIL_CHARS`], no control characters (a NUL would not even reach the database).
+/// Sign-in looks nothing up for anything else and answers as for an unknown address.
+pub fn could_be_an_address(text: &str) -> bool {
+    let text = text.trim();
+    text.chars().count() <= MAX_EMAIL_CHARS && !text.chars().any(char::is_control)
 }
 
 /// An account an admin asks for.
@@ -123,6 +141,18 @@ mod tests {
             );
         }
         assert_eq!(email_key(" Ada@Example.ORG "), "ada@example.org");
+        let long = format!("{}@example.org", "a".repeat(MAX_EMAIL_CHARS));
+        let longer = format!("{}@example.org", "b".repeat(10 * MAX_EMAIL_CHARS));
+        assert_eq!(
+            email_key(&long),
+            email_key(&longer),
+            "over-long text shares one limiter key"
+        );
+        assert!(email_key(&long).len() < MAX_EMAIL_CHARS);
+        assert!(could_be_an_address(" ada@example.org "));
+        assert!(!could_be_an_address(&long));
+        assert!(!could_be_an_address("ada\u{0}@example.org"));
+        assert!(!could_be_an_address("ada\u{1}@example.org"));
     }
 
     #[test]

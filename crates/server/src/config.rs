@@ -15,6 +15,7 @@
 //! | `SO_SMTP_FROM` | the From of every mail | `Second Opinion <no-reply@localhost>` |
 //! | `SO_MAIL_EVERY_SECONDS` | how often the mail job sends what is due; `0`: never, in this instance | `10` |
 //! | `SO_PAYMENT_PROVIDER` | the payment provider: `sandbox` (development and tests: its hosted page at `/sandbox/pay/…`, no money moves); unset or empty: this server takes no payments (no `/sandbox` route; a pending payment's link answers `payments_unavailable`) | unset |
+//! | `SO_TRUSTED_PROXIES` | comma-separated addresses and CIDR ranges of the reverse proxies in front (`127.0.0.1, 10.0.0.0/8`): only for a request from one of them is the right-most untrusted `X-Forwarded-For` address taken as the client's, for the sign-in limits (`server::proxies`) | none: the TCP peer is the client |
 //! | `SO_JOBS_EVERY_SECONDS` | how often the scheduled jobs run (`jobs`: reminders, overdue alerts, completing ended appointments); `0`: never, in this instance | `60` |
 //!
 //! The sandbox provider reads its own: `SO_PAYMENT_SECRET`, `SO_PAYMENT_SANDBOX_URL`,
@@ -28,6 +29,7 @@ use crate::mail::{
     SmtpConfig, SmtpLogin, SmtpTls, DEFAULT_EVERY as DEFAULT_MAIL_EVERY, DEFAULT_FROM,
 };
 use crate::payments::refunds::DEFAULT_EVERY as DEFAULT_REFUND_EVERY;
+use crate::proxies::TrustedProxies;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 const DEFAULT_MAX_CONNECTIONS: u32 = 10;
@@ -57,6 +59,8 @@ pub struct Config {
     pub jobs_every: Option<Duration>,
     /// `SO_PAYMENT_PROVIDER`; `None`: this server takes no payments.
     pub payment_provider: Option<PaymentProvider>,
+    /// `SO_TRUSTED_PROXIES`; empty: no proxy is believed.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl std::fmt::Debug for Config {
@@ -71,6 +75,7 @@ impl std::fmt::Debug for Config {
             .field("mail_every", &self.mail_every)
             .field("jobs_every", &self.jobs_every)
             .field("payment_provider", &self.payment_provider)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -142,6 +147,11 @@ impl Config {
                 })
             }
         };
+        let trusted_proxies = TrustedProxies::parse(&var("SO_TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|reason| ConfigError::Invalid {
+                name: "SO_TRUSTED_PROXIES",
+                reason,
+            })?;
         Ok(Self {
             addr,
             database_url,
@@ -152,6 +162,7 @@ impl Config {
             mail_every,
             jobs_every,
             payment_provider,
+            trusted_proxies,
         })
     }
 }
@@ -320,6 +331,27 @@ mod tests {
                 }
             ),
             "an unknown provider is refused at start: {e}"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_ranges() {
+        let c = config(&[("DATABASE_URL", "postgres://h/db")]).unwrap();
+        assert!(c.trusted_proxies.is_empty(), "none unless named");
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"),
+        ])
+        .unwrap();
+        assert!(c.trusted_proxies.contains("10.20.30.40".parse().unwrap()));
+        let e = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_TRUSTED_PROXIES", "127.0.0.1, proxy.internal"),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::Invalid { name: "SO_TRUSTED_PROXIES", reason } if reason.contains("proxy.internal")),
+            "{e}"
         );
     }
 

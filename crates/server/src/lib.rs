@@ -23,6 +23,7 @@ pub mod notify;
 pub mod openapi;
 pub mod password;
 pub mod payments;
+pub mod proxies;
 pub mod routes;
 pub mod sync;
 pub mod telemetry;
@@ -70,6 +71,9 @@ pub struct AppState {
     pub mail: mail::MailJob,
     /// The scheduled jobs' interval and clock (`SO_JOBS_EVERY_SECONDS`).
     pub jobs: jobs::JobsConfig,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (`SO_TRUSTED_PROXIES`);
+    /// none by default.
+    pub trusted_proxies: Arc<proxies::TrustedProxies>,
 }
 
 impl AppState {
@@ -83,6 +87,7 @@ impl AppState {
             refunds: payments::refunds::RefundJob::default(),
             mail: mail::MailJob::default(),
             jobs: jobs::JobsConfig::default(),
+            trusted_proxies: Arc::default(),
         }
     }
 }

@@ -150,6 +150,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
              links, no refunds"
         ),
     }
+    if !config.trusted_proxies.is_empty() {
+        tracing::info!("X-Forwarded-For is believed from the proxies in SO_TRUSTED_PROXIES");
+    }
+    state.trusted_proxies = std::sync::Arc::new(config.trusted_proxies.clone());
     state.jobs.every = config.jobs_every;
     if config.jobs_every.is_none() {
         tracing::info!("the scheduled jobs are off in this instance (SO_JOBS_EVERY_SECONDS=0)");
