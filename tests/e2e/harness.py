@@ -548,7 +548,8 @@ class ServerProcess:
 
 def start_server(log: Path) -> ServerProcess:
     """Starts the cluster (scripts/pg.sh, in the target dir like the Rust tests'), a
-    fresh database on it and so-server with the demo accounts."""
+    fresh database on it and so-server with the demo accounts and the sandbox payment
+    provider."""
     binary = server_binary()
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         raise RuntimeError(f"server binary not found at {binary}: build it with "
@@ -567,6 +568,7 @@ def start_server(log: Path) -> ServerProcess:
     port = free_port()
     server_env = dict(os.environ, DATABASE_URL=database_url,
                       SO_SERVER_ADDR=f"127.0.0.1:{port}", SO_SERVER_DEMO="1",
+                      SO_PAYMENT_PROVIDER="sandbox",
                       SO_LOG="info,sqlx=warn")
     out = open(log, "wb")
     proc = subprocess.Popen([str(binary)], env=server_env, stdout=out,

@@ -139,7 +139,7 @@ pub enum RefundError {
 /// A payment provider: the sandbox today, a real one (behind its own adapter) later.
 pub trait PaymentProvider: Send + Sync {
     /// The payment link for a case: a new one, or `request.existing` again while the
-    /// provider still honours it. The same case gets the same link.
+    /// provider still honours it (the sandbox's expire after a day).
     fn create_link<'a>(
         &'a self,
         request: &'a LinkRequest,

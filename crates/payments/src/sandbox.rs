@@ -2,9 +2,17 @@
 //! real one, without money.
 //!
 //! - **Links**: `{site}/sandbox/pay/{token}`. The token carries what the page shows (the
-//!   case, its reference, the amount) and a MAC under the sandbox's secret, so the page
-//!   needs no storage, a link outlives a restart (with the same secret), nobody can make
-//!   one up or change its amount, and the same case always gets the same link.
+//!   case, its reference, the amount), when the link expires ([`LINK_LIFETIME`] after it
+//!   was made) and a MAC under the sandbox's secret, so the page needs no storage, a link
+//!   outlives a restart (with the same secret), and nobody can make one up, change its
+//!   amount or extend it. Asked again for the same case, the sandbox answers the link it
+//!   made before (the caller's `existing` one, or the last one it made in this process)
+//!   while more than [`LINK_RENEWAL`] of it is left, else a new one.
+//! - **Once**: a link is paid or declined once. The sandbox remembers that in this
+//!   process; [`Sandbox::set_used_links`] lets an authority that keeps the callbacks (the
+//!   server, in PostgreSQL) answer it across restarts and instances. A second use shows
+//!   how the payment ended and sends nothing; an expired link shows "expired" (410) and
+//!   changes nothing.
 //! - **The hosted page** ([`Sandbox::pages`], an axum `Router` the server and the
 //!   standalone desktop both mount at [`PREFIX`]): the amount and the case reference, and
 //!   two buttons, "Pay" and "Decline (payment fails)".
@@ -30,7 +38,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use domain::{CaseId, PaymentOutcome};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -46,6 +54,23 @@ pub const PREFIX: &str = "/sandbox";
 
 /// The reason a declined sandbox payment gives.
 pub const DECLINED: &str = "The card was declined (sandbox).";
+
+/// How long a link works after it was made.
+pub const LINK_LIFETIME: TimeDelta = TimeDelta::hours(24);
+
+/// A link with less than this left is not handed out again: the payer gets a new one.
+pub const LINK_RENEWAL: TimeDelta = TimeDelta::hours(1);
+
+/// How a link was used, as told by whoever keeps the payments ([`Sandbox::set_used_links`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UsedLink {
+    Paid { reference: String },
+    Declined,
+}
+
+/// Answers whether a link (by its id) was used before, from a record this process does
+/// not hold (the server's received callbacks). `None`: not that it knows.
+pub type UsedLinks = Arc<dyn Fn(String) -> BoxFuture<'static, Option<UsedLink>> + Send + Sync>;
 
 /// How a callback is delivered.
 #[derive(Clone)]
@@ -149,6 +174,9 @@ pub struct Sandbox {
     retries: Retries,
     http: reqwest::Client,
     links: Mutex<HashMap<String, LinkState>>,
+    /// The last link made for each case in this process (its URL).
+    made: Mutex<HashMap<CaseId, String>>,
+    used_links: RwLock<Option<UsedLinks>>,
     payments: Mutex<HashMap<String, Paid>>,
     /// Refunds by (payment reference, idempotency key), in the order made.
     refunds: Mutex<Vec<(String, SandboxRefund)>>,
@@ -175,6 +203,14 @@ struct Claims {
     /// Amount in minor units, and currency.
     a: u32,
     k: String,
+    /// When the link stops working (Unix time).
+    x: i64,
+}
+
+impl Claims {
+    fn expires_at(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.x, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
+    }
 }
 
 /// The callback's body.
@@ -220,6 +256,8 @@ impl Sandbox {
                 .build()
                 .unwrap_or_default(),
             links: Mutex::new(HashMap::new()),
+            made: Mutex::new(HashMap::new()),
+            used_links: RwLock::new(None),
             payments: Mutex::new(HashMap::new()),
             refunds: Mutex::new(Vec::new()),
             refund_outage: AtomicU32::new(0),
@@ -266,6 +304,12 @@ impl Sandbox {
 
     pub fn site(&self) -> Option<String> {
         self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Where to ask whether a link was used before, beyond this process's memory (the
+    /// server answers from the callbacks it received).
+    pub fn set_used_links(&self, used: UsedLinks) {
+        *self.used_links.write().unwrap_or_else(|e| e.into_inner()) = Some(used);
     }
 
     pub fn set_callback(&self, target: CallbackTarget) {
@@ -330,6 +374,44 @@ impl Sandbox {
             .unwrap_or_else(|e| e.into_inner())
             .get(link_id)
             .cloned()
+    }
+
+    /// How the link was used: in this process, else as the [`UsedLinks`] record says.
+    async fn used(&self, link_id: &str) -> Option<LinkState> {
+        if let Some(state) = self.link_state(link_id) {
+            return Some(state);
+        }
+        let used = self
+            .used_links
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()?;
+        let state = match used(link_id.to_string()).await? {
+            UsedLink::Paid { reference } => LinkState::Paid { reference },
+            UsedLink::Declined => LinkState::Declined,
+        };
+        Some(state)
+    }
+
+    /// A link of ours for `request` in `url` that is good for more than [`LINK_RENEWAL`]
+    /// at `now` (same case, reference and amount, on this site).
+    fn still_good(
+        &self,
+        url: &str,
+        request: &LinkRequest,
+        site: &str,
+        now: DateTime<Utc>,
+    ) -> Option<PaymentLink> {
+        let token = url.strip_prefix(&format!("{site}{PREFIX}/pay/"))?;
+        let (claims, id) = self.read_token(token)?;
+        let same = claims.c == request.case_id
+            && claims.r == request.case_reference
+            && claims.a == request.amount.minor
+            && claims.k == request.amount.currency;
+        (same && claims.expires_at() - now > LINK_RENEWAL).then(|| PaymentLink {
+            id,
+            url: url.to_string(),
+        })
     }
 
     /// Settles an open link as paid or declined and sends the callback; `Err` with the
@@ -478,18 +560,29 @@ impl PaymentProvider for Sandbox {
             let site = self.site().ok_or_else(|| {
                 ProviderError::NotReady("the sandbox does not know its address yet".into())
             })?;
+            let now = self.now();
+            // The link made before, while it is good: the caller's, else this process's.
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            let before = request
+                .existing
+                .iter()
+                .map(|link| link.url.clone())
+                .chain(made.get(&request.case_id).cloned());
+            for url in before {
+                if let Some(link) = self.still_good(&url, request, &site, now) {
+                    return Ok(link);
+                }
+            }
             let (token, id) = self.token(&Claims {
                 c: request.case_id,
                 r: request.case_reference.clone(),
                 a: request.amount.minor,
                 k: request.amount.currency.clone(),
+                x: (now + LINK_LIFETIME).timestamp(),
             });
-            // Deterministic: the link made before for this case is this one, unless the
-            // secret or the address changed — then the old one no longer works anyway.
-            Ok(PaymentLink {
-                id,
-                url: format!("{site}{PREFIX}/pay/{token}"),
-            })
+            let url = format!("{site}{PREFIX}/pay/{token}");
+            made.insert(request.case_id, url.clone());
+            Ok(PaymentLink { id, url })
         })
     }
 
@@ -586,9 +679,10 @@ async fn show(State(sandbox): State<Arc<Sandbox>>, Path(token): Path<String>) ->
     let Some((claims, link_id)) = sandbox.read_token(&token) else {
         return not_a_link();
     };
-    match sandbox.link_state(&link_id) {
-        None => page(&claims, Body::Offer),
+    match sandbox.used(&link_id).await {
         Some(state) => page(&claims, Body::Settled(state)),
+        None if sandbox.now() >= claims.expires_at() => expired(),
+        None => page(&claims, Body::Offer),
     }
 }
 
@@ -605,6 +699,13 @@ async fn submit(
         "decline" => false,
         _ => return (StatusCode::BAD_REQUEST, "Choose Pay or Decline.").into_response(),
     };
+    // Used before (here, or as the authority's record says): how it ended, nothing sent.
+    if let Some(state) = sandbox.used(&link_id).await {
+        return page(&claims, Body::SettledBefore(state));
+    }
+    if sandbox.now() >= claims.expires_at() {
+        return expired();
+    }
     match sandbox.settle(&claims, &link_id, pay) {
         Ok(state) => page(&claims, Body::Settled(state)),
         // Settled before (a second click, a resubmitted form): show how it ended, send
@@ -617,6 +718,19 @@ enum Body {
     Offer,
     Settled(LinkState),
     SettledBefore(LinkState),
+}
+
+/// 410: the link was good once; a new one is to be asked for.
+fn expired() -> Response {
+    (
+        StatusCode::GONE,
+        Html(layout(
+            "Payment link expired",
+            "<p data-testid=\"expired\">This payment link has expired: nothing was paid. \
+             Ask for the payment link again in Second Opinion.</p>",
+        )),
+    )
+        .into_response()
 }
 
 fn not_a_link() -> Response {
@@ -1050,6 +1164,105 @@ mod tests {
             sandbox.refund("sbx_pay_a", &sar(601), "k6").await,
             Err(RefundError::ExceedsPayment { left_minor: 600 })
         );
+    }
+
+    /// A sandbox on a clock the test moves (`hours` ahead of the real one).
+    fn sandbox_at(
+        hours: Arc<std::sync::atomic::AtomicI64>,
+    ) -> (Arc<Sandbox>, mpsc::UnboundedReceiver<CallbackRequest>) {
+        let clock: Clock = Arc::new(move || {
+            Utc::now() + TimeDelta::hours(hours.load(std::sync::atomic::Ordering::SeqCst))
+        });
+        let sandbox = Arc::new(Sandbox::with_clock(
+            Secret::new("sandbox-test-secret").unwrap(),
+            clock,
+            Retries::default(),
+        ));
+        sandbox.set_site("http://pay.test");
+        let (tx, rx) = mpsc::unbounded_channel();
+        sandbox.set_callback(CallbackTarget::InProcess(Arc::new(move |request| {
+            let tx = tx.clone();
+            Box::pin(async move {
+                tx.send(request).map_err(|_| DeliveryError {
+                    retry: false,
+                    message: "closed".into(),
+                })
+            })
+        })));
+        (sandbox, rx)
+    }
+
+    #[tokio::test]
+    async fn a_link_expires_after_a_day_and_then_changes_nothing() {
+        use std::sync::atomic::AtomicI64;
+        let hours = Arc::new(AtomicI64::new(0));
+        let (sandbox, mut rx) = sandbox_at(hours.clone());
+        let case_id = CaseId(Uuid::now_v7());
+        let link = sandbox.create_link(&request(case_id)).await.unwrap();
+        assert_eq!(
+            sandbox.create_link(&request(case_id)).await.unwrap(),
+            link,
+            "asked again in this process (no `existing`): the same link"
+        );
+
+        hours.store(23, Ordering::SeqCst);
+        let renewed = sandbox
+            .create_link(&LinkRequest {
+                existing: Some(link.clone()),
+                ..request(case_id)
+            })
+            .await
+            .unwrap();
+        assert_ne!(renewed, link, "with under an hour left, a new link is made");
+        let (status, _) = call(
+            &sandbox,
+            Request::get(path(&link)).body(HttpBody::empty()).unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "the old one works until it expires");
+
+        hours.store(25, Ordering::SeqCst);
+        let (status, html) = call(
+            &sandbox,
+            Request::get(path(&link)).body(HttpBody::empty()).unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::GONE, "{html}");
+        assert!(html.contains("expired"), "{html}");
+        let (status, html) = call(&sandbox, form(&path(&link), "pay")).await;
+        assert_eq!(status, StatusCode::GONE, "paying an expired link: {html}");
+        assert!(rx.try_recv().is_err(), "an expired link sends no callback");
+        let (status, _) = call(&sandbox, form(&path(&renewed), "pay")).await;
+        assert_eq!(status, StatusCode::OK, "the renewed link still works");
+    }
+
+    #[tokio::test]
+    async fn a_link_the_record_says_was_used_is_not_paid_again() {
+        let (sandbox, mut rx) = sandbox();
+        let case_id = CaseId(Uuid::now_v7());
+        let link = sandbox.create_link(&request(case_id)).await.unwrap();
+        let used_id = link.id.clone();
+        // A restarted sandbox knows nothing in memory; the authority's record does.
+        sandbox.set_used_links(Arc::new(move |id| {
+            let paid = (id == used_id).then(|| UsedLink::Paid {
+                reference: "sbx_pay_before".into(),
+            });
+            Box::pin(async move { paid })
+        }));
+        for action in ["pay", "decline"] {
+            let (status, html) = call(&sandbox, form(&path(&link), action)).await;
+            assert_eq!(status, StatusCode::OK, "{html}");
+            assert!(html.contains("used already"), "{action}: {html}");
+            assert!(html.contains("sbx_pay_before"), "how it ended: {html}");
+        }
+        assert!(rx.try_recv().is_err(), "nothing is sent again");
+        let other = sandbox
+            .create_link(&request(CaseId(Uuid::now_v7())))
+            .await
+            .unwrap();
+        let (status, html) = call(&sandbox, form(&path(&other), "pay")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Paid."), "an unused link pays: {html}");
     }
 
     #[test]

@@ -14,10 +14,12 @@
 //! | `SO_SMTP_USER`, `SO_SMTP_PASSWORD` | the SMTP login, both or neither; never with `SO_SMTP_TLS=none`; never logged | none |
 //! | `SO_SMTP_FROM` | the From of every mail | `Second Opinion <no-reply@localhost>` |
 //! | `SO_MAIL_EVERY_SECONDS` | how often the mail job sends what is due; `0`: never, in this instance | `10` |
+//! | `SO_PAYMENT_PROVIDER` | the payment provider: `sandbox` (development and tests: its hosted page at `/sandbox/pay/…`, no money moves); unset or empty: this server takes no payments (no `/sandbox` route; a pending payment's link answers `payments_unavailable`) | unset |
+//! | `SO_TRUSTED_PROXIES` | comma-separated addresses and CIDR ranges of the reverse proxies in front (`127.0.0.1, 10.0.0.0/8`): only for a request from one of them is the right-most untrusted `X-Forwarded-For` address taken as the client's, for the sign-in limits (`server::proxies`) | none: the TCP peer is the client |
 //! | `SO_JOBS_EVERY_SECONDS` | how often the scheduled jobs run (`jobs`: reminders, overdue alerts, completing ended appointments); `0`: never, in this instance | `60` |
 //!
-//! The payment provider reads its own: `SO_PAYMENT_SECRET`, `SO_PAYMENT_SANDBOX_URL`,
-//! `SO_SANDBOX_REFUND_OUTAGE` (`server::payments`).
+//! The sandbox provider reads its own: `SO_PAYMENT_SECRET`, `SO_PAYMENT_SANDBOX_URL`,
+//! `SO_SANDBOX_REFUND_OUTAGE` (`server::payments`), when `SO_PAYMENT_PROVIDER=sandbox`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -27,9 +29,17 @@ use crate::mail::{
     SmtpConfig, SmtpLogin, SmtpTls, DEFAULT_EVERY as DEFAULT_MAIL_EVERY, DEFAULT_FROM,
 };
 use crate::payments::refunds::DEFAULT_EVERY as DEFAULT_REFUND_EVERY;
+use crate::proxies::TrustedProxies;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 const DEFAULT_MAX_CONNECTIONS: u32 = 10;
+
+/// A payment provider this server can take payments through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaymentProvider {
+    /// `payments::sandbox`: a provider for development and tests; no money moves.
+    Sandbox,
+}
 
 #[derive(Clone)]
 pub struct Config {
@@ -47,6 +57,10 @@ pub struct Config {
     pub mail_every: Option<Duration>,
     /// The scheduled jobs' interval; `None`: they do not run in this instance.
     pub jobs_every: Option<Duration>,
+    /// `SO_PAYMENT_PROVIDER`; `None`: this server takes no payments.
+    pub payment_provider: Option<PaymentProvider>,
+    /// `SO_TRUSTED_PROXIES`; empty: no proxy is believed.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl std::fmt::Debug for Config {
@@ -60,6 +74,8 @@ impl std::fmt::Debug for Config {
             .field("smtp", &self.smtp)
             .field("mail_every", &self.mail_every)
             .field("jobs_every", &self.jobs_every)
+            .field("payment_provider", &self.payment_provider)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -118,6 +134,24 @@ impl Config {
         let smtp = smtp(&var)?;
         let mail_every = interval(&var, "SO_MAIL_EVERY_SECONDS", DEFAULT_MAIL_EVERY)?;
         let jobs_every = interval(&var, "SO_JOBS_EVERY_SECONDS", DEFAULT_JOBS_EVERY)?;
+        let payment_provider = match var("SO_PAYMENT_PROVIDER").as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("sandbox") => Some(PaymentProvider::Sandbox),
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "SO_PAYMENT_PROVIDER",
+                    reason: format!(
+                        "{other:?}: the only provider is sandbox (development and tests); \
+                         leave it unset for a server that takes no payments"
+                    ),
+                })
+            }
+        };
+        let trusted_proxies = TrustedProxies::parse(&var("SO_TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|reason| ConfigError::Invalid {
+                name: "SO_TRUSTED_PROXIES",
+                reason,
+            })?;
         Ok(Self {
             addr,
             database_url,
@@ -127,6 +161,8 @@ impl Config {
             smtp,
             mail_every,
             jobs_every,
+            payment_provider,
+            trusted_proxies,
         })
     }
 }
@@ -263,6 +299,60 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.jobs_every, None, "0 turns the jobs off");
+    }
+
+    #[test]
+    fn payments_only_with_a_provider() {
+        let c = config(&[("DATABASE_URL", "postgres://h/db")]).unwrap();
+        assert_eq!(c.payment_provider, None, "no provider unless one is named");
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_PAYMENT_PROVIDER", ""),
+        ])
+        .unwrap();
+        assert_eq!(c.payment_provider, None, "an empty value is none");
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_PAYMENT_PROVIDER", " sandbox "),
+        ])
+        .unwrap();
+        assert_eq!(c.payment_provider, Some(PaymentProvider::Sandbox));
+        let e = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_PAYMENT_PROVIDER", "stripe"),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ConfigError::Invalid {
+                    name: "SO_PAYMENT_PROVIDER",
+                    ..
+                }
+            ),
+            "an unknown provider is refused at start: {e}"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_ranges() {
+        let c = config(&[("DATABASE_URL", "postgres://h/db")]).unwrap();
+        assert!(c.trusted_proxies.is_empty(), "none unless named");
+        let c = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"),
+        ])
+        .unwrap();
+        assert!(c.trusted_proxies.contains("10.20.30.40".parse().unwrap()));
+        let e = config(&[
+            ("DATABASE_URL", "postgres://h/db"),
+            ("SO_TRUSTED_PROXIES", "127.0.0.1, proxy.internal"),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::Invalid { name: "SO_TRUSTED_PROXIES", reason } if reason.contains("proxy.internal")),
+            "{e}"
+        );
     }
 
     #[test]

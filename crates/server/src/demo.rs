@@ -9,8 +9,8 @@ use domain::Role;
 use sqlx::PgPool;
 
 use crate::accounts::{Email, NewUser};
-use crate::auth::password;
 use crate::db::users;
+use crate::password;
 
 /// The password of every demo account. Public, hence demo-only.
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
@@ -23,6 +23,19 @@ pub enum SeedError {
     Invalid(String),
     #[error("hashing the demo password failed: {0}")]
     Hash(String),
+}
+
+/// How many demo accounts can sign in on this database (with the published
+/// [`DEMO_PASSWORD`], unless someone changed it): the server warns when it runs without
+/// `SO_SERVER_DEMO` and finds any, left over from a demo run.
+pub async fn accounts_signing_in(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    let emails: Vec<String> = domain::demo::catalog()
+        .users
+        .into_iter()
+        .filter(|p| p.role != Role::System)
+        .map(|p| p.email)
+        .collect();
+    users::count_signing_in(pool, &emails).await
 }
 
 /// Creates the demo accounts when there is no account at all; returns how many it

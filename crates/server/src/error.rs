@@ -45,6 +45,9 @@ pub enum ErrorCode {
     RateLimited,
     /// 503: a dependency (the database) is not available; try again later.
     Unavailable,
+    /// 503: this server takes no payments: no payment provider is configured
+    /// (`SO_PAYMENT_PROVIDER`). Retrying does not help; its operator must set one.
+    PaymentsUnavailable,
     /// 500: a fault of the server; details are only in its log.
     Internal,
 }
@@ -61,7 +64,9 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable | ErrorCode::PaymentsUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -101,6 +106,10 @@ impl ErrorCode {
             }
             ErrorCode::RateLimited => "Too many attempts; try again later.",
             ErrorCode::Unavailable => "The service is not available right now; try again.",
+            ErrorCode::PaymentsUnavailable => {
+                "This server takes no payments: no payment provider is configured on it. \
+                 Ask its operator."
+            }
             ErrorCode::Internal => "Something went wrong on the server.",
         }
     }
@@ -183,6 +192,11 @@ impl ApiError {
 
     pub fn unavailable(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorCode::Unavailable, message)
+    }
+
+    /// 503 `payments_unavailable`: this server has no payment provider.
+    pub fn payments_unavailable() -> Self {
+        Self::of(ErrorCode::PaymentsUnavailable)
     }
 
     /// A fault of the server. `source` goes to the log only.
@@ -340,18 +354,19 @@ impl From<JsonRejection> for ApiError {
 }
 
 /// Rewrites an error answer that is not already our JSON (axum's 405, the body limit's
-/// 413, a panic's 500, ...) into `{code, message}`, keeping its status and headers.
+/// 413, a panic's 500, ...) into `{code, message}`, keeping its status and headers. A page
+/// for people (`text/html`: the sandbox payment page's "expired" or "not valid") is kept.
 pub async fn json_errors(response: Response) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_json = response
+    let kept = response
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if kept {
         return response;
     }
     let (mut parts, _body) = response.into_parts();
@@ -383,6 +398,8 @@ mod tests {
     fn codes_are_snake_case_and_statuses_match() {
         let json = serde_json::to_string(&ErrorCode::PayloadTooLarge).unwrap();
         assert_eq!(json, "\"payload_too_large\"");
+        let json = serde_json::to_string(&ErrorCode::PaymentsUnavailable).unwrap();
+        assert_eq!(json, "\"payments_unavailable\"");
         for code in [
             ErrorCode::InvalidInput,
             ErrorCode::InvalidCredentials,
@@ -395,9 +412,14 @@ mod tests {
             ErrorCode::UnsupportedMediaType,
             ErrorCode::RateLimited,
             ErrorCode::Unavailable,
+            ErrorCode::PaymentsUnavailable,
         ] {
             assert!(
-                code.status().is_client_error() || code == ErrorCode::Unavailable,
+                code.status().is_client_error()
+                    || matches!(
+                        code,
+                        ErrorCode::Unavailable | ErrorCode::PaymentsUnavailable
+                    ),
                 "{code:?} is the client's problem or a passing one, not a server fault"
             );
         }

@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::AppState;
 
 /// A JSON request body. Answers with `axum::Json` (it is only an extractor).
 pub struct Json<T>(pub T);
@@ -30,20 +31,30 @@ where
     }
 }
 
-/// The TCP peer's address, when the server was started by [`crate::serve`] (which records
-/// it); `None` otherwise.
+/// The client's address: the TCP peer's, or, when the peer is a trusted proxy
+/// (`SO_TRUSTED_PROXIES`), the right-most untrusted one of `X-Forwarded-For`
+/// ([`crate::proxies`]). `None` when the server was not started by [`crate::serve`] (which
+/// records the peer).
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(ClientIp(None));
+        };
+        let forwarded_for = parts
+            .headers
+            .get_all(X_FORWARDED_FOR)
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(ClientIp(Some(
+            state.trusted_proxies.client_of(peer.ip(), forwarded_for),
+        )))
     }
 }
+
+/// The header reverse proxies put the client's address in.
+const X_FORWARDED_FOR: &str = "x-forwarded-for";

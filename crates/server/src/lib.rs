@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -20,7 +21,9 @@ pub mod jobs;
 pub mod mail;
 pub mod notify;
 pub mod openapi;
+pub mod password;
 pub mod payments;
+pub mod proxies;
 pub mod routes;
 pub mod sync;
 pub mod telemetry;
@@ -55,10 +58,12 @@ pub const MAX_ACCOUNT_BODY_BYTES: usize = 16 * 1024;
 pub struct AppState {
     pub pool: PgPool,
     pub(crate) sign_in_limits: Arc<auth::limits::SignInLimits>,
-    pub(crate) passwords: auth::password::Passwords,
+    pub(crate) passwords: password::Passwords,
     pub(crate) live: sync::live::Live,
-    /// The payment provider (the sandbox today); tests set their own secret.
-    pub payments: payments::Payments,
+    /// The payment provider (`SO_PAYMENT_PROVIDER`: the sandbox, the only one so far);
+    /// `None` (the default): this server takes no payments (see `payments`). Tests set a
+    /// sandbox with their own secret.
+    pub payments: Option<payments::Payments>,
     /// The refund job's interval and clock (`SO_REFUND_EVERY_SECONDS`).
     pub refunds: payments::refunds::RefundJob,
     /// The mail job's interval, clock and SMTP server (`SO_MAIL_EVERY_SECONDS`,
@@ -66,6 +71,9 @@ pub struct AppState {
     pub mail: mail::MailJob,
     /// The scheduled jobs' interval and clock (`SO_JOBS_EVERY_SECONDS`).
     pub jobs: jobs::JobsConfig,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (`SO_TRUSTED_PROXIES`);
+    /// none by default.
+    pub trusted_proxies: Arc<proxies::TrustedProxies>,
 }
 
 impl AppState {
@@ -73,12 +81,13 @@ impl AppState {
         Self {
             pool,
             sign_in_limits: Arc::new(auth::limits::SignInLimits::new()),
-            passwords: auth::password::Passwords::new(),
+            passwords: password::Passwords::new(),
             live: sync::live::Live::default(),
-            payments: payments::Payments::from_env(),
+            payments: None,
             refunds: payments::refunds::RefundJob::default(),
             mail: mail::MailJob::default(),
             jobs: jobs::JobsConfig::default(),
+            trusted_proxies: Arc::default(),
         }
     }
 }
@@ -103,22 +112,24 @@ pub fn router(state: AppState) -> Router {
     let public = Router::new()
         .route("/health", get(routes::health::health))
         .route("/ready", get(routes::health::ready))
-        .route("/v1/openapi.json", get(routes::health::openapi_json))
+        .route("/v1/openapi.json", get(openapi::openapi_json))
         .route(
             "/v1/auth/sign-in",
             post(routes::auth::sign_in).layer(DefaultBodyLimit::max(MAX_ACCOUNT_BODY_BYTES)),
         )
         .merge(payments::public_routes());
-    let (sandbox_prefix, sandbox_pages) = state.payments.pages();
+
+    let mut app = Router::new().merge(public).merge(authenticated);
+    // The sandbox's page exists only on a server configured with it.
+    if let Some(payments) = &state.payments {
+        let (prefix, pages) = payments.pages();
+        app = app.nest_service(prefix, pages);
+    }
 
     // Layers: the last added runs first. A request gets its id, is traced, then limited;
     // whatever answers an error without our JSON shape (the body limit, an unknown method,
     // a panic) is rewritten into it on the way out.
-    Router::new()
-        .merge(public)
-        .merge(authenticated)
-        .nest_service(sandbox_prefix, sandbox_pages)
-        .fallback(routes::health::not_found)
+    app.fallback(routes::health::not_found)
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
         .layer(middleware::map_response(error::json_errors))
@@ -137,7 +148,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    state.payments.listening_on(listener.local_addr()?);
+    if let Some(payments) = &state.payments {
+        payments.listening_on(listener.local_addr()?);
+    }
     let relay = state.live.clone().start(state.pool.clone()).await;
     let limits = state.sign_in_limits.clone();
     let housekeeping = tokio::spawn(async move {

@@ -6,11 +6,14 @@
 mod support;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
 use domain::{demo, CaseCommand, CaseId, CaseStatus, Command, CommandId};
 use futures_util::StreamExt;
+use payments::sandbox::Clock;
 use payments::{signature, PaymentInfo, PaymentStatus, Secret};
 use protocol::{Outcome, PushRequest, PushResponse, PushedCommand};
 use reqwest::StatusCode;
@@ -18,7 +21,7 @@ use serde_json::{json, Value};
 use server::payments::Payments;
 use server::AppState;
 use support::desktop::{desk, requester_work, server_case, Desk};
-use support::{spawn_app, TestApp};
+use support::{expect_error, spawn_app, TestApp};
 
 const SECRET: &str = "payments-test-secret-2026";
 const WAIT: Duration = Duration::from_secs(15);
@@ -35,13 +38,17 @@ struct PayServer {
 }
 
 impl PayServer {
+    /// With the sandbox provider (`SO_PAYMENT_PROVIDER=sandbox`) on the real clock.
     async fn start() -> PayServer {
+        PayServer::start_with(Some(Arc::new(Utc::now))).await
+    }
+
+    /// With the sandbox on `clock`; `None`: no payment provider (the default
+    /// configuration).
+    async fn start_with(clock: Option<Clock>) -> PayServer {
         let db = spawn_app().await;
         let secret = Secret::new(SECRET).unwrap();
-        let mut state = AppState::new(db.pool.clone());
-        state.payments = Payments::sandbox(secret.clone(), None);
-        state.jobs.every = None;
-        let (addr, server) = support::serve(state).await;
+        let (addr, server) = support::serve(Self::state(&db, &secret, clock)).await;
         PayServer {
             db,
             addr,
@@ -49,6 +56,28 @@ impl PayServer {
             http: reqwest::Client::new(),
             _server: server,
         }
+    }
+
+    fn state(db: &TestApp, secret: &Secret, clock: Option<Clock>) -> AppState {
+        let mut state = AppState::new(db.pool.clone());
+        if let Some(clock) = clock {
+            let payments = Payments::sandbox_on(secret.clone(), None, clock);
+            payments.remember_used_links_in(&db.pool);
+            state.payments = Some(payments);
+        }
+        state.jobs.every = None;
+        state
+    }
+
+    /// Another instance of the server (a restart, or a second one behind a balancer): the
+    /// same database and secret, a sandbox that remembers nothing in memory.
+    async fn another_instance(&self) -> (SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
+        support::serve(Self::state(
+            &self.db,
+            &self.secret,
+            Some(Arc::new(Utc::now)),
+        ))
+        .await
     }
 
     fn url(&self, path: &str) -> String {
@@ -557,4 +586,185 @@ async fn changing_the_coordinator_keeps_the_link() {
     server
         .reaches(&mut live, case_id, CaseStatus::PaymentSuccessful)
         .await;
+}
+
+/// The path of a payment link (`/sandbox/pay/<token>`), to ask another instance for it.
+fn path_of(url: &str) -> String {
+    let at = url.find("/sandbox/pay/").expect("a sandbox link");
+    url[at..].to_string()
+}
+
+async fn links_stored(server: &PayServer) -> Vec<String> {
+    sqlx::query_scalar("SELECT url FROM payment_links")
+        .fetch_all(&server.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn without_a_provider_no_sandbox_route_exists_and_no_link_is_made() {
+    let server = PayServer::start_with(None).await;
+    let (requester, _admin, case_id) = awaiting_payment(&server).await;
+    let token = requester.token().await;
+
+    // A link made by a sandbox elsewhere is no page here, nor is any /sandbox path.
+    for path in ["/sandbox/pay/abc.def", "/sandbox/pay/", "/sandbox"] {
+        let page = reqwest::get(server.url(path)).await.unwrap();
+        expect_error(page, StatusCode::NOT_FOUND, server::ErrorCode::NotFound).await;
+        let (status, _) = press(&server.url(path), "pay").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "POST {path}");
+    }
+
+    // Asking for the link: a stable code, a message for people, nothing stored.
+    let refused = expect_error(
+        server.payment(Some(&token), case_id).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        server::ErrorCode::PaymentsUnavailable,
+    )
+    .await;
+    assert!(
+        refused.message.contains("no payment provider"),
+        "{}",
+        refused.message
+    );
+    assert!(links_stored(&server).await.is_empty(), "no link is stored");
+    assert_eq!(server.status(case_id).await, CaseStatus::AwaitingPayment);
+    // Someone who may not see the case still gets the 404 of a missing case.
+    let coordinator = server.db.sign_in(support::COORDINATOR).await;
+    expect_error(
+        server.payment(Some(&coordinator), case_id).await,
+        StatusCode::NOT_FOUND,
+        server::ErrorCode::NotFound,
+    )
+    .await;
+
+    // A callback, even a well-formed one, has no provider to verify it: nothing changes.
+    let body = event("evt_no_provider", case_id, 150_000, true);
+    let header = signature::sign(&Secret::new(SECRET).unwrap(), Utc::now(), &body);
+    let response = server
+        .http
+        .post(server.url("/v1/payments/callback"))
+        .header("content-type", "application/json")
+        .header(signature::HEADER, header)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    expect_error(
+        response,
+        StatusCode::SERVICE_UNAVAILABLE,
+        server::ErrorCode::PaymentsUnavailable,
+    )
+    .await;
+    assert_eq!(server.db.count("payment_events").await, 0);
+    assert_eq!(server.status(case_id).await, CaseStatus::AwaitingPayment);
+}
+
+#[tokio::test]
+async fn a_link_expires_after_a_day_and_then_pays_nothing() {
+    let hours = Arc::new(AtomicI64::new(0));
+    let moved = hours.clone();
+    let clock: Clock =
+        Arc::new(move || Utc::now() + TimeDelta::hours(moved.load(Ordering::SeqCst)));
+    let server = PayServer::start_with(Some(clock)).await;
+    let (requester, _admin, case_id) = awaiting_payment(&server).await;
+    let token = requester.token().await;
+    let url = server.info(&token, case_id).await.url.unwrap();
+    assert_eq!(
+        server.info(&token, case_id).await.url.as_deref(),
+        Some(url.as_str()),
+        "the same link while it is good"
+    );
+
+    hours.store(25, Ordering::SeqCst);
+    let page = reqwest::get(&url).await.unwrap();
+    assert_eq!(page.status(), StatusCode::GONE);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("expired"), "a page that says so: {html}");
+    for action in ["pay", "decline"] {
+        let (status, html) = press(&url, action).await;
+        assert_eq!(
+            status,
+            StatusCode::GONE,
+            "{action} on an expired link: {html}"
+        );
+    }
+    assert_eq!(
+        server.db.count("payment_events").await,
+        0,
+        "no callback was sent"
+    );
+    assert_eq!(server.status(case_id).await, CaseStatus::AwaitingPayment);
+
+    // Asked again, the requester gets a new link, stored in place of the old one.
+    let renewed = server.info(&token, case_id).await.url.unwrap();
+    assert_ne!(renewed, url, "an expired link is not handed out again");
+    assert_eq!(links_stored(&server).await, vec![renewed.clone()]);
+
+    // Back on the real clock (the new link is good for another 48 hours), it pays.
+    hours.store(0, Ordering::SeqCst);
+    let mut live = server.live(&token).await;
+    let (status, html) = press(&renewed, "pay").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    server
+        .reaches(&mut live, case_id, CaseStatus::PaymentSuccessful)
+        .await;
+}
+
+#[tokio::test]
+async fn a_link_works_once_also_on_another_instance_and_after_a_restart() {
+    let server = PayServer::start().await;
+    let (requester, _admin, case_id) = awaiting_payment(&server).await;
+    let token = requester.token().await;
+    let url = server.info(&token, case_id).await.url.unwrap();
+    let mut live = server.live(&token).await;
+    let (status, html) = press(&url, "pay").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    server
+        .reaches(&mut live, case_id, CaseStatus::PaymentSuccessful)
+        .await;
+    let reference = server_case(&server.db, case_id)
+        .await
+        .payment
+        .and_then(|p| p.reference)
+        .expect("a payment reference");
+
+    // The same instance: how it ended, nothing sent again.
+    let (status, html) = press(&url, "decline").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("used already") && html.contains(&reference),
+        "{html}"
+    );
+
+    // An instance whose sandbox never saw the link (a restart, another server): it reads
+    // the received callbacks, shows the link as used and settles nothing.
+    let (other, _other_server) = server.another_instance().await;
+    let elsewhere = format!("http://{other}{}", path_of(&url));
+    let page = reqwest::get(&elsewhere).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Paid.") && html.contains(&reference),
+        "{html}"
+    );
+    assert!(!html.contains("<form"), "no buttons on a used link: {html}");
+    for action in ["pay", "decline"] {
+        let (status, html) = press(&elsewhere, action).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(
+            html.contains("used already") && html.contains(&reference),
+            "{action} a second time: {html}"
+        );
+    }
+    let events: Vec<String> = sqlx::query_scalar("SELECT result FROM payment_events")
+        .fetch_all(&server.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec!["applied".to_string()],
+        "one payment, applied once"
+    );
+    assert_eq!(server.status(case_id).await, CaseStatus::PaymentSuccessful);
 }

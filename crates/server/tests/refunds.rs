@@ -41,6 +41,7 @@ impl Server {
             .max_connections(10)
             .connect_lazy_with((*db.pool.connect_options()).clone());
         let mut state = AppState::new(pool);
+        support::with_sandbox(&mut state, None);
         state.refunds.every = job_every;
         state.jobs.every = None;
         let (addr, server) = support::serve(state.clone()).await;
@@ -224,7 +225,12 @@ async fn a_paid_case_cancelled_by_its_requester_is_refunded_once_and_the_request
             ..RefundRun::default()
         }
     );
-    let sandbox = server.state.payments.sandbox_provider();
+    let sandbox = server
+        .state
+        .payments
+        .as_ref()
+        .expect("the sandbox")
+        .sandbox_provider();
     let made = sandbox.refunds_of(&paid);
     assert_eq!(made.len(), 1, "one refund at the provider: {made:?}");
     assert_eq!(made[0].key, case_id.to_string(), "keyed by the case");
@@ -302,7 +308,12 @@ async fn app_refund_status(app: &App, case_id: CaseId) -> Option<RefundStatus> {
 async fn a_provider_outage_is_recorded_and_retried_after_the_back_off_then_refunded_once() {
     let server = Server::start(None).await;
     let (requester, case_id) = paid_and_cancelled(&server).await;
-    let sandbox = server.state.payments.sandbox_provider();
+    let sandbox = server
+        .state
+        .payments
+        .as_ref()
+        .expect("the sandbox")
+        .sandbox_provider();
     sandbox.set_refund_outage(1);
 
     let t0 = Utc::now();
@@ -424,7 +435,12 @@ async fn two_runs_at_once(server: &Server, now: DateTime<Utc>) -> (RefundRun, Re
 async fn two_runs_at_once_record_once_whether_the_provider_answers_or_is_down() {
     let server = Server::start(None).await;
     let (_requester, case_id) = paid_and_cancelled(&server).await;
-    let sandbox = server.state.payments.sandbox_provider();
+    let sandbox = server
+        .state
+        .payments
+        .as_ref()
+        .expect("the sandbox")
+        .sandbox_provider();
 
     // Both find it due and ask the provider, which is down for both: one failure recorded.
     sandbox.set_refund_outage(2);

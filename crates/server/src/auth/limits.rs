@@ -2,8 +2,9 @@
 //!
 //! Two budgets, both must allow an attempt: one per e-mail address (guessing one
 //! person's password) and one per client network (spraying many addresses). The client
-//! is the TCP peer; behind a reverse proxy that would be the proxy, so such a deployment
-//! must pass the client address on and this must learn to trust it first.
+//! is the TCP peer, or behind a trusted reverse proxy (`SO_TRUSTED_PROXIES`) the address
+//! it forwards (`crate::proxies`, through `extract::ClientIp`). The e-mail key is capped
+//! (`accounts::email_key`): over-long text shares one key.
 //! With several server instances each keeps its own budgets: the limit is per instance.
 
 use std::net::IpAddr;

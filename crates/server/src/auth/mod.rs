@@ -1,12 +1,11 @@
-//! Who is calling: opaque session tokens, the [`AuthUser`] extractor, sign-in limits and
-//! password hashing.
+//! Who is calling: opaque session tokens, the [`AuthUser`] extractor and the sign-in
+//! limits. Passwords (the type, the rules, argon2id) are [`crate::password`]'s.
 //!
 //! A token is 32 random bytes, sent as 64 hex characters in `Authorization: Bearer …`.
 //! The database keeps only its SHA-256 ([`SessionToken::hash`]), so a leaked copy of the
 //! sessions table signs no one in.
 
 pub mod limits;
-pub mod password;
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use axum::extract::{FromRequestParts, Request};
@@ -57,9 +56,10 @@ impl FromRequestParts<AppState> for AuthUser {
             return Ok(*user);
         }
         let token = SessionToken::from_headers(parts)?;
-        let user = sessions::authenticate(&state.pool, &token.hash(), Utc::now())
+        let (id, role) = sessions::authenticate(&state.pool, &token.hash(), Utc::now())
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        let user = AuthUser { id, role };
         tracing::Span::current().record("user_id", tracing::field::display(user.id));
         parts.extensions.insert(user);
         Ok(user)

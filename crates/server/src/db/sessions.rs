@@ -5,8 +5,6 @@ use domain::{Role, UserId};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::auth::AuthUser;
-
 pub async fn insert(
     pool: &PgPool,
     token_hash: &[u8; 32],
@@ -27,13 +25,13 @@ pub async fn insert(
     Ok(())
 }
 
-/// The user of a live session: known token, not revoked, not expired at `now`, and an
-/// active user.
+/// The user (id and role) of a live session: known token, not revoked, not expired at
+/// `now`, and an active user.
 pub async fn authenticate(
     pool: &PgPool,
     token_hash: &[u8; 32],
     now: DateTime<Utc>,
-) -> Result<Option<AuthUser>, sqlx::Error> {
+) -> Result<Option<(UserId, Role)>, sqlx::Error> {
     let row: Option<(Uuid, String)> = sqlx::query_as(
         "SELECT u.id, u.role FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
@@ -47,10 +45,7 @@ pub async fn authenticate(
         let role = Role::parse(&role).ok_or_else(|| {
             sqlx::Error::Decode(format!("users.role holds an unknown role {role:?}").into())
         })?;
-        Ok(AuthUser {
-            id: UserId(id),
-            role,
-        })
+        Ok((UserId(id), role))
     })
     .transpose()
 }

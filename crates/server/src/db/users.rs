@@ -85,6 +85,22 @@ pub async fn insert(
     row.into_account()
 }
 
+/// How many of the accounts with these e-mail addresses (any case) are active and have a
+/// password, that is, can sign in.
+pub async fn count_signing_in(
+    executor: impl PgExecutor<'_>,
+    emails: &[String],
+) -> Result<i64, sqlx::Error> {
+    let lower: Vec<String> = emails.iter().map(|e| e.to_lowercase()).collect();
+    sqlx::query_scalar(
+        "SELECT count(*) FROM users
+         WHERE lower(email) = ANY($1) AND active AND password_hash IS NOT NULL",
+    )
+    .bind(&lower)
+    .fetch_one(executor)
+    .await
+}
+
 pub async fn count(executor: impl PgExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM users")
         .fetch_one(executor)

@@ -50,6 +50,27 @@ pub async fn save_link(
     Ok(())
 }
 
+/// How the link `link_id` was used, from the first callback received for it: paid (with
+/// the payment's reference) or declined; `None` while no callback names it.
+pub async fn used_link(
+    conn: &mut PgConnection,
+    link_id: &str,
+) -> sqlx::Result<Option<::payments::sandbox::UsedLink>> {
+    let row = sqlx::query(
+        "SELECT kind, reference FROM payment_events WHERE link_id = $1
+         ORDER BY received_at, event_id LIMIT 1",
+    )
+    .bind(link_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| match r.get::<Option<String>, _>("reference") {
+        Some(reference) if r.get::<String, _>("kind") == "succeeded" => {
+            ::payments::sandbox::UsedLink::Paid { reference }
+        }
+        _ => ::payments::sandbox::UsedLink::Declined,
+    }))
+}
+
 /// Whether the event was received before.
 pub async fn event_seen(conn: &mut PgConnection, event_id: &str) -> sqlx::Result<bool> {
     Ok(

@@ -13,9 +13,17 @@
 //!   as a push (the push lock, `sync::apply::apply`, the command recorded, the live
 //!   channel told), in one transaction with the event's row.
 //! - `/sandbox/pay/{token}` — the sandbox provider's hosted page (`payments::sandbox`),
-//!   served here in development and tests.
+//!   served here in development and tests. Its links expire after 24 hours and each is
+//!   paid or declined once: the sandbox asks [`db::used_link`] (the callbacks received)
+//!   whether a link was used, so that holds across restarts and instances too.
 //!
-//! Configuration (environment): `SO_PAYMENT_SECRET` — the sandbox's signing secret, at
+//! The provider is a choice of configuration: `SO_PAYMENT_PROVIDER=sandbox` (what
+//! `scripts/server.sh` and the tests set) mounts the sandbox and its page. Unset, this
+//! server takes no payments: no `/sandbox` route exists (404), asking for a pending
+//! payment's link answers `503 payments_unavailable` and stores nothing, the callback
+//! route answers the same, and the refund job does not run (owed refunds stay owed).
+//!
+//! Configuration of the sandbox (environment): `SO_PAYMENT_SECRET` — its signing secret, at
 //! least 16 bytes; several server instances must share it. Unset (development), a random
 //! one is generated at start (logged as generated, never shown): links and callbacks of
 //! the sandbox then last until the server restarts. `SO_PAYMENT_SANDBOX_URL` — where
@@ -31,7 +39,7 @@ pub mod refunds;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use ::payments::sandbox::{Sandbox, PREFIX};
+use ::payments::sandbox::{Clock, Sandbox, PREFIX};
 use ::payments::{
     Amount, CallbackError, CallbackTarget, LinkRequest, PaymentInfo, PaymentProvider,
     PaymentStatus, Secret,
@@ -46,6 +54,7 @@ use chrono::Utc;
 use domain::{Actor, CaseCommand, CaseId, Command, CommandId, Role};
 use protocol::{Outcome, PushedCommand};
 use serde::Serialize;
+use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -58,7 +67,8 @@ const SANDBOX: &str = "sandbox";
 /// A callback body is a small JSON event.
 const MAX_CALLBACK_BYTES: usize = 64 * 1024;
 
-/// The payment provider of this server, and its configuration. Cheap to clone.
+/// The payment provider of this server (the sandbox: the only one so far), and its
+/// configuration. Cheap to clone. A server without one has `AppState::payments: None`.
 #[derive(Clone, Debug)]
 pub struct Payments {
     sandbox: Arc<Sandbox>,
@@ -100,11 +110,42 @@ impl Payments {
     /// The sandbox provider signing with `secret`; its page at `site` (default: the address
     /// the server listens on).
     pub fn sandbox(secret: Secret, site: Option<String>) -> Payments {
-        let sandbox = Arc::new(Sandbox::new(secret));
+        Payments::sandbox_on(secret, site, Arc::new(Utc::now))
+    }
+
+    /// The same on `clock`: when links are made and expire, and when callbacks are signed
+    /// (tests move it).
+    pub fn sandbox_on(secret: Secret, site: Option<String>, clock: Clock) -> Payments {
+        let sandbox = Arc::new(Sandbox::with_clock(secret, clock, Default::default()));
         if let Some(site) = &site {
             sandbox.set_site(site);
         }
         Payments { sandbox, site }
+    }
+
+    /// Lets the sandbox's page see which links were used, from the callbacks `pool` holds
+    /// (a link stays used after a restart, and on every instance).
+    pub fn remember_used_links_in(&self, pool: &PgPool) {
+        let pool = pool.clone();
+        self.sandbox.set_used_links(Arc::new(move |link_id| {
+            let pool = pool.clone();
+            Box::pin(async move {
+                let mut conn = match pool.acquire().await {
+                    Ok(conn) => conn,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot tell whether a payment link was used");
+                        return None;
+                    }
+                };
+                match db::used_link(&mut conn, &link_id).await {
+                    Ok(used) => used,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot tell whether a payment link was used");
+                        None
+                    }
+                }
+            })
+        }));
     }
 
     fn provider(&self) -> &dyn PaymentProvider {
@@ -148,6 +189,14 @@ impl Payments {
     }
 }
 
+/// The provider, or `503 payments_unavailable` when this server has none.
+fn provider_of(state: &AppState) -> Result<&Payments, ApiError> {
+    state
+        .payments
+        .as_ref()
+        .ok_or_else(ApiError::payments_unavailable)
+}
+
 /// Routes anyone may call (the callback's signature is its authentication).
 pub fn public_routes() -> Router<AppState> {
     Router::new().route(
@@ -173,7 +222,7 @@ pub fn routes() -> Router<AppState> {
         (status = 401, description = "No valid session (`unauthorized`)", body = crate::error::ErrorBody),
         (status = 404, description = "No such case, or the user is not its requester or an admin (`not_found`)", body = crate::error::ErrorBody),
         (status = 409, description = "No payment has been asked for yet: no coordinator (`conflict`)", body = crate::error::ErrorBody),
-        (status = 503, description = "The payment provider is not available (`unavailable`)", body = crate::error::ErrorBody),
+        (status = 503, description = "The payment provider is not available (`unavailable`), or this server has none (`payments_unavailable`: no link is made or stored)", body = crate::error::ErrorBody),
     ))]
 pub async fn payment(
     State(state): State<AppState>,
@@ -202,6 +251,7 @@ pub async fn payment(
     };
     let url = match status {
         PaymentStatus::Pending => {
+            let payments = provider_of(&state)?;
             let existing = db::link(&mut conn, case_id).await?;
             // No pooled connection waits on the provider's network call.
             drop(conn);
@@ -211,8 +261,7 @@ pub async fn payment(
                 amount: amount.clone(),
                 existing: existing.clone(),
             };
-            let link = state
-                .payments
+            let link = payments
                 .provider()
                 .create_link(&request)
                 .await
@@ -298,6 +347,7 @@ fn refuse(e: &CallbackError) -> Response {
         (status = 200, description = "Received: applied, or received before (nothing done twice)", body = CallbackAnswer),
         (status = 400, description = "`invalid_signature`, `stale_callback` or `invalid_input`; nothing changed", body = CallbackErrorBody),
         (status = 413, description = "Body over 64 KiB (`payload_too_large`)", body = crate::error::ErrorBody),
+        (status = 503, description = "This server has no payment provider (`payments_unavailable`); nothing changed", body = crate::error::ErrorBody),
     ))]
 pub async fn callback(
     State(state): State<AppState>,
@@ -305,8 +355,7 @@ pub async fn callback(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let now = Utc::now();
-    let event = match state
-        .payments
+    let event = match provider_of(&state)?
         .provider()
         .verify_callback(&headers, &body, now)
     {

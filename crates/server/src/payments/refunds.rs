@@ -70,6 +70,10 @@ impl std::fmt::Debug for RefundJob {
 /// Asks the provider for every refund due at `now` and records each answer; see the module
 /// comment. An error is the database's; what was recorded before it stays recorded.
 pub async fn run_due_refunds(state: &AppState, now: DateTime<Utc>) -> sqlx::Result<RefundRun> {
+    // No provider, nobody to refund through: the refunds stay owed until one is set.
+    let Some(payments) = &state.payments else {
+        return Ok(RefundRun::default());
+    };
     let owing = {
         let mut conn = state.pool.acquire().await?;
         db::cases_owing_refunds(&mut conn).await?
@@ -77,8 +81,8 @@ pub async fn run_due_refunds(state: &AppState, now: DateTime<Utc>) -> sqlx::Resu
     let mut run = RefundRun::default();
     for due in owing.iter().filter_map(|case| DueRefund::of(case, now)) {
         run.due += 1;
-        state.payments.knows_payment_of(&due);
-        let outcome = due.ask(state.payments.provider()).await;
+        payments.knows_payment_of(&due);
+        let outcome = due.ask(payments.provider()).await;
         match record(state, &due, outcome, now).await? {
             Recording::Refunded => run.refunded += 1,
             Recording::Failed => run.failed += 1,
@@ -146,9 +150,15 @@ async fn record(
 }
 
 /// Runs the job in the background on `state`'s [`RefundJob`]: at once, then at every
-/// interval; `None` when the job is off. Abort the handle to stop it.
+/// interval; `None` when the job is off (or there is no payment provider). Abort the handle to stop it.
 pub fn start(state: AppState) -> Option<tokio::task::JoinHandle<()>> {
     let every = state.refunds.every?;
+    if state.payments.is_none() {
+        tracing::info!(
+            "the refund job is off: this server has no payment provider (SO_PAYMENT_PROVIDER)"
+        );
+        return None;
+    }
     Some(tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

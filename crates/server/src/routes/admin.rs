@@ -9,11 +9,11 @@ use uuid::Uuid;
 
 use super::UserView;
 use crate::accounts::NewUser;
-use crate::auth::password::Password;
 use crate::auth::AdminUser;
 use crate::db::users;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Json;
+use crate::password::Password;
 use crate::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,12 +48,8 @@ pub async fn create_user(
     AdminUser(admin): AdminUser,
     Json(request): Json<CreateUserRequest>,
 ) -> Result<(StatusCode, axum::Json<UserView>), ApiError> {
-    let new = NewUser::parse(
-        &request.email,
-        &request.name,
-        &request.role,
-        &request.password,
-    )?;
+    let new = NewUser::parse(&request.email, &request.name, &request.role)?;
+    request.password.check_rules()?;
     let hash = state.passwords.hash(&request.password).await?;
     let account = match users::insert(&state.pool, UserId(Uuid::now_v7()), &new, Some(&hash)).await
     {

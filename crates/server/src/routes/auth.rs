@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::UserView;
-use crate::accounts::email_key;
-use crate::auth::password::Password;
+use crate::accounts::{could_be_an_address, email_key};
 use crate::auth::{session_expiry, AuthUser, SessionToken};
 use crate::db::{sessions, users};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ClientIp, Json};
+use crate::password::Password;
 use crate::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,7 +59,13 @@ pub async fn sign_in(
         .sign_in_limits
         .check(client, &email_key(&request.email))?;
 
-    let found = users::find_for_sign_in(&state.pool, request.email.trim()).await?;
+    // What no account can have is not looked up (a NUL would make the query fail): it is
+    // answered as an unknown address, after the same dummy hash.
+    let found = if could_be_an_address(&request.email) {
+        users::find_for_sign_in(&state.pool, request.email.trim()).await?
+    } else {
+        None
+    };
     let stored_hash = found.as_ref().and_then(|(_, hash)| hash.clone());
     // Always one argon2 verification, against a dummy hash when there is no account.
     let matches = state

@@ -1,10 +1,9 @@
-//! Operations: liveness, readiness, the OpenAPI document, and the 404 for unknown paths.
+//! Operations: liveness, readiness, and the 404 for unknown paths. (The OpenAPI document
+//! serves itself: `crate::openapi`, which lists these handlers and so sits above them.)
 
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
-use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -51,13 +50,6 @@ pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<HealthSta
             ))
         }
     }
-}
-
-/// This API's OpenAPI 3.1 document (the same as `crates/server/openapi.json`).
-#[utoipa::path(get, path = "/v1/openapi.json", tag = "ops",
-    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
-pub async fn openapi_json() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "application/json")], crate::openapi::json())
 }
 
 pub async fn not_found() -> ApiError {

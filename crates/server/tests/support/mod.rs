@@ -54,7 +54,9 @@ pub struct TestApp {
     server: JoinHandle<std::io::Result<()>>,
 }
 
-/// The server with the demo accounts (`SO_SERVER_DEMO=1`), all with [`DEMO_PASSWORD`].
+/// The server with the demo accounts (`SO_SERVER_DEMO=1`), all with [`DEMO_PASSWORD`], and
+/// the sandbox payment provider (`SO_PAYMENT_PROVIDER=sandbox`), as `scripts/server.sh`
+/// runs it.
 pub async fn spawn_app() -> TestApp {
     let app = spawn_app_without_accounts().await;
     server::demo::seed_accounts(&app.pool)
@@ -63,11 +65,40 @@ pub async fn spawn_app() -> TestApp {
     app
 }
 
-/// The server on an empty (but migrated) database.
+/// The server on an empty (but migrated) database, with the sandbox payment provider.
 pub async fn spawn_app_without_accounts() -> TestApp {
+    spawn(true).await
+}
+
+/// The server with the demo accounts in the default configuration: no payment provider
+/// (`SO_PAYMENT_PROVIDER` unset).
+pub async fn spawn_app_without_payments() -> TestApp {
+    let app = spawn(false).await;
+    server::demo::seed_accounts(&app.pool)
+        .await
+        .expect("seed the demo accounts");
+    app
+}
+
+/// Gives `state` the sandbox payment provider, as `SO_PAYMENT_PROVIDER=sandbox` does in
+/// `so-server`: signing with `secret` (a random one when `None`), links made on the
+/// server's clock, and which links were used kept in the state's database.
+pub fn with_sandbox(state: &mut AppState, secret: Option<payments::Secret>) {
+    let payments = server::payments::Payments::sandbox(
+        secret.unwrap_or_else(payments::Secret::generate),
+        None,
+    );
+    payments.remember_used_links_in(&state.pool);
+    state.payments = Some(payments);
+}
+
+async fn spawn(sandbox: bool) -> TestApp {
     let (db_name, pool) = fresh_database().await;
     server::db::migrate(&pool).await.expect("migrate");
     let mut state = AppState::new(pool.clone());
+    if sandbox {
+        with_sandbox(&mut state, None);
+    }
     // No refund job behind the tests' backs: tests/refunds.rs runs it where it wants it.
     state.refunds.every = None;
     // Nor scheduled jobs: tests/jobs.rs runs them by hand at the `now` it chooses.

@@ -22,17 +22,33 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `so-server` on `database_url` with the demo accounts, listening on `addr`
-    /// (`127.0.0.1:0` for any free port), and waits until it listens.
+    /// Starts `so-server` on `database_url` with the demo accounts and the sandbox payment
+    /// provider, as `scripts/server.sh` does, listening on `addr` (`127.0.0.1:0` for any
+    /// free port), and waits until it listens.
     pub async fn start(database_url: &str, addr: SocketAddr) -> ServerProcess {
+        Self::start_with(
+            database_url,
+            addr,
+            &[("SO_SERVER_DEMO", "1"), ("SO_PAYMENT_PROVIDER", "sandbox")],
+        )
+        .await
+    }
+
+    /// The same with only `env` on top of the database, the address and the log filter
+    /// (no demo accounts, no payment provider unless `env` says so).
+    pub async fn start_with(
+        database_url: &str,
+        addr: SocketAddr,
+        env: &[(&str, &str)],
+    ) -> ServerProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_so-server"))
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("DATABASE_URL", database_url)
             .env("SO_SERVER_ADDR", addr.to_string())
-            .env("SO_SERVER_DEMO", "1")
             .env("SO_DB_MAX_CONNECTIONS", "4")
             .env("SO_LOG", "info,sqlx=warn")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -1,7 +1,8 @@
-//! Password hashing: argon2id (RFC 9106 / OWASP parameters: 19 MiB, 2 passes, 1 lane),
-//! stored as a PHC string. Hashing is slow on purpose, so it runs on the blocking pool and
-//! at most one hash per CPU runs at a time: a burst of sign-ins queues instead of eating
-//! all memory.
+//! Passwords: the [`Password`] a person types (never shown by `Debug`), the length rules
+//! every account follows, and hashing: argon2id (RFC 9106 / OWASP parameters: 19 MiB, 2
+//! passes, 1 lane), stored as a PHC string. Hashing is slow on purpose, so it runs on the
+//! blocking pool and at most one hash per CPU runs at a time: a burst of sign-ins queues
+//! instead of eating all memory.
 
 use std::sync::{Arc, LazyLock};
 
@@ -30,6 +31,24 @@ impl Password {
 
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// The rules every password set on an account follows (an admin's API call and
+    /// `so-server admin create` alike): [`MIN_PASSWORD_CHARS`] to [`MAX_PASSWORD_CHARS`]
+    /// characters. Refused as `invalid_input` naming the field.
+    pub fn check_rules(&self) -> Result<(), ApiError> {
+        let chars = self.0.chars().count();
+        if chars < MIN_PASSWORD_CHARS {
+            return Err(ApiError::invalid_input(format!(
+                "password: at least {MIN_PASSWORD_CHARS} characters."
+            )));
+        }
+        if chars > MAX_PASSWORD_CHARS {
+            return Err(ApiError::invalid_input(format!(
+                "password: at most {MAX_PASSWORD_CHARS} characters."
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -144,6 +163,27 @@ mod tests {
             !verify_blocking("x", Some("not a phc string")),
             "an unreadable hash never verifies"
         );
+    }
+
+    #[test]
+    fn passwords_have_twelve_to_256_characters() {
+        assert!(Password::new("twelve chars").check_rules().is_ok());
+        assert!(
+            Password::new("ü".repeat(12)).check_rules().is_ok(),
+            "characters, not bytes"
+        );
+        for (bad, why) in [
+            ("eleven char".to_string(), "too short"),
+            (String::new(), "empty"),
+            ("x".repeat(MAX_PASSWORD_CHARS + 1), "too long"),
+        ] {
+            let e = Password::new(bad).check_rules().unwrap_err();
+            assert!(
+                e.message().starts_with("password:"),
+                "{why}: {}",
+                e.message()
+            );
+        }
     }
 
     #[test]
