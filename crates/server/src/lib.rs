@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
     // whatever answers an error without our JSON shape (the body limit, an unknown method,
     // a panic) is rewritten into it on the way out.
     app.fallback(routes::health::not_found)
+        .layer(middleware::from_fn(to_completion))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
         .layer(middleware::map_response(error::json_errors))
@@ -137,6 +138,27 @@ pub fn router(state: AppState) -> Router {
         .layer(telemetry::trace_layer())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Runs each request to its end in a task of its own, even when the client goes away
+/// meanwhile. A handler dropped halfway through a database call could give its pooled
+/// connection back inside an open transaction — sqlx 0.8's `begin` is not cancel-safe on
+/// PostgreSQL (transact-rs/sqlx#4393) — and the next request's statements would run in
+/// it. A panic still answers the uniform 500.
+async fn to_completion(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use tracing::Instrument;
+    let work = next.run(request).instrument(tracing::Span::current());
+    match tokio::spawn(work).await {
+        Ok(response) => response,
+        Err(e) => match e.try_into_panic() {
+            Ok(panic) => error::panic_response(panic),
+            Err(e) => error::ApiError::internal(e).into_response(),
+        },
+    }
 }
 
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets requests in flight
