@@ -1,9 +1,11 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { queryKeys } from "../api/queries";
 import type { DiseaseCategory, ReviewType, UserSummary } from "../api/types";
 import type { ConfigurationView } from "../bindings/ConfigurationView";
 import type { ReviewTypeInput } from "../bindings/ReviewTypeInput";
+import { i18n } from "../i18n";
 import { useRoute } from "../lib/router";
 import { admin, cardioCoordinator, catalog, oncoCoordinator, provider } from "../test/fixtures";
 import { callsOf, fail, type Handler, invokeMock, routeInvoke } from "../test/invoke";
@@ -203,10 +205,11 @@ describe("ConfigurationPage", () => {
     expect(screen.getByTestId("config-save")).toBeInTheDocument();
   });
 
-  it("deactivates a review type only once confirmed", async () => {
+  it("deactivates a review type only once confirmed, and has the catalog read again", async () => {
     backend();
     const user = userEvent.setup();
-    renderWithProviders(<Routed />);
+    const { client } = renderWithProviders(<Routed />);
+    client.setQueryData(queryKeys.catalog, catalog);
     await openReviewTypes(user);
     await user.click(screen.getByTestId("config-toggle-rt-cardio"));
     const dialog = await screen.findByTestId("config-confirm");
@@ -220,6 +223,7 @@ describe("ConfigurationPage", () => {
       expect(within(screen.getByTestId("config-row-rt-cardio")).getByTestId("config-status")).toHaveTextContent("Inactive"),
     );
     expect(screen.getByTestId("config-toggle-rt-cardio")).toHaveTextContent("Activate");
+    expect(client.getQueryState(queryKeys.catalog)?.isInvalidated).toBe(true);
   });
 
   it("sends nothing when the confirmation is dismissed", async () => {
@@ -272,6 +276,18 @@ describe("ConfigurationPage", () => {
     await user.click(await screen.findByTestId("config-edit-dc-arrhythmia"));
     await user.click(await screen.findByTestId("config-field-providerIds"));
     expect(await screen.findByRole("option", { name: "Dr. Former (inactive)" })).toBeInTheDocument();
+  });
+
+  it("names everything in Arabic in Arabic, the English name beside it", async () => {
+    backend();
+    await i18n.changeLanguage("ar");
+    renderWithProviders(<Routed />);
+    const row = await screen.findByTestId("config-row-sp-cardio");
+    const [main, other] = within(row).getAllByText(/أمراض القلب|Cardiology/);
+    expect(main).toHaveTextContent("أمراض القلب");
+    expect(other).toHaveTextContent("Cardiology");
+    expect(other).toHaveAttribute("lang", "en");
+    expect(screen.getByTestId("config-tab-review-types")).toHaveTextContent("أنواع المراجعة");
   });
 
   it("asks nothing of the core for someone who is not an admin", async () => {
