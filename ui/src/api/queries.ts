@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, type CommandError } from "./client";
 import type { AppointmentFilter, CaseDetail, CaseFilter, UserSummary } from "./types";
+import type { ConfigurationView } from "../bindings/ConfigurationView";
 import { forgetToasts } from "../lib/notify";
 import { i18n, SERVER_LANGUAGE } from "../i18n";
 
@@ -15,6 +16,7 @@ export const queryKeys = {
   capabilities: (userId: string) => ["capabilities", userId] as const,
   users: ["users"] as const,
   catalog: ["catalog"] as const,
+  configuration: ["configuration"] as const,
   patients: ["patients"] as const,
   cases: ["cases"] as const,
   caseList: (filter: CaseFilter) => ["cases", filter] as const,
@@ -62,6 +64,11 @@ export function useCatalog(enabled = true) {
  */
 export function useCatalogNames() {
   return useCatalog(i18n.language !== SERVER_LANGUAGE);
+}
+
+/** The admin's configuration, inactive items included (the core refuses it to other roles). */
+export function useConfiguration(enabled = true) {
+  return useQuery({ queryKey: queryKeys.configuration, queryFn: api.configuration, enabled });
 }
 
 export function usePatients(enabled = true) {
@@ -131,6 +138,16 @@ export async function caseChanged(client: QueryClient, detail: CaseDetail): Prom
     client.invalidateQueries({ queryKey: queryKeys.appointments }),
     client.invalidateQueries({ queryKey: queryKeys.badges }),
   ]);
+}
+
+/**
+ * After a configuration command: store the configuration it returned and read the catalog
+ * again (the pickers and the names shown in the UI's language). With a server the change
+ * arrives with the next sync, which refreshes every query (AppLayout).
+ */
+export async function configurationChanged(client: QueryClient, view: ConfigurationView): Promise<void> {
+  client.setQueryData(queryKeys.configuration, view);
+  await client.invalidateQueries({ queryKey: queryKeys.catalog });
 }
 
 /** Something was read (a chat, appointments, notifications): the counts change. */

@@ -95,6 +95,26 @@ describe("App", () => {
     expect(screen.getByTestId("nav-appointments")).toBeInTheDocument();
   });
 
+  it("offers the Configuration screen to admins only", async () => {
+    backend(requester);
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId("nav-cases")).toBeInTheDocument();
+    expect(screen.queryByTestId("nav-configuration")).not.toBeInTheDocument();
+
+    await user.click(screen.getByTestId("switch-user"));
+    await user.click(await screen.findByTestId("user-adam@ops.test"));
+    expect(await screen.findByTestId("nav-configuration")).toHaveAttribute("href", "#/configuration");
+  });
+
+  it("does not open the Configuration screen for a non-admin who types its address", async () => {
+    backend(requester);
+    window.location.hash = "#/configuration";
+    renderWithProviders(<App />);
+    expect(await screen.findByText("The configuration is changed by admins.")).toBeInTheDocument();
+    expect(callsOf("configuration")).toHaveLength(0);
+  });
+
   it("asks the core for the next user's capabilities after switching user", async () => {
     backend(null);
     const user = userEvent.setup();

@@ -24,6 +24,15 @@ import { ServiceRecordsPage } from "../pages/ServiceRecordsPage";
 import { AppointmentsPage } from "../pages/AppointmentsPage";
 import { NotificationSettingsPage } from "../pages/NotificationSettingsPage";
 import { SettingsPage } from "../pages/SettingsPage";
+import { ConfigurationPage } from "../pages/ConfigurationPage";
+
+/**
+ * The Configuration screen is for admins. The core's `capabilities` has no flag for it yet,
+ * so the role decides here (the core refuses every other role on its own).
+ */
+function canConfigure(user: UserSummary): boolean {
+  return user.role === "admin";
+}
 
 function Screen({ route, user, capabilities }: { route: Route; user: UserSummary; capabilities: Capabilities }) {
   switch (route.name) {
@@ -49,6 +58,8 @@ function Screen({ route, user, capabilities }: { route: Route; user: UserSummary
       return <NotificationSettingsPage />;
     case "settings":
       return <SettingsPage />;
+    case "configuration":
+      return <ConfigurationPage allowed={canConfigure(user)} tab={route.tab} />;
     case "not-found":
       return <NotFoundPage path={route.path} />;
   }
@@ -182,6 +193,15 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
               ) : undefined
             }
             data-testid="nav-attention"
+          />
+        )}
+        {canConfigure(user) && (
+          <NavLink
+            href={routeHref({ name: "configuration" })}
+            label={t("nav.configuration")}
+            active={route.name === "configuration"}
+            aria-current={route.name === "configuration" ? "page" : undefined}
+            data-testid="nav-configuration"
           />
         )}
         <NavLink

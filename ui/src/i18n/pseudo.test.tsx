@@ -10,6 +10,8 @@ import { viewerTimeZone } from "../lib/appointments";
 import { AppointmentsPage } from "../pages/AppointmentsPage";
 import { AttentionPage } from "../pages/AttentionPage";
 import { CaseDetailPage } from "../pages/CaseDetailPage";
+import { ConfigurationPage } from "../pages/ConfigurationPage";
+import type { ConfigurationView } from "../bindings/ConfigurationView";
 import { InvoicesPage } from "../pages/InvoicesPage";
 import { NewCasePage } from "../pages/NewCasePage";
 import { PatientsPage } from "../pages/PatientsPage";
@@ -141,6 +143,14 @@ const attention: Attention[] = [
 ];
 const sync = { serverUrl: "https://so.example.test", signedIn: true, online: true, live: false, pending: 2, lastSyncAt: "2025-03-01T09:00:00Z", needsAttention: 1 };
 
+const config: ConfigurationView = {
+  specialties: catalog.specialties,
+  reviewTypes: [...catalog.reviewTypes, { ...catalog.reviewTypes[0]!, id: "rt-old", nameEn: "Retired review", nameAr: "مراجعة سابقة", active: false }],
+  diseaseCategories: catalog.diseaseCategories.map((c, i) => (i === 0 ? { ...c, providerIds: [provider.id, "u-gone"] } : c)),
+  coordinators: catalog.coordinators,
+  providers: [provider, { ...provider, id: "u-gone", name: "Dr. Gone", email: "gone@hospital.test" }],
+};
+
 const HANDLERS: Record<string, Handler> = {
   current_user: () => requester,
   capabilities: () => CAPABILITIES_OF.requester,
@@ -148,6 +158,7 @@ const HANDLERS: Record<string, Handler> = {
   list_cases: () => [summary],
   get_case: () => detail,
   catalog: () => catalog,
+  configuration: () => config,
   list_patients: () => [patient],
   badges: () => ({ notifications: 1, appointments: 1, chat: 1, chatByCase: [{ caseId: detail.id, count: 1 }] }),
   sync_status: () => sync,
@@ -164,7 +175,7 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 /** User data the screens show as written: every fixture string, the language names, the time zones. */
-const USER_DATA = stringsIn(detail, summary, chat, centre, settings, invoices, records, attention, sync, catalog, requester, cardioCoordinator, provider, patient, LANGUAGE_NAMES, [viewerTimeZone(), "UTC", "Asia/Riyadh"]);
+const USER_DATA = stringsIn(config, detail, summary, chat, centre, settings, invoices, records, attention, sync, catalog, requester, cardioCoordinator, provider, patient, LANGUAGE_NAMES, [viewerTimeZone(), "UTC", "Asia/Riyadh"]);
 
 function expectAllTranslated() {
   expect(untranslatedTexts(document.body, USER_DATA)).toEqual([]);
@@ -240,6 +251,26 @@ describe("every visible text comes from the catalogs (pseudo language)", () => {
       expectAllTranslated();
       unmount();
     }
+  });
+
+  it("the configuration screen: each tab, a form and a confirmation", async () => {
+    const user = userEvent.setup();
+    for (const tab of ["specialties", "review-types", "disease-categories", "people"] as const) {
+      const { unmount } = renderWithProviders(<ConfigurationPage allowed tab={tab} />);
+      await screen.findByTestId(`config-tab-${tab}`);
+      await vi.waitFor(() => expect(document.querySelector("[data-testid^=config-row-]")).not.toBeNull());
+      expectAllTranslated();
+      unmount();
+    }
+    renderWithProviders(<ConfigurationPage allowed tab="review-types" />);
+    await user.click(await screen.findByTestId("config-new-review-type"));
+    await user.click(await screen.findByTestId("config-save"));
+    await screen.findByTestId("config-field-nameEn");
+    expectAllTranslated();
+    await user.keyboard("{Escape}");
+    await user.click(screen.getByTestId("config-toggle-rt-old"));
+    await screen.findByTestId("config-confirm");
+    expectAllTranslated();
   });
 
   it("finds an English literal when there is one", () => {

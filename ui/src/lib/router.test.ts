@@ -14,6 +14,9 @@ describe("router", () => {
     expect(parseHash("#/appointments")).toEqual({ name: "appointments" });
     expect(parseHash("#/notification-settings")).toEqual({ name: "notification-settings" });
     expect(parseHash("#/cases/0192-abc/chat")).toEqual({ name: "case", caseId: "0192-abc", tab: "chat" });
+    expect(parseHash("#/configuration")).toEqual({ name: "configuration" });
+    expect(parseHash("#/configuration/review-types")).toEqual({ name: "configuration", tab: "review-types" });
+    expect(parseHash("#/configuration/elsewhere")).toEqual({ name: "not-found", path: "/configuration/elsewhere" });
     expect(parseHash("#/cases/0192-abc/elsewhere")).toEqual({ name: "not-found", path: "/cases/0192-abc/elsewhere" });
     expect(parseHash("#/nowhere/at/all")).toEqual({ name: "not-found", path: "/nowhere/at/all" });
   });
@@ -31,6 +34,11 @@ describe("router", () => {
       { name: "settings" },
       { name: "case", caseId: "c-1", tab: "appointments" },
       { name: "case", caseId: "c-1", tab: "issues" },
+      { name: "configuration" },
+      { name: "configuration", tab: "specialties" },
+      { name: "configuration", tab: "review-types" },
+      { name: "configuration", tab: "disease-categories" },
+      { name: "configuration", tab: "people" },
     ];
     for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
   });

@@ -7,6 +7,11 @@ export type CaseTab = "appointments" | "issues" | "chat";
 
 const CASE_TABS: readonly CaseTab[] = ["appointments", "issues", "chat"];
 
+/** The configuration screen's tabs (#/configuration/review-types). */
+export type ConfigTab = "specialties" | "review-types" | "disease-categories" | "people";
+
+export const CONFIG_TABS: readonly ConfigTab[] = ["specialties", "review-types", "disease-categories", "people"];
+
 export type Route =
   | { name: "cases" }
   | { name: "new-case" }
@@ -19,6 +24,7 @@ export type Route =
   | { name: "appointments" }
   | { name: "notification-settings" }
   | { name: "settings" }
+  | { name: "configuration"; tab?: ConfigTab }
   | { name: "not-found"; path: string };
 
 export const DEFAULT_ROUTE: Route = { name: "cases" };
@@ -42,6 +48,11 @@ export function parseHash(hash: string): Route {
   if (parts[0] === "appointments" && parts.length === 1) return { name: "appointments" };
   if (parts[0] === "notification-settings" && parts.length === 1) return { name: "notification-settings" };
   if (parts[0] === "settings" && parts.length === 1) return { name: "settings" };
+  if (parts[0] === "configuration") {
+    if (parts.length === 1) return { name: "configuration" };
+    const tab = CONFIG_TABS.find((t) => t === parts[1]);
+    if (parts.length === 2 && tab) return { name: "configuration", tab };
+  }
   if (parts[0] === "cases") {
     if (parts.length === 1) return { name: "cases" };
     if (parts.length === 2 && parts[1] === "new") return { name: "new-case" };
@@ -76,6 +87,8 @@ export function routeHref(route: Route): string {
       return "#/notification-settings";
     case "settings":
       return "#/settings";
+    case "configuration":
+      return `#/configuration${route.tab ? `/${route.tab}` : ""}`;
     case "not-found":
       return `#${route.path}`;
   }
