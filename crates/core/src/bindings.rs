@@ -82,6 +82,7 @@ fn limits_ts() -> String {
         ("documentName", limits::DOCUMENT_NAME),
         ("issueTitle", domain::issue::TITLE),
         ("chatMessage", domain::chat::MESSAGE),
+        ("catalogName", limits::CATALOG_NAME),
     ];
     let mut text = String::from(
         "// Generated from crates/domain/src/limits.rs by crates/core/src/bindings.rs. \

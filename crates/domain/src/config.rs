@@ -263,14 +263,19 @@ fn save_disease_category(
     }
     let mut provider_ids: Vec<UserId> = Vec::new();
     for id in &input.provider_ids {
+        // One mapped already may stay while inactive (the admin is editing something
+        // else); a new one must be an active provider.
+        let mapped_already = catalog
+            .disease_category(category_id)
+            .is_some_and(|c| c.provider_ids.contains(id));
         let provider = catalog
             .user(*id)
-            .filter(|u| u.role == Role::Provider && u.active);
+            .filter(|u| u.role == Role::Provider && (u.active || mapped_already));
         if provider.is_none() {
             return Err(Refusal::field(
                 RefusalCode::NotEligible,
                 "providerIds",
-                "Only active providers can be mapped to a disease category.",
+                "Only active providers can be newly mapped to a disease category.",
             ));
         }
         if !provider_ids.contains(id) {

@@ -312,3 +312,50 @@ fn the_eligible_lists_follow_the_mapping_at_once() {
     .unwrap();
     assert!(!moved.coordinator_eligible(COORDINATOR, CARDIOLOGY_REVIEW));
 }
+
+#[test]
+fn a_provider_who_left_stays_mapped_until_removed_but_cannot_be_newly_mapped() {
+    let mut catalog = demo::catalog();
+    let coronary = catalog.disease_category(CORONARY).unwrap().clone();
+    let gone = coronary.provider_ids[0];
+    catalog
+        .users
+        .iter_mut()
+        .find(|u| u.id == gone)
+        .unwrap()
+        .active = false;
+    let renamed = DiseaseCategoryInput {
+        label_en: "Coronary artery disease (CAD)".into(),
+        label_ar: coronary.label_ar.clone(),
+        specialty_id: coronary.specialty_id,
+        provider_ids: coronary.provider_ids.clone(),
+    };
+    let after = decide_config(
+        admin(),
+        &catalog,
+        &ConfigCommand::SaveDiseaseCategory {
+            category_id: CORONARY,
+            input: renamed,
+        },
+    )
+    .expect("renaming keeps the mapping as it is");
+    assert_eq!(
+        after.disease_category(CORONARY).unwrap().provider_ids,
+        coronary.provider_ids
+    );
+    assert!(
+        !after.provider_eligible(gone, CORONARY),
+        "still not eligible"
+    );
+    let refused = refused(
+        &catalog,
+        ConfigCommand::SaveDiseaseCategory {
+            category_id: DiseaseCategoryId(new_id()),
+            input: category("Angina", vec![gone]),
+        },
+    );
+    assert_eq!(
+        refused,
+        (RefusalCode::NotEligible, Some("providerIds".into()))
+    );
+}

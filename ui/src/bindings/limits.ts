@@ -12,6 +12,7 @@ export const LIMITS = {
   documentName: 255,
   issueTitle: 200,
   chatMessage: 4000,
+  catalogName: 120,
 } as const;
 
 /** The largest document, in bytes. */

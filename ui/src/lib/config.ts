@@ -7,14 +7,12 @@ import type { SpecialtyInput } from "../bindings/SpecialtyInput";
 import type { DiseaseCategory, ReviewType, Specialty } from "../api/types";
 import { i18n, intlLocale } from "../i18n";
 import { specialtyLabel } from "./catalog";
+import { LIMITS } from "../bindings/limits";
 import { formatNumber } from "./format";
 import { charCount } from "./validation";
 
-/**
- * A specialty's, review type's or disease category's name, in each language: the core's
- * `limits::CATALOG_NAME` (not yet in the generated bindings/limits.ts).
- */
-export const CATALOG_NAME_MAX = 120;
+/** A specialty's, review type's or disease category's name, in each language. */
+export const CATALOG_NAME_MAX = LIMITS.catalogName;
 
 /** Expected review days, as the core bounds them. */
 export const REVIEW_DAYS = { min: 1, max: 365 } as const;
