@@ -1,20 +1,35 @@
-//! The server's top-level modules form layers: no module imports one that imports it back,
-//! directly or through others. Read from the source (`crate::x` paths, with the crate
-//! root's re-exports resolved to the module they come from), so a new circle fails here
-//! with the modules that form it.
+//! The top-level modules of the server, the desktop core and the domain each form layers:
+//! no module imports one that imports it back, directly or through others. Read from the
+//! source (`crate::x` paths, with the crate root's re-exports resolved to the module they
+//! come from), so a new circle fails here with the modules that form it.
 //!
-//! The crate root (`lib.rs`: `AppState`, the router, `serve`) wires every module together
-//! and is left out: it is the top of every layer.
+//! The crate root (`lib.rs`: for the server `AppState`, the router, `serve`) wires every
+//! module together and is left out: it is the top of every layer.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// What the crate root re-exports, and from where (`pub use ...` in `lib.rs`).
-const ROOT_REEXPORTS: &[(&str, &str)] = &[
-    ("ApiError", "error"),
-    ("ErrorCode", "error"),
-    ("AuthUser", "auth"),
-];
+/// What the crate root re-exports, and from where: `pub use x::{A, B};` and
+/// `pub use x::y::C;` in `lib.rs` give `A`, `B` and `C` from `x`.
+fn root_reexports(src: &Path) -> BTreeMap<String, String> {
+    let root = std::fs::read_to_string(src.join("lib.rs")).expect("read lib.rs");
+    let mut out = BTreeMap::new();
+    for statement in without_comments(&root).split(';') {
+        let Some(path) = statement.trim().strip_prefix("pub use ") else {
+            continue;
+        };
+        let Some((module, rest)) = path.split_once("::") else {
+            continue;
+        };
+        let items = rest.rsplit("::").next().unwrap_or(rest);
+        for item in items.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if !item.is_empty() && item != "self" {
+                out.insert(item.to_string(), module.trim().to_string());
+            }
+        }
+    }
+    out
+}
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read src") {
@@ -93,15 +108,23 @@ fn crate_paths(code: &str) -> Vec<String> {
     names
 }
 
-/// Top-level module → the top-level modules it names.
-fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+/// The `src` folder of the workspace crate in `crates/<name>`.
+fn crate_src(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(name)
+        .join("src")
+}
+
+/// Top-level module → the top-level modules it names, in the crate whose sources are `src`.
+fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let reexports = root_reexports(src);
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    rust_files(src, &mut files);
     let modules: BTreeSet<String> = files
         .iter()
         .filter_map(|f| {
-            let rel = f.strip_prefix(&src).ok()?;
+            let rel = f.strip_prefix(src).ok()?;
             let first = rel.components().next()?.as_os_str().to_str()?;
             Some(first.trim_end_matches(".rs").to_string())
         })
@@ -109,7 +132,7 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
         .collect();
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in &files {
-        let rel = file.strip_prefix(&src).expect("under src");
+        let rel = file.strip_prefix(src).expect("under src");
         let top = rel
             .components()
             .next()
@@ -122,10 +145,11 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
         }
         let code = without_comments(&std::fs::read_to_string(file).expect("read a source file"));
         for name in crate_paths(&code) {
-            let target = ROOT_REEXPORTS
-                .iter()
-                .find(|(item, _)| *item == name)
-                .map_or(name.as_str(), |(_, module)| module);
+            let target = if modules.contains(&name) {
+                name.as_str()
+            } else {
+                reexports.get(&name).map_or(name.as_str(), String::as_str)
+            };
             if target != top && modules.contains(target) {
                 graph
                     .entry(top.clone())
@@ -166,24 +190,36 @@ fn circle_through(graph: &BTreeMap<String, BTreeSet<String>>, from: &str) -> Opt
     walk(graph, from, from, &mut path, &mut BTreeSet::new()).then_some(path)
 }
 
+fn circles(crate_name: &str) -> Vec<String> {
+    let graph = module_graph(&crate_src(crate_name));
+    graph
+        .keys()
+        .filter_map(|m| circle_through(&graph, m))
+        .map(|path| path.join(" -> "))
+        .collect()
+}
+
 #[test]
 fn no_module_imports_its_caller_back() {
-    let graph = module_graph();
+    let graph = module_graph(&crate_src("server"));
     assert!(
         graph.contains_key("accounts") && graph["routes"].contains("accounts"),
         "the reader sees the modules and their imports: {graph:?}"
     );
-    let circles: Vec<String> = graph
-        .keys()
-        .filter_map(|m| circle_through(&graph, m))
-        .map(|path| path.join(" -> "))
-        .collect();
+    let core = module_graph(&crate_src("core"));
     assert!(
-        circles.is_empty(),
-        "modules of crates/server import each other in a circle (move the shared part \
-         down into a module both use):\n{}",
-        circles.join("\n")
+        core["calendar"].contains("app"),
+        "`crate::App`, re-exported by the root, is an import of `app`: {core:?}"
     );
+    for name in ["server", "core", "domain"] {
+        let found = circles(name);
+        assert!(
+            found.is_empty(),
+            "modules of crates/{name} import each other in a circle (move the shared part \
+             down into a module both use):\n{}",
+            found.join("\n")
+        );
+    }
 }
 
 #[test]
