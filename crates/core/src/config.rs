@@ -3,6 +3,7 @@
 //! stored at once, with a server it is stored when the server has accepted it and the
 //! next pull (started at once by the command) brings the new configuration.
 
+use domain::config::check_configure;
 use domain::{
     ConfigCommand, DiseaseCategoryId, DiseaseCategoryInput, ReviewTypeId, ReviewTypeInput, Role,
     SpecialtyId, SpecialtyInput, UserId,
@@ -10,20 +11,14 @@ use domain::{
 use uuid::Uuid;
 
 use crate::app::App;
-use crate::error::{ApiError, ErrorCode, Result};
+use crate::error::Result;
 use crate::views::{ConfigurationView, UserSummary};
 
 impl App {
     /// Everything an admin configures, inactive items included (other roles choose from
     /// `catalog_view`, which lists the active ones).
     pub async fn configuration(&self) -> Result<ConfigurationView> {
-        let actor = self.actor()?;
-        if actor.role != Role::Admin {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "Only admins change the configuration.",
-            ));
-        }
+        check_configure(self.actor()?)?;
         let catalog = self.catalog().await?;
         let people = |role: Role| {
             catalog

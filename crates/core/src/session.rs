@@ -2,6 +2,7 @@
 //! signed-in user, the screens their navigation offers, and the catalog they choose from.
 
 use chrono::{DateTime, Utc};
+use domain::config::check_configure;
 use domain::visibility::can_see_patient;
 use domain::{
     decide_case, decide_patient, Actor, CaseCommand, CaseFields, CaseId, CaseView, Catalog,
@@ -161,5 +162,6 @@ pub fn capabilities(actor: Actor, catalog: &Catalog, now: DateTime<Utc>) -> Capa
         create_cases: allowed(decide_case(no_case, actor, &new_case, now)),
         invoices: check_invoices(actor).is_ok(),
         service_records: check_service_records(actor).is_ok(),
+        configure: check_configure(actor).is_ok(),
     }
 }

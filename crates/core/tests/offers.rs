@@ -24,6 +24,7 @@ async fn the_navigation_offers_each_role_what_the_core_then_gives_it() {
                 create_cases: true,
                 invoices: true,
                 service_records: false,
+                configure: false,
             },
         ),
         (
@@ -31,6 +32,7 @@ async fn the_navigation_offers_each_role_what_the_core_then_gives_it() {
             Capabilities {
                 patients: true,
                 invoices: true,
+                configure: true,
                 ..none
             },
         ),
@@ -56,6 +58,15 @@ async fn the_navigation_offers_each_role_what_the_core_then_gives_it() {
         let records = t.app.service_records().await;
         assert_eq!(caps.service_records, records.is_ok(), "{who:?}: records");
         if let Err(e) = records {
+            assert_eq!(e.code, ErrorCode::Forbidden);
+        }
+        let configuration = t.app.configuration().await;
+        assert_eq!(
+            caps.configure,
+            configuration.is_ok(),
+            "{who:?}: configuration"
+        );
+        if let Err(e) = configuration {
             assert_eq!(e.code, ErrorCode::Forbidden);
         }
         let patients = t.app.list_patients().await.unwrap();

@@ -91,15 +91,23 @@ pub enum ConfigCommand {
     },
 }
 
+/// Whether `actor` may see and change the configuration: admins.
+pub fn check_configure(actor: Actor) -> Result<(), Refusal> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::Requester | Role::Coordinator | Role::Provider | Role::System => {
+            Err(Refusal::forbidden("Only admins change the configuration."))
+        }
+    }
+}
+
 /// Decides a configuration command: the configuration after it, or why not.
 pub fn decide_config(
     actor: Actor,
     catalog: &Catalog,
     command: &ConfigCommand,
 ) -> Result<Catalog, Refusal> {
-    if actor.role != Role::Admin {
-        return Err(Refusal::forbidden("Only admins change the configuration."));
-    }
+    check_configure(actor)?;
     let mut next = catalog.clone();
     match command {
         ConfigCommand::SaveSpecialty {

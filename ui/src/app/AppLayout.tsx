@@ -26,14 +26,6 @@ import { NotificationSettingsPage } from "../pages/NotificationSettingsPage";
 import { SettingsPage } from "../pages/SettingsPage";
 import { ConfigurationPage } from "../pages/ConfigurationPage";
 
-/**
- * The Configuration screen is for admins. The core's `capabilities` has no flag for it yet,
- * so the role decides here (the core refuses every other role on its own).
- */
-function canConfigure(user: UserSummary): boolean {
-  return user.role === "admin";
-}
-
 function Screen({ route, user, capabilities }: { route: Route; user: UserSummary; capabilities: Capabilities }) {
   switch (route.name) {
     case "cases":
@@ -59,7 +51,7 @@ function Screen({ route, user, capabilities }: { route: Route; user: UserSummary
     case "settings":
       return <SettingsPage />;
     case "configuration":
-      return <ConfigurationPage allowed={canConfigure(user)} tab={route.tab} />;
+      return <ConfigurationPage allowed={capabilities.configure} tab={route.tab} />;
     case "not-found":
       return <NotFoundPage path={route.path} />;
   }
@@ -195,7 +187,7 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
             data-testid="nav-attention"
           />
         )}
-        {canConfigure(user) && (
+        {capabilities.configure && (
           <NavLink
             href={routeHref({ name: "configuration" })}
             label={t("nav.configuration")}

@@ -25,4 +25,8 @@ invoices: boolean,
 /**
  * Service records (`service_records`: providers).
  */
-serviceRecords: boolean, };
+serviceRecords: boolean, 
+/**
+ * The configuration screens (`domain::config::check_configure`: admins).
+ */
+configure: boolean, };

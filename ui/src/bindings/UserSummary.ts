@@ -6,4 +6,8 @@ import type { UserId } from "./UserId";
 /**
  * A person, as others see them.
  */
-export type UserSummary = { id: UserId, name: string, role: Role, email: string, specialtyIds: Array<SpecialtyId>, };
+export type UserSummary = { id: UserId, name: string, role: Role, email: string, specialtyIds: Array<SpecialtyId>, 
+/**
+ * A deactivated account stays listed where it is named (the configuration's people).
+ */
+active: boolean, };

@@ -14,8 +14,15 @@ import { ConfigurationPage } from "./ConfigurationPage";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
-/** A provider who has left (not in list_users, which lists active people only). */
-const formerProvider: UserSummary = { id: "u-prov-old", name: "Dr. Former", role: "provider", email: "former@hospital.test", specialtyIds: ["sp-cardio"] };
+/** A provider who has left: deactivated, still named where the configuration maps them. */
+const formerProvider: UserSummary = {
+  id: "u-prov-old",
+  name: "Dr. Former",
+  role: "provider",
+  email: "former@hospital.test",
+  specialtyIds: ["sp-cardio"],
+  active: false,
+};
 
 function configuration(): ConfigurationView {
   return {

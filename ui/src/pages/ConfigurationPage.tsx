@@ -1,6 +1,6 @@
 import { Alert, Center, Loader, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { useConfiguration, useUsers } from "../api/queries";
+import { useConfiguration } from "../api/queries";
 import type { UserSummary } from "../api/types";
 import { DiseaseCategoriesTab } from "../components/config/DiseaseCategoriesTab";
 import { PeopleTab } from "../components/config/PeopleTab";
@@ -12,16 +12,13 @@ import { CONFIG_TABS, navigate, type ConfigTab } from "../lib/router";
 /**
  * The admin's configuration: specialties, review types, disease categories, and the
  * specialties of coordinators and providers. Nothing is deleted; review types and
- * categories are deactivated. `allowed` is the signed-in user being an admin (the core
+ * categories are deactivated. `allowed` is the core's `capabilities.configure` (the core
  * refuses everyone else on its own).
  */
 export function ConfigurationPage({ allowed, tab }: { allowed: boolean; tab?: ConfigTab }) {
   const { t } = useTranslation();
   const configuration = useConfiguration(allowed);
-  // list_users lists active people only: a mapped provider missing from it is inactive.
-  const users = useUsers();
-  const activeIds = users.data ? new Set(users.data.map((u) => u.id)) : null;
-  const isActive = (u: UserSummary) => activeIds === null || activeIds.has(u.id);
+  const isActive = (u: UserSummary) => u.active;
   const shown: ConfigTab = tab ?? "specialties";
 
   if (!allowed) {

@@ -18,6 +18,7 @@ export const requester: UserSummary = {
   role: "requester",
   email: "rana@hospital.test",
   specialtyIds: [],
+  active: true,
 };
 
 export const admin: UserSummary = {
@@ -26,6 +27,7 @@ export const admin: UserSummary = {
   role: "admin",
   email: "adam@ops.test",
   specialtyIds: [],
+  active: true,
 };
 
 export const provider: UserSummary = {
@@ -34,6 +36,7 @@ export const provider: UserSummary = {
   role: "provider",
   email: "pia@hospital.test",
   specialtyIds: ["sp-cardio"],
+  active: true,
 };
 
 export const cardioCoordinator: UserSummary = {
@@ -42,6 +45,7 @@ export const cardioCoordinator: UserSummary = {
   role: "coordinator",
   email: "carla@hospital.test",
   specialtyIds: ["sp-cardio"],
+  active: true,
 };
 
 export const oncoCoordinator: UserSummary = {
@@ -50,6 +54,7 @@ export const oncoCoordinator: UserSummary = {
   role: "coordinator",
   email: "omar@hospital.test",
   specialtyIds: ["sp-onco"],
+  active: true,
 };
 
 export const catalog: Catalog = {
@@ -101,13 +106,21 @@ export const patient: Patient = {
 
 /** The navigation's screens as the core gives them; none unless overridden. */
 export function capabilities(overrides: Partial<Capabilities> = {}): Capabilities {
-  return { patients: false, managePatients: false, createCases: false, invoices: false, serviceRecords: false, ...overrides };
+  return {
+    patients: false,
+    managePatients: false,
+    createCases: false,
+    invoices: false,
+    serviceRecords: false,
+    configure: false,
+    ...overrides,
+  };
 }
 
 /** What the demo core answers `capabilities` with for each role (tests of the shell mock the core with these). */
 export const CAPABILITIES_OF: Record<UserSummary["role"], Capabilities> = {
   requester: capabilities({ patients: true, managePatients: true, createCases: true, invoices: true }),
-  admin: capabilities({ patients: true, invoices: true }),
+  admin: capabilities({ patients: true, invoices: true, configure: true }),
   coordinator: capabilities(),
   provider: capabilities({ serviceRecords: true }),
   system: capabilities(),

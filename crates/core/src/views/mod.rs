@@ -25,6 +25,8 @@ pub struct UserSummary {
     pub role: Role,
     pub email: String,
     pub specialty_ids: Vec<SpecialtyId>,
+    /// A deactivated account stays listed where it is named (the configuration's people).
+    pub active: bool,
 }
 
 impl From<&User> for UserSummary {
@@ -35,6 +37,7 @@ impl From<&User> for UserSummary {
             role: u.role,
             email: u.email.clone(),
             specialty_ids: u.specialty_ids.clone(),
+            active: u.active,
         }
     }
 }
@@ -178,6 +181,8 @@ pub struct Capabilities {
     pub invoices: bool,
     /// Service records (`service_records`: providers).
     pub service_records: bool,
+    /// The configuration screens (`domain::config::check_configure`: admins).
+    pub configure: bool,
 }
 
 /// A case's invoice, as its requester and admins read it.
