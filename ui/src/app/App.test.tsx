@@ -11,6 +11,9 @@ import { App } from "./App";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
+/** The server the fake core is connected to; `null`: standalone, on the demo's data. */
+let serverUrl: string | null = null;
+
 /** A fake core; `capabilitiesOf` answers `capabilities` for the signed-in user (the demo's by default). */
 function backend(initial: UserSummary | null, capabilitiesOf: (u: UserSummary) => Capabilities = (u) => CAPABILITIES_OF[u.role]) {
   let current = initial;
@@ -34,6 +37,15 @@ function backend(initial: UserSummary | null, capabilitiesOf: (u: UserSummary) =
     list_patients: () => [],
     catalog: () => ({ specialties: [], reviewTypes: [], diseaseCategories: [], coordinators: [] }),
     badges: () => ({ notifications: 0, appointments: 0, chat: 0, chatByCase: [] }),
+    sync_status: () => ({
+      serverUrl,
+      signedIn: current !== null,
+      online: serverUrl !== null,
+      live: false,
+      pending: 0,
+      lastSyncAt: null,
+      needsAttention: 0,
+    }),
   });
 }
 
@@ -41,6 +53,26 @@ describe("App", () => {
   beforeEach(() => {
     invokeMock.mockReset();
     window.location.hash = "";
+    serverUrl = null;
+  });
+
+  it("says on the chooser and on every screen that standalone runs on demo data", async () => {
+    backend(null);
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId("demo-notice")).toHaveTextContent("Real patient data belongs on a server");
+    await user.click(await screen.findByTestId("user-rana@hospital.test"));
+    expect(await screen.findByTestId("demo-badge")).toHaveTextContent("Demo data");
+  });
+
+  it("shows no demo badge when connected to a server", async () => {
+    serverUrl = "https://so.hospital.test";
+    backend(requester);
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId("nav-cases")).toBeInTheDocument();
+    // Once the status has arrived (the indicator shows the server), still no badge.
+    await waitFor(() => expect(screen.getByTestId("sync-status")).toHaveAttribute("data-state", "online"));
+    expect(screen.queryByTestId("demo-badge")).not.toBeInTheDocument();
   });
 
   it("starts on the chooser, with the users grouped by role", async () => {

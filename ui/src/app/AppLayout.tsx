@@ -88,9 +88,17 @@ export function AppLayout({ user, capabilities }: { user: UserSummary; capabilit
     <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: "xs" }} padding="lg">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Title order={1} size="h3">
-            {t("app.title")}
-          </Title>
+          <Group gap="sm" wrap="nowrap">
+            <Title order={1} size="h3">
+              {t("app.title")}
+            </Title>
+            {/* Standalone runs on the demo's data: every screen says so. */}
+            {sync.data && sync.data.serverUrl === null && (
+              <Badge color="orange" variant="light" data-testid="demo-badge">
+                {t("app.demoBadge")}
+              </Badge>
+            )}
+          </Group>
           <Group gap="sm" wrap="nowrap">
             <SyncIndicator status={sync.data} />
             <NotificationBell unread={badges.data?.notifications ?? 0} />

@@ -32,6 +32,9 @@ export function ChooseUserPage() {
             <Text c="dimmed" mt="xs">
               {t("chooser.intro")}
             </Text>
+            <Text size="sm" mt="xs" data-testid="demo-notice">
+              {t("chooser.demoNotice")}
+            </Text>
             <Anchor href={routeHref({ name: "server" })} size="sm" data-testid="use-server">
               {t("chooser.useServer")}
             </Anchor>
