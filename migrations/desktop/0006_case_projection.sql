@@ -1,0 +1,60 @@
+-- Reads that cost what they show (issue 14). Forward-only.
+--
+-- A case is its JSON (`cases.state`); the columns and tables below project from it what
+-- SQL needs to select exactly the cases a rule of `domain` would accept — who may see a
+-- case (`visibility::can_see`: requester, active coordinator, the providers and their
+-- assignment status), its appointments, when it becomes overdue, when its refund is due —
+-- and the keys the case list sorts on, each with an index. `store::cases::save` writes
+-- them with the case, in the same transaction; nothing else writes them (the patient's
+-- name follows `store::patients::save`). Rows that exist before this migration are
+-- projected when the store opens (`store::cases::reproject`, on `PRAGMA user_version`):
+-- the projection is one Rust function of the case, not a second copy of it in SQL.
+--
+-- Times the rules compare (`*_ns`) are integers, nanoseconds since 1970 UTC, so SQL
+-- compares them exactly as chrono does.
+
+ALTER TABLE cases ADD COLUMN patient_name TEXT COLLATE NOCASE NOT NULL DEFAULT '';
+-- domain::notice::overdue_basis: overdue once this plus the review type's expected days.
+ALTER TABLE cases ADD COLUMN overdue_basis_ns INTEGER;
+-- domain::Refund::next_attempt_at of a cancelled case's open refund.
+ALTER TABLE cases ADD COLUMN refund_next_ns INTEGER;
+
+-- The list's sort orders (each ends in the id, the keyset's tie-breaker) and the
+-- selections of each role. They replace the single-column indexes of 0001.
+DROP INDEX cases_status;
+DROP INDEX cases_updated;
+CREATE INDEX cases_updated ON cases (updated_at, id);
+CREATE INDEX cases_created ON cases (created_at, id);
+CREATE INDEX cases_reference ON cases (IFNULL(reference, ''), id);
+CREATE INDEX cases_patient_name ON cases (patient_name, id);
+CREATE INDEX cases_status ON cases (status, updated_at, id);
+CREATE INDEX cases_requester ON cases (requester_id, updated_at, id);
+CREATE INDEX cases_coordinator ON cases (coordinator_id, updated_at, id);
+CREATE INDEX cases_patient ON cases (patient_id);
+CREATE INDEX cases_refund_due ON cases (refund_next_ns) WHERE refund_next_ns IS NOT NULL;
+
+-- Every provider assignment of every case, with its status.
+CREATE TABLE case_providers (
+    case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    provider_id TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    PRIMARY KEY (case_id, provider_id)
+);
+CREATE INDEX case_providers_provider ON case_providers (provider_id, status, case_id);
+
+-- Every appointment of every case: its parties, status, version and time.
+CREATE TABLE case_appointments (
+    case_id        TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    appointment_id TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    created_by     TEXT NOT NULL,
+    invitee_id     TEXT NOT NULL,
+    changed_by     TEXT NOT NULL,
+    version        INTEGER NOT NULL,
+    starts_ns      INTEGER NOT NULL,
+    ends_ns        INTEGER NOT NULL,
+    PRIMARY KEY (case_id, appointment_id)
+);
+CREATE INDEX case_appointments_creator ON case_appointments (created_by, status, starts_ns);
+CREATE INDEX case_appointments_invitee ON case_appointments (invitee_id, status, starts_ns);
+CREATE INDEX case_appointments_status ON case_appointments (status, starts_ns);
