@@ -161,6 +161,7 @@ mod tests {
     }
 }
 
+/// What went wrong talking to the server, with a stable code the UI can switch on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{code:?}: {message}")]
 pub struct SyncError {

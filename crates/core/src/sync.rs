@@ -48,7 +48,6 @@ const POLL_EVERY: Duration = Duration::from_secs(30);
 const BACKOFF_FIRST: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(5 * 60);
 
-/// What went wrong talking to the server, with a stable code the UI can switch on.
 /// The state of sync, for the status bar.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
