@@ -175,7 +175,7 @@ fn random_world(rng: &mut Rng, n: usize) -> World {
                     purpose: None,
                     status: rng.pick(&AppointmentStatus::ALL),
                     reason: None,
-                    created_at: created_at,
+                    created_at,
                     updated_at: rng.time(),
                     changed_by,
                     version: 1 + rng.below(4) as u32,
