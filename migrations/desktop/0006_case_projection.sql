@@ -1,37 +1,52 @@
 -- Reads that cost what they show (issue 14). Forward-only.
 --
--- A case is its JSON (`cases.state`); the columns and tables below project from it what
--- SQL needs to select exactly the cases a rule of `domain` would accept — who may see a
--- case (`visibility::can_see`: requester, active coordinator, the providers and their
+-- A case is its JSON (`cases.state`); the tables below project from it what SQL needs to
+-- select exactly the cases a rule of `domain` would accept — who may see a case
+-- (`visibility::can_see`: requester, active coordinator, the providers and their
 -- assignment status), its appointments, when it becomes overdue, when its refund is due —
 -- and the keys the case list sorts on, each with an index. `store::cases::save` writes
 -- them with the case, in the same transaction; nothing else writes them (the patient's
--- name follows `store::patients::save`). Rows that exist before this migration are
--- projected when the store opens (`store::cases::reproject`, on `PRAGMA user_version`):
--- the projection is one Rust function of the case, not a second copy of it in SQL.
+-- name follows `store::patients::save`), and they go with the case (ON DELETE CASCADE).
+-- Rows that exist before this migration are projected when the store opens
+-- (`store::cases::reproject`, on `PRAGMA user_version`): the projection is one Rust
+-- function of the case, not a second copy of it in SQL.
 --
 -- Times the rules compare (`*_ns`) are integers, nanoseconds since 1970 UTC, so SQL
 -- compares them exactly as chrono does.
 
-ALTER TABLE cases ADD COLUMN patient_name TEXT COLLATE NOCASE NOT NULL DEFAULT '';
--- domain::notice::overdue_basis: overdue once this plus the review type's expected days.
-ALTER TABLE cases ADD COLUMN overdue_basis_ns INTEGER;
--- domain::Refund::next_attempt_at of a cancelled case's open refund.
-ALTER TABLE cases ADD COLUMN refund_next_ns INTEGER;
-
+-- One narrow row per case (no JSON): what the lists show, filter and sort on. Kept apart
+-- from `cases`, whose rows carry the whole aggregate, so that scanning or counting many
+-- cases reads a few dozen bytes each, not their kilobytes of JSON.
+CREATE TABLE case_rows (
+    id                  TEXT PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+    reference           TEXT,
+    requester_id        TEXT NOT NULL,
+    -- The active coordinator (domain Case::coordinator).
+    coordinator_id      TEXT,
+    status              TEXT NOT NULL,
+    review_type_id      TEXT NOT NULL,
+    disease_category_id TEXT NOT NULL,
+    patient_id          TEXT NOT NULL,
+    -- The patient's name (store::patients::save keeps it when the patient is renamed).
+    patient_name        TEXT COLLATE NOCASE NOT NULL,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    -- domain::notice::overdue_basis: overdue once this plus the review type's expected days.
+    overdue_basis_ns    INTEGER,
+    -- domain::Refund::next_attempt_at of a cancelled case's open refund.
+    refund_next_ns      INTEGER
+);
 -- The list's sort orders (each ends in the id, the keyset's tie-breaker) and the
--- selections of each role. They replace the single-column indexes of 0001.
-DROP INDEX cases_status;
-DROP INDEX cases_updated;
-CREATE INDEX cases_updated ON cases (updated_at, id);
-CREATE INDEX cases_created ON cases (created_at, id);
-CREATE INDEX cases_reference ON cases (IFNULL(reference, ''), id);
-CREATE INDEX cases_patient_name ON cases (patient_name, id);
-CREATE INDEX cases_status ON cases (status, updated_at, id);
-CREATE INDEX cases_requester ON cases (requester_id, updated_at, id);
-CREATE INDEX cases_coordinator ON cases (coordinator_id, updated_at, id);
-CREATE INDEX cases_patient ON cases (patient_id);
-CREATE INDEX cases_refund_due ON cases (refund_next_ns) WHERE refund_next_ns IS NOT NULL;
+-- selections of each role.
+CREATE INDEX case_rows_updated ON case_rows (updated_at, id);
+CREATE INDEX case_rows_created ON case_rows (created_at, id);
+CREATE INDEX case_rows_reference ON case_rows (IFNULL(reference, ''), id);
+CREATE INDEX case_rows_patient_name ON case_rows (patient_name, id);
+CREATE INDEX case_rows_status ON case_rows (status, updated_at, id);
+CREATE INDEX case_rows_requester ON case_rows (requester_id, updated_at, id);
+CREATE INDEX case_rows_coordinator ON case_rows (coordinator_id, updated_at, id);
+CREATE INDEX case_rows_patient ON case_rows (patient_id);
+CREATE INDEX case_rows_refund_due ON case_rows (refund_next_ns) WHERE refund_next_ns IS NOT NULL;
 
 -- Every provider assignment of every case, with its status.
 CREATE TABLE case_providers (

@@ -342,6 +342,16 @@ fn one_size(rt: &Runtime, dir: &Path, n: usize) -> App {
             }
         }),
     );
+    row(
+        "the whole list (`list_cases`, what the UI calls today)",
+        "admin",
+        measure(rt, if n > 20_000 { 10 } else { 30 }, |_| {
+            let app = &app;
+            async move {
+                app.list_cases(Default::default()).await.unwrap();
+            }
+        }),
+    );
     let later = {
         let mut cursor = None;
         for _ in 0..5 {

@@ -56,8 +56,8 @@ pub async fn all(conn: &mut Conn) -> Result<Vec<Case>> {
     states.iter().map(|s| from_json(s)).collect()
 }
 
-/// Writes `case` and its projection: the columns of `cases`, its rows of
-/// `case_providers` and `case_appointments`.
+/// Writes `case` and its projection: its row of `case_rows` (no JSON: what lists show,
+/// filter and sort on), its rows of `case_providers` and `case_appointments`.
 pub async fn save(conn: &mut Conn, case: &Case) -> Result<()> {
     let id = case.id.to_string();
     let refund_next = match case.status {
@@ -69,20 +69,13 @@ pub async fn save(conn: &mut Conn, case: &Case) -> Result<()> {
     };
     sqlx::query(
         "INSERT INTO cases (id, reference, requester_id, patient_id, review_type_id,
-           disease_category_id, coordinator_id, status, created_at, updated_at, state,
-           patient_name, overdue_basis_ns, refund_next_ns)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-           COALESCE((SELECT full_name FROM patients WHERE id = ?4), ''), ?12, ?13)
+           disease_category_id, coordinator_id, status, created_at, updated_at, state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET reference = excluded.reference,
-           requester_id = excluded.requester_id,
            patient_id = excluded.patient_id, review_type_id = excluded.review_type_id,
            disease_category_id = excluded.disease_category_id,
            coordinator_id = excluded.coordinator_id, status = excluded.status,
-           created_at = excluded.created_at,
-           updated_at = excluded.updated_at, state = excluded.state,
-           patient_name = excluded.patient_name,
-           overdue_basis_ns = excluded.overdue_basis_ns,
-           refund_next_ns = excluded.refund_next_ns",
+           updated_at = excluded.updated_at, state = excluded.state",
     )
     .bind(&id)
     .bind(&case.reference)
@@ -95,6 +88,33 @@ pub async fn save(conn: &mut Conn, case: &Case) -> Result<()> {
     .bind(case.created_at)
     .bind(case.updated_at)
     .bind(json(case)?)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO case_rows (id, reference, requester_id, coordinator_id, status,
+           review_type_id, disease_category_id, patient_id, patient_name, created_at,
+           updated_at, overdue_basis_ns, refund_next_ns)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+           COALESCE((SELECT full_name FROM patients WHERE id = ?8), ''), ?9, ?10, ?11, ?12)
+         ON CONFLICT (id) DO UPDATE SET reference = excluded.reference,
+           requester_id = excluded.requester_id, coordinator_id = excluded.coordinator_id,
+           status = excluded.status, review_type_id = excluded.review_type_id,
+           disease_category_id = excluded.disease_category_id,
+           patient_id = excluded.patient_id, patient_name = excluded.patient_name,
+           created_at = excluded.created_at, updated_at = excluded.updated_at,
+           overdue_basis_ns = excluded.overdue_basis_ns,
+           refund_next_ns = excluded.refund_next_ns",
+    )
+    .bind(&id)
+    .bind(&case.reference)
+    .bind(case.requester_id.to_string())
+    .bind(case.coordinator().map(|c| c.to_string()))
+    .bind(case.status.as_str())
+    .bind(case.review_type_id.to_string())
+    .bind(case.disease_category_id.to_string())
+    .bind(case.patient_id.to_string())
+    .bind(case.created_at)
+    .bind(case.updated_at)
     .bind(domain::notice::overdue_basis(case).map(ns))
     .bind(refund_next.map(ns))
     .execute(&mut *conn)
@@ -171,18 +191,18 @@ pub async fn reproject(conn: &mut Conn) -> Result<u64> {
 pub(crate) fn push_visible<'a>(qb: &mut QueryBuilder<'a, Sqlite>, actor: Actor) {
     match actor.role {
         Role::Admin | Role::System => {
-            qb.push(" FROM cases c WHERE 1");
+            qb.push(" FROM case_rows c WHERE 1");
         }
         Role::Requester => {
-            qb.push(" FROM cases c WHERE c.requester_id = ")
+            qb.push(" FROM case_rows c WHERE c.requester_id = ")
                 .push_bind(actor.id.to_string());
         }
         Role::Coordinator => {
-            qb.push(" FROM cases c WHERE c.coordinator_id = ")
+            qb.push(" FROM case_rows c WHERE c.coordinator_id = ")
                 .push_bind(actor.id.to_string());
         }
         Role::Provider => {
-            qb.push(" FROM case_providers v CROSS JOIN cases c ON c.id = v.case_id WHERE v.provider_id = ")
+            qb.push(" FROM case_providers v CROSS JOIN case_rows c ON c.id = v.case_id WHERE v.provider_id = ")
                 .push_bind(actor.id.to_string())
                 .push(" AND v.status <> 'declined'");
         }
@@ -193,9 +213,9 @@ pub(crate) fn push_visible<'a>(qb: &mut QueryBuilder<'a, Sqlite>, actor: Actor) 
 /// a provider who has not declined (`domain::visibility::parties`).
 pub(crate) fn push_party<'a>(qb: &mut QueryBuilder<'a, Sqlite>, user: UserId) {
     let user = user.to_string();
-    qb.push(" AND c.id IN (SELECT id FROM cases WHERE requester_id = ")
+    qb.push(" AND c.id IN (SELECT id FROM case_rows WHERE requester_id = ")
         .push_bind(user.clone())
-        .push(" UNION ALL SELECT id FROM cases WHERE coordinator_id = ")
+        .push(" UNION ALL SELECT id FROM case_rows WHERE coordinator_id = ")
         .push_bind(user.clone())
         .push(" UNION ALL SELECT case_id FROM case_providers WHERE provider_id = ")
         .push_bind(user)
@@ -209,14 +229,14 @@ fn push_sees<'a>(qb: &mut QueryBuilder<'a, Sqlite>, actor: Actor, case_id: &str)
         Role::Admin | Role::System => {}
         Role::Requester => {
             qb.push(format!(
-                " AND EXISTS (SELECT 1 FROM cases s WHERE s.id = {case_id} AND s.requester_id = "
+                " AND EXISTS (SELECT 1 FROM case_rows s WHERE s.id = {case_id} AND s.requester_id = "
             ))
             .push_bind(actor.id.to_string())
             .push(")");
         }
         Role::Coordinator => {
             qb.push(format!(
-                " AND EXISTS (SELECT 1 FROM cases s WHERE s.id = {case_id} AND s.coordinator_id = "
+                " AND EXISTS (SELECT 1 FROM case_rows s WHERE s.id = {case_id} AND s.coordinator_id = "
             ))
             .push_bind(actor.id.to_string())
             .push(")");
@@ -240,6 +260,9 @@ fn like_pattern(text: &str) -> String {
         .replace('_', "\\_");
     format!("%{escaped}%")
 }
+
+/// The case's JSON, for a selection over `case_rows c`.
+const STATE: &str = "(SELECT state FROM cases j WHERE j.id = c.id) AS state";
 
 fn states(rows: &[sqlx::sqlite::SqliteRow]) -> Result<Vec<Case>> {
     rows.iter()
@@ -448,7 +471,7 @@ pub async fn count_visible(conn: &mut Conn, actor: Actor, filter: &CaseQuery) ->
 /// on a case they see): a requester's own, every one for admins, none for coordinators and
 /// providers. Each with its patient's name.
 pub async fn billed(conn: &mut Conn, actor: Actor) -> Result<Vec<(Case, String)>> {
-    let mut qb = QueryBuilder::new("SELECT c.state, c.patient_name");
+    let mut qb = QueryBuilder::new(format!("SELECT {STATE}, c.patient_name"));
     match actor.role {
         Role::Admin | Role::System | Role::Requester => push_visible(&mut qb, actor),
         Role::Coordinator | Role::Provider => return Ok(Vec::new()),
@@ -463,12 +486,12 @@ pub async fn billed(conn: &mut Conn, actor: Actor) -> Result<Vec<(Case, String)>
 /// each with its review type's and disease category's names.
 pub async fn served(conn: &mut Conn, provider: UserId) -> Result<Vec<(Case, String, String)>> {
     let rows = sqlx::query(
-        "SELECT c.state,
+        "SELECT (SELECT state FROM cases j WHERE j.id = c.id) AS state,
            COALESCE((SELECT name_en FROM review_types WHERE id = c.review_type_id), '')
              AS review_type_name,
            COALESCE((SELECT label_en FROM disease_categories WHERE id = c.disease_category_id), '')
              AS disease_category_label
-         FROM case_providers v CROSS JOIN cases c ON c.id = v.case_id
+         FROM case_providers v CROSS JOIN case_rows c ON c.id = v.case_id
          WHERE v.provider_id = ? AND v.status = ? AND c.status = 'completed'",
     )
     .bind(provider.to_string())
@@ -491,7 +514,8 @@ pub async fn served(conn: &mut Conn, provider: UserId) -> Result<Vec<(Case, Stri
 /// The cancelled cases whose open refund is due at `now` (`Refund::next_attempt_at`).
 pub async fn refunds_due(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<Case>> {
     let rows = sqlx::query(
-        "SELECT state FROM cases WHERE refund_next_ns IS NOT NULL AND refund_next_ns <= ?
+        "SELECT (SELECT state FROM cases j WHERE j.id = c.id) AS state FROM case_rows c
+         WHERE refund_next_ns IS NOT NULL AND refund_next_ns <= ?
          ORDER BY refund_next_ns, id",
     )
     .bind(ns(now))
@@ -513,8 +537,8 @@ pub async fn owing(
 ) -> Result<Vec<Case>> {
     let rows = sqlx::query(
         "SELECT state FROM cases WHERE id IN (
-           SELECT id FROM cases WHERE status = 'draft' AND created_at <= ?1
-           UNION SELECT id FROM cases c WHERE status = 'doctors_assigned'
+           SELECT id FROM case_rows WHERE status = 'draft' AND created_at <= ?1
+           UNION SELECT id FROM case_rows c WHERE status = 'doctors_assigned'
              AND overdue_basis_ns + (SELECT expected_review_days FROM review_types r
                                      WHERE r.id = c.review_type_id) * 86400000000000 <= ?2
            UNION SELECT case_id FROM case_appointments
@@ -561,12 +585,12 @@ pub async fn with_appointments(
             qb.push(" AND a.starts_ns < ").push_bind(ns(t));
         }
     }
-    let mut qb = QueryBuilder::new("SELECT c.state");
+    let mut qb = QueryBuilder::new(format!("SELECT {STATE}"));
     match actor.role {
         // Every case: found from the appointments.
         Role::Admin | Role::System => {
             qb.push(
-                " FROM cases c WHERE c.id IN
+                " FROM case_rows c WHERE c.id IN
                    (SELECT a.case_id FROM case_appointments a WHERE 1",
             );
             push_appointment(&mut qb, q);

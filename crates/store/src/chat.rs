@@ -131,7 +131,7 @@ pub async fn unread_by_case(
     }
     let me = actor.id.to_string();
     let mut qb = QueryBuilder::new(
-        "SELECT m.case_id, COUNT(*) AS n FROM cases c
+        "SELECT m.case_id, COUNT(*) AS n FROM case_rows c
          JOIN chat_messages m ON m.case_id = c.id
          LEFT JOIN chat_reads r ON r.user_id = ",
     );
