@@ -34,13 +34,32 @@ use store::{cases, catalog, chat, patients};
 use tokio::runtime::Runtime;
 use uuid::Uuid;
 
+/// The people the seeded cases are spread over, each role's first being the demo's.
 const REQUESTERS: u128 = 100;
+const COORDINATORS: u128 = 20;
+const PROVIDERS: u128 = 40;
 
 fn requester(n: u128) -> UserId {
     if n == 0 {
         demo::REQUESTER
     } else {
         UserId(Uuid::from_u128(0xB000_0000 + n))
+    }
+}
+
+fn coordinator(n: u128) -> UserId {
+    if n == 0 {
+        demo::COORDINATOR
+    } else {
+        UserId(Uuid::from_u128(0xC000_0000 + n))
+    }
+}
+
+fn provider(n: u128) -> UserId {
+    if n == 0 {
+        demo::PROVIDER
+    } else {
+        UserId(Uuid::from_u128(0xD000_0000 + n))
     }
 }
 
@@ -64,12 +83,16 @@ async fn seed(app: &App, n: usize) -> Duration {
             catalog::load(&mut conn).await.unwrap(),
         )
     };
-    for r in 1..REQUESTERS {
+    let people = (1..REQUESTERS)
+        .map(|r| (requester(r), Role::Requester))
+        .chain((1..COORDINATORS).map(|r| (coordinator(r), Role::Coordinator)))
+        .chain((1..PROVIDERS).map(|r| (provider(r), Role::Provider)));
+    for (id, role) in people {
         config.users.push(User {
-            id: requester(r),
-            name: format!("Requester {r}"),
-            email: format!("requester{r}@bench.hospital"),
-            role: Role::Requester,
+            id,
+            name: format!("{} {id}", role.as_str()),
+            email: format!("{id}@bench.hospital"),
+            role,
             specialty_ids: Vec::new(),
             active: true,
         });
@@ -83,6 +106,21 @@ async fn seed(app: &App, n: usize) -> Duration {
     for i in 0..n {
         let template: &Case = &templates[i % templates.len()];
         let owner = requester(i as u128 % REQUESTERS);
+        // The template's people, spread: a coordinator holds a twentieth of the cases.
+        let mut people = std::collections::HashMap::new();
+        people.insert(template.requester_id, owner);
+        for c in &template.coordinators {
+            let k =
+                (i as u128 + u128::from(c.coordinator_id == demo::COORDINATOR_2)) % COORDINATORS;
+            people.insert(c.coordinator_id, coordinator(k));
+        }
+        for (k, a) in template.assignments.iter().enumerate() {
+            people.insert(
+                a.provider_id,
+                provider((i as u128 * 3 + k as u128) % PROVIDERS),
+            );
+        }
+        let person = |id: UserId| people.get(&id).copied().unwrap_or(id);
         let at = base + Span::minutes(i as i64 * 15);
         let patient = Patient {
             id: PatientId(Uuid::now_v7()),
@@ -117,6 +155,7 @@ async fn seed(app: &App, n: usize) -> Duration {
                 .collect();
         }
         for a in &mut case.assignments {
+            a.provider_id = person(a.provider_id);
             a.assigned_at += shift;
             if let Some(o) = &mut a.opinion {
                 *o = Opinion {
@@ -130,6 +169,7 @@ async fn seed(app: &App, n: usize) -> Duration {
             }
         }
         for c in &mut case.coordinators {
+            c.coordinator_id = person(c.coordinator_id);
             c.assigned_at += shift;
         }
         for a in &mut case.appointments {
@@ -171,11 +211,11 @@ async fn seed(app: &App, n: usize) -> Duration {
         .await
         .unwrap();
         if case.status != CaseStatus::Draft {
-            let people: Vec<(UserId, Role)> = std::iter::once((owner, Role::Requester))
+            let talkers: Vec<(UserId, Role)> = std::iter::once((owner, Role::Requester))
                 .chain(case.coordinator().map(|c| (c, Role::Coordinator)))
                 .collect();
             for k in 0..5 {
-                let (author_id, author_role) = people[k % people.len()];
+                let (author_id, author_role) = talkers[k % talkers.len()];
                 let message = ChatMessage {
                     id: MessageId(Uuid::now_v7()),
                     case_id: case.id,
@@ -345,7 +385,7 @@ fn one_size(rt: &Runtime, dir: &Path, n: usize) -> App {
     row(
         "the whole list (`list_cases`, what the UI calls today)",
         "admin",
-        measure(rt, if n > 20_000 { 10 } else { 30 }, |_| {
+        measure(rt, if n > 20_000 { 5 } else { 30 }, |_| {
             let app = &app;
             async move {
                 app.list_cases(Default::default()).await.unwrap();
@@ -406,6 +446,11 @@ fn one_size(rt: &Runtime, dir: &Path, n: usize) -> App {
         (demo::REQUESTER, "requester"),
     ] {
         rt.block_on(app.sign_in_as(who)).unwrap();
+        let theirs = rt
+            .block_on(app.case_page(Default::default()))
+            .unwrap()
+            .total;
+        println!("| ({name}: {theirs} cases) | | | |");
         row(
             "case list, first page",
             name,
@@ -429,7 +474,7 @@ fn one_size(rt: &Runtime, dir: &Path, n: usize) -> App {
         row(
             "appointment list",
             name,
-            measure(rt, 50, |_| {
+            measure(rt, 30, |_| {
                 let app = &app;
                 async move {
                     app.list_appointments(AppointmentFilter::default())
@@ -459,6 +504,8 @@ fn one_size(rt: &Runtime, dir: &Path, n: usize) -> App {
 
 fn main() {
     let rt = Runtime::new().unwrap();
+    // Pooled connections are handed back on the runtime, also when dropped outside it.
+    let _enter = rt.enter();
     let sizes: Vec<usize> = std::env::var("SO_BENCH_CASES")
         .unwrap_or_else(|_| "1000,10000,100000".into())
         .split(',')
