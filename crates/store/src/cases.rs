@@ -431,7 +431,13 @@ pub async fn page(conn: &mut Conn, actor: Actor, q: &PageQuery) -> Result<Vec<Su
             .push_bind(after.id.to_string())
             .push(")");
     }
-    qb.push(format!(" ORDER BY {key} {order}, c.id {order}"));
+    // A search matches few rows anywhere in the order: SQLite is told not to walk the
+    // order's index (`+`), looking up every row, but to scan the narrow rows and sort the
+    // matches.
+    let unindexed = if q.filter.search.is_some() { "+" } else { "" };
+    qb.push(format!(
+        " ORDER BY {unindexed}{key} {order}, {unindexed}c.id {order}"
+    ));
     if let Some(limit) = q.limit {
         qb.push(" LIMIT ").push_bind(i64::from(limit));
     }

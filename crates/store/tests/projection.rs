@@ -357,14 +357,29 @@ async fn sql_selections_equal_the_domain_rules_on_randomized_stores() {
             );
 
             // Every order, page by page, is the whole list in the rule's order.
-            for sort in [
-                Sort::Updated,
-                Sort::Created,
-                Sort::Reference,
-                Sort::PatientName,
+            // (With a search too: it is ordered another way, to the same order.)
+            for (sort, search) in [
+                (Sort::Updated, None),
+                (Sort::Created, None),
+                (Sort::Reference, None),
+                (Sort::PatientName, None),
+                (Sort::PatientName, Some("a")),
+                (Sort::Updated, Some("SO-2026-0")),
             ] {
                 for direction in [Direction::Asc, Direction::Desc] {
-                    let mut expected: Vec<&Case> = visible.clone();
+                    let mut expected: Vec<&Case> = visible
+                        .iter()
+                        .copied()
+                        .filter(|c| {
+                            search.is_none_or(|n: &str| {
+                                let n = n.to_ascii_lowercase();
+                                c.reference
+                                    .as_deref()
+                                    .is_some_and(|r| r.to_ascii_lowercase().contains(&n))
+                                    || name_of[&c.patient_id].to_ascii_lowercase().contains(&n)
+                            })
+                        })
+                        .collect();
                     expected.sort_by_key(|c| rust_key(sort, c, &name_of[&c.patient_id]));
                     if direction == Direction::Desc {
                         expected.reverse();
@@ -376,7 +391,10 @@ async fn sql_selections_equal_the_domain_rules_on_randomized_stores() {
                             &mut conn,
                             actor,
                             &PageQuery {
-                                filter: CaseQuery::default(),
+                                filter: CaseQuery {
+                                    search: search.map(str::to_string),
+                                    ..Default::default()
+                                },
                                 sort,
                                 direction,
                                 after: after.clone(),
@@ -396,7 +414,7 @@ async fn sql_selections_equal_the_domain_rules_on_randomized_stores() {
                     assert_eq!(
                         paged,
                         expected.iter().map(|c| c.id).collect::<Vec<_>>(),
-                        "{who}: pages sorted by {sort:?} {direction:?}"
+                        "{who}: pages sorted by {sort:?} {direction:?}, search {search:?}"
                     );
                 }
             }
