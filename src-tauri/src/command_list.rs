@@ -26,6 +26,7 @@ macro_rules! with_commands {
             create_patient,
             update_patient,
             list_cases,
+            case_page,
             get_case,
             stage_document,
             create_case,

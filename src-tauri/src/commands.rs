@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use domain::CommandId;
 use so_core::{
-    ApiError, App, Attention, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary,
-    CatalogView, ConfigurationView, ErrorCode, InvoiceRow, SavedFile, ServiceRecord,
-    StagedDocument, SyncStatus, UserSummary,
+    ApiError, App, Attention, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseListQuery,
+    CasePage, CaseSummary, CatalogView, ConfigurationView, ErrorCode, InvoiceRow, SavedFile,
+    ServiceRecord, StagedDocument, SyncStatus, UserSummary,
 };
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, State};
@@ -135,6 +135,11 @@ pub async fn update_patient(
 #[tauri::command]
 pub async fn list_cases(app: State<'_, Arc<App>>, filter: CaseFilter) -> Answer<Vec<CaseSummary>> {
     app.list_cases(filter).await
+}
+
+#[tauri::command]
+pub async fn case_page(app: State<'_, Arc<App>>, query: CaseListQuery) -> Answer<CasePage> {
+    app.case_page(query).await
 }
 
 #[tauri::command]

@@ -10,9 +10,9 @@ use ts_rs::{Config, TS};
 use crate::payment::PaymentLinkView;
 use crate::sync::{Attention, SyncStatus};
 use crate::views::{
-    ActionAvailability, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary, CatalogView,
-    ConfigurationView, InvoiceRow, SavedFile, ServiceRecord, StagedDocument, TimelineEntry,
-    UserSummary,
+    ActionAvailability, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseListQuery, CasePage,
+    CaseSummary, CatalogView, ConfigurationView, InvoiceRow, SavedFile, ServiceRecord,
+    StagedDocument, TimelineEntry, UserSummary,
 };
 use crate::{ApiError, ErrorCode};
 
@@ -28,6 +28,8 @@ fn export_all(dir: &Path) {
         Capabilities,
         CatalogView,
         CaseFilter,
+        CaseListQuery,
+        CasePage,
         CaseSummary,
         CaseDetail,
         CaseInput,

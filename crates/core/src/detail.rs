@@ -7,8 +7,9 @@ use domain::decide::check_report;
 use domain::decide::issue::{self, IssueActions};
 use domain::visibility::{can_see, can_see_billing, parties};
 use domain::{
-    can_read_chat, check_action, decide_case, ActionKind, Actor, Case, CaseCommand, CaseEvent,
-    CaseId, CaseView, Catalog, Command, IssueCommand, IssueId, IssueInput, RefusalCode,
+    can_read_chat, check_action, decide_case, ActionKind, Actor, Appointment, AppointmentStatus,
+    Case, CaseCommand, CaseEvent, CaseId, CaseView, Catalog, Command, IssueCommand, IssueId,
+    IssueInput, RefusalCode,
 };
 use payments::PaymentStatus;
 use store::{cases, chat, notifications, patients, timeline, Conn};
@@ -181,6 +182,32 @@ fn payment_due(case: &Case, actor: Actor) -> bool {
     case.requester_id == actor.id && PaymentStatus::of(case) == Some(PaymentStatus::Pending)
 }
 
+/// The cases `appointment_view` looks for conflicts in, for `appointments`: those `actor`
+/// may see with an accepted appointment of theirs overlapping one of `appointments` that
+/// is pending with them as a party (`domain::decide::appointment::conflicts` decides on
+/// each). Nothing is read when none is.
+pub(crate) async fn conflict_cases(
+    conn: &mut Conn,
+    actor: Actor,
+    appointments: &[Appointment],
+) -> Result<Vec<Case>> {
+    let pending = appointments
+        .iter()
+        .filter(|a| a.status == AppointmentStatus::Pending && a.is_party(actor.id));
+    let window = pending.fold(None, |w: Option<(DateTime<Utc>, DateTime<Utc>)>, a| {
+        let (start, end) = (a.starts_at, a.ends_at());
+        Some(w.map_or((start, end), |(s, e)| (s.min(start), e.max(end))))
+    });
+    let Some((from, until)) = window else {
+        return Ok(Vec::new());
+    };
+    Ok(cases::accepted_overlapping(conn, actor.id, from, until)
+        .await?
+        .into_iter()
+        .filter(|c| can_see(c, actor))
+        .collect())
+}
+
 /// The talk part of the case screen.
 ///
 /// On the caller's connection: a reader that held one pooled connection while it waited
@@ -192,9 +219,9 @@ async fn case_talk(
     catalog: &Catalog,
     now: DateTime<Utc>,
 ) -> Result<CaseTalk> {
-    let all = cases::all(conn).await?;
-    let mine: Vec<Case> = all.into_iter().filter(|c| can_see(c, actor)).collect();
-    let seen = notifications::appointments_seen(conn, actor.id).await?;
+    let mine = conflict_cases(conn, actor, &case.appointments).await?;
+    let ids: Vec<_> = case.appointments.iter().map(|a| a.id).collect();
+    let seen = notifications::appointments_seen(conn, actor.id, &ids).await?;
     let mut appointments: Vec<AppointmentView> = case
         .appointments
         .iter()
@@ -251,7 +278,7 @@ async fn case_talk(
     };
     let chat_available = can_read_chat(case, actor);
     let chat_unread = if chat_available {
-        chat::unread_by_case(conn, actor.id)
+        chat::unread_by_case(conn, actor, Some(case.id))
             .await?
             .into_iter()
             .find(|(id, _)| *id == case.id)

@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use domain::decide::{check_invoice, check_report};
 use domain::visibility::{can_read_opinion, can_see, can_see_billing};
 use domain::{
-    Actor, AssignmentStatus, Case, CaseId, CaseStatus, Catalog, DocumentKind, Patient, Refusal,
-    Role, Sex,
+    Actor, AssignmentStatus, Case, CaseId, Catalog, DocumentKind, Patient, Refusal, Role, Sex,
 };
 use report::{
     BilledTo, CaseReport, DocumentLine, InvoiceDoc, OpinionBlock, PatientBlock, ReportError,
@@ -153,17 +152,17 @@ impl App {
         let actor = self.actor()?;
         check_invoices(actor)?;
         let mut conn = self.store().read().await?;
-        let mut rows: Vec<InvoiceRow> = cases::list(&mut conn, &completed_cases())
+        let mut rows: Vec<InvoiceRow> = cases::billed(&mut conn, actor)
             .await?
             .into_iter()
-            .filter(|row| can_see(&row.case, actor) && can_see_billing(&row.case, actor))
-            .filter_map(|row| {
-                let invoice = row.case.invoice.as_ref()?;
+            .filter(|(case, _)| can_see(case, actor) && can_see_billing(case, actor))
+            .filter_map(|(case, patient_name)| {
+                let invoice = case.invoice.as_ref()?;
                 Some(InvoiceRow {
                     number: invoice.number.clone(),
-                    case_id: row.case.id,
-                    case_reference: row.case.reference.clone(),
-                    patient_name: row.patient_name.clone(),
+                    case_id: case.id,
+                    case_reference: case.reference.clone(),
+                    patient_name,
                     amount_minor: invoice.amount_minor,
                     currency: invoice.currency.clone(),
                     amount: domain::money::format(invoice.amount_minor, &invoice.currency),
@@ -183,20 +182,20 @@ impl App {
         let actor = self.actor()?;
         check_service_records(actor)?;
         let mut conn = self.store().read().await?;
-        let mut records: Vec<ServiceRecord> = cases::list(&mut conn, &completed_cases())
+        let mut records: Vec<ServiceRecord> = cases::served(&mut conn, actor.id)
             .await?
             .into_iter()
-            .filter(|row| can_see(&row.case, actor))
-            .filter_map(|row| {
-                let mine = row.case.assignment(actor.id)?;
+            .filter(|(case, _, _)| can_see(case, actor))
+            .filter_map(|(case, review_type_name, disease_category_label)| {
+                let mine = case.assignment(actor.id)?;
                 let opinion = mine.opinion.as_ref()?;
                 (mine.status == AssignmentStatus::Done).then(|| ServiceRecord {
-                    case_id: row.case.id,
-                    case_reference: row.case.reference.clone(),
-                    review_type_name: row.review_type_name.clone(),
-                    disease_category_label: row.disease_category_label.clone(),
+                    case_id: case.id,
+                    case_reference: case.reference.clone(),
+                    review_type_name,
+                    disease_category_label,
                     opinion_submitted_at: opinion.submitted_at,
-                    completed_at: row.case.completed_at.unwrap_or(row.case.updated_at),
+                    completed_at: case.completed_at.unwrap_or(case.updated_at),
                 })
             })
             .collect();
@@ -234,14 +233,6 @@ impl App {
                 tracing::warn!(kind = %e.kind(), "could not delete the PDFs written for reading")
             }
         }
-    }
-}
-
-/// Every completed case (the only ones with an invoice or a service record).
-fn completed_cases() -> cases::CaseQuery {
-    cases::CaseQuery {
-        status: Some(CaseStatus::Completed),
-        search: None,
     }
 }
 

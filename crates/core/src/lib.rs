@@ -7,6 +7,7 @@
 
 // The ground floor: what `App` is made of. None of these imports a module above it.
 pub mod clock;
+mod days;
 pub mod error;
 pub mod notices;
 mod remote;
@@ -41,6 +42,7 @@ mod bindings;
 
 pub use app::{App, AppOptions, DATABASE_FILE};
 pub use authority::Authority;
+pub use cases::CASE_PAGE_SIZE;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use detail::{actions, cancel_terms};
 pub use error::{ApiError, ErrorCode, Result};
@@ -52,7 +54,7 @@ pub use session::capabilities;
 pub use sync::{Attention, SyncReport, SyncStatus};
 pub use tokens::{Credentials, MemoryTokens, TokenStore};
 pub use views::{
-    ActionAvailability, CancelTerms, Capabilities, CaseDetail, CaseFilter, CaseInput, CaseSummary,
-    CatalogView, ConfigurationView, InvoiceRow, InvoiceView, RefundView, SavedFile, ServiceRecord,
-    StagedDocument, TimelineEntry, UserSummary,
+    ActionAvailability, CancelTerms, Capabilities, CaseDetail, CaseFilter, CaseInput,
+    CaseListQuery, CasePage, CaseSummary, CatalogView, ConfigurationView, InvoiceRow, InvoiceView,
+    RefundView, SavedFile, ServiceRecord, StagedDocument, TimelineEntry, UserSummary,
 };

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use domain::notice::{due_reminders, PreferenceCommand};
+use domain::notice::{
+    due_reminders, PreferenceCommand, APPOINTMENT_REMINDERS_HOURS, DRAFT_REMINDER_AFTER_HOURS,
+};
 use domain::{Actor, Channel, ChannelOff, Command, NoticeKind, Role};
 use serde::Serialize;
 use store::{cases, catalog, notifications};
@@ -202,7 +204,8 @@ impl App {
         Ok(shown)
     }
 
-    /// Standalone, the jobs the central server runs otherwise: the reminders
+    /// Standalone, the jobs the central server runs otherwise, on the cases that may owe
+    /// something (`store::cases::owing`, never the whole store): the reminders
     /// `domain::notice::due_reminders` owes at the clock's `now` (each once: its key is
     /// recorded with it, so a restart never sends it again), and the completion of
     /// accepted appointments that have ended (as the system user).
@@ -211,8 +214,15 @@ impl App {
         let mut run = JobRun::default();
         let (all, catalog) = {
             let mut conn = self.store().read().await?;
+            let drafts_before = now - chrono::Duration::hours(DRAFT_REMINDER_AFTER_HOURS);
+            let ahead = APPOINTMENT_REMINDERS_HOURS
+                .iter()
+                .max()
+                .copied()
+                .unwrap_or(0);
+            let appointments_before = now + chrono::Duration::hours(ahead);
             (
-                cases::all(&mut conn).await?,
+                cases::owing(&mut conn, drafts_before, now, appointments_before).await?,
                 catalog::load(&mut conn).await?,
             )
         };

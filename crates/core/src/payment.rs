@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use domain::{Actor, CaseCommand, CaseId, CaseStatus, Command, RefundOutcome, Role};
+use domain::{Actor, CaseCommand, CaseId, Command, RefundOutcome, Role};
 use payments::sandbox::{CallbackRequest, CallbackTarget, DeliveryError, Retries, Sandbox};
 use payments::{
     Amount, DueRefund, LinkRequest, PaymentInfo, PaymentProvider, PaymentStatus, RefundRun, Secret,
@@ -401,14 +401,10 @@ impl App {
     async fn due_refunds(&self) -> Result<Vec<DueRefund>> {
         let now = self.now();
         let mut conn = self.store().read().await?;
-        let query = cases::CaseQuery {
-            status: Some(CaseStatus::Cancelled),
-            search: None,
-        };
-        Ok(cases::list(&mut conn, &query)
+        Ok(cases::refunds_due(&mut conn, now)
             .await?
             .iter()
-            .filter_map(|row| DueRefund::of(&row.case, now))
+            .filter_map(|case| DueRefund::of(case, now))
             .collect())
     }
 

@@ -2,46 +2,23 @@
 //! `domain::{appointment, issue, chat}`; this module builds commands for the authority
 //! and the views the UI shows.
 
-use chrono::NaiveDate;
 use domain::{
-    can_read_chat, case::follow_up_status, visibility::can_see, AppointmentCommand, AppointmentId,
-    AppointmentInput, Case, CaseCommand, CaseId, ChatCommand, Command, DocumentId, DocumentInput,
-    IssueCommand, IssueId, IssueInput, MessageId, UserId,
+    can_read_chat, case::follow_up_status, visibility::can_see, Appointment, AppointmentCommand,
+    AppointmentId, AppointmentInput, Case, CaseCommand, CaseId, ChatCommand, Command, DocumentId,
+    DocumentInput, IssueCommand, IssueId, IssueInput, MessageId, UserId,
 };
 use store::{cases, chat, notifications};
 use uuid::Uuid;
 
 use crate::app::App;
+use crate::days::{day_start, parse_day, parse_zone};
+use crate::detail::conflict_cases;
 use crate::error::{ApiError, Result};
 use crate::views::{
     appointment_view, person, AppointmentFilter, AppointmentView, Badges, CaseCount, CaseDetail,
     ChatMessageView, ChatThread,
 };
 
-fn parse_day(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| {
-                domain::Refusal::field(
-                    domain::RefusalCode::InvalidInput,
-                    field,
-                    "Dates are written YYYY-MM-DD.",
-                )
-                .into()
-            }),
-    }
-}
-
-/// The viewer's time zone for day filters (the domain's rule for a zone name); UTC when
-/// absent.
-fn parse_zone(text: Option<&str>) -> Result<chrono_tz::Tz> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(chrono_tz::UTC),
-        Some(t) => Ok(domain::appointment::parse_zone(t)?),
-    }
-}
 impl App {
     async fn talk_command(&self, command: CaseCommand) -> Result<CaseDetail> {
         self.case_command(command).await
@@ -143,14 +120,32 @@ impl App {
             .filter(|c| !c.is_empty());
         let catalog = self.catalog().await?;
         let now = self.now();
+        // SQL narrows to the cases with an appointment that may match (a day of any zone
+        // lies within 14 hours of the same day in UTC); the filters below decide.
+        let widen = chrono::Duration::hours(15);
+        let query = cases::AppointmentQuery {
+            status: filter.status,
+            starts_from: from.map(|d| day_start(chrono_tz::UTC, d) - widen),
+            starts_before: to
+                .and_then(|d| d.succ_opt())
+                .map(|d| day_start(chrono_tz::UTC, d) + widen),
+            case: needle.clone().filter(|n| n.is_ascii()),
+            case_id: None,
+        };
         let mut conn = self.store().read().await?;
-        let mine: Vec<Case> = cases::all(&mut conn)
+        let listed: Vec<Case> = cases::with_appointments(&mut conn, actor, &query)
             .await?
             .into_iter()
             .filter(|c| can_see(c, actor))
             .collect();
-        let seen = notifications::appointments_seen(&mut conn, actor.id).await?;
-        let mut list: Vec<AppointmentView> = mine
+        let appointments: Vec<Appointment> = listed
+            .iter()
+            .flat_map(|c| c.appointments.iter().cloned())
+            .collect();
+        let mine = conflict_cases(&mut conn, actor, &appointments).await?;
+        let ids: Vec<_> = appointments.iter().map(|a| a.id).collect();
+        let seen = notifications::appointments_seen(&mut conn, actor.id, &ids).await?;
+        let mut list: Vec<AppointmentView> = listed
             .iter()
             .filter(|c| match &needle {
                 None => true,
@@ -181,14 +176,7 @@ impl App {
     pub async fn mark_appointments_seen(&self, case_id: Option<CaseId>) -> Result<()> {
         let actor = self.actor()?;
         let mut tx = self.store().begin().await?;
-        for case in cases::all(&mut tx).await? {
-            if !can_see(&case, actor) || case_id.is_some_and(|id| id != case.id) {
-                continue;
-            }
-            for a in &case.appointments {
-                notifications::mark_appointment_seen(&mut tx, actor.id, a.id, a.version).await?;
-            }
-        }
+        cases::mark_appointments_seen(&mut tx, actor, case_id).await?;
         tx.commit().await.map_err(store::StoreError::from)?;
         Ok(())
     }
@@ -299,21 +287,10 @@ impl App {
         let actor = self.actor()?;
         let notifications = self.notifications().await?.unread;
         let mut conn = self.store().read().await?;
-        let mine: Vec<Case> = cases::all(&mut conn)
+        let appointments = cases::unread_appointments(&mut conn, actor).await?;
+        let chat_by_case: Vec<CaseCount> = chat::unread_by_case(&mut conn, actor, None)
             .await?
             .into_iter()
-            .filter(|c| can_see(c, actor))
-            .collect();
-        let seen = notifications::appointments_seen(&mut conn, actor.id).await?;
-        let appointments = mine
-            .iter()
-            .flat_map(|c| c.appointments.iter())
-            .filter(|a| a.unread_for(actor.id, seen.get(&a.id).copied()))
-            .count() as u32;
-        let chat_by_case: Vec<CaseCount> = chat::unread_by_case(&mut conn, actor.id)
-            .await?
-            .into_iter()
-            .filter(|(id, _)| mine.iter().any(|c| c.id == *id && can_read_chat(c, actor)))
             .map(|(case_id, count)| CaseCount { case_id, count })
             .collect();
         Ok(Badges {

@@ -50,6 +50,17 @@ impl AppointmentStatus {
         AppointmentStatus::Completed,
     ];
 
+    /// As stored and sent (snake_case, as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppointmentStatus::Pending => "pending",
+            AppointmentStatus::Accepted => "accepted",
+            AppointmentStatus::Rejected => "rejected",
+            AppointmentStatus::Canceled => "canceled",
+            AppointmentStatus::Completed => "completed",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             AppointmentStatus::Pending => "Pending",

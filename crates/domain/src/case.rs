@@ -106,6 +106,18 @@ impl AssignmentStatus {
         AssignmentStatus::Returned,
         AssignmentStatus::Done,
     ];
+
+    /// As stored (the store's projection of who works on a case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentStatus::Assigned => "assigned",
+            AssignmentStatus::Accepted => "accepted",
+            AssignmentStatus::Declined => "declined",
+            AssignmentStatus::InProgress => "in_progress",
+            AssignmentStatus::Returned => "returned",
+            AssignmentStatus::Done => "done",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

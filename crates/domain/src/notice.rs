@@ -558,6 +558,60 @@ pub fn overdue_providers(case: &Case, catalog: &Catalog, now: DateTime<Utc>) -> 
         .collect()
 }
 
+/// Whether every opinion on `case` is in and the final summary is overdue at `now`.
+fn summary_overdue(case: &Case, catalog: &Catalog, now: DateTime<Utc>) -> bool {
+    if case.status != CaseStatus::DoctorsAssigned {
+        return false;
+    }
+    let mut live = case
+        .assignments
+        .iter()
+        .filter(|a| a.status != AssignmentStatus::Declined)
+        .peekable();
+    let all_done = live.peek().is_some() && live.all(|a| a.status == AssignmentStatus::Done);
+    all_done && review_due(case, catalog).is_some_and(|due| due <= now)
+}
+
+/// Whether `case` is overdue at `now`: a provider's opinion ([`overdue_providers`]) or,
+/// every opinion being in, the final summary. The case list's "overdue" filter.
+pub fn is_overdue(case: &Case, catalog: &Catalog, now: DateTime<Utc>) -> bool {
+    !overdue_providers(case, catalog, now).is_empty() || summary_overdue(case, catalog, now)
+}
+
+/// When the clock of [`is_overdue`] started, whatever the review type's expected days:
+/// `case` is overdue at `now` exactly when this plus those days is at or before `now` (and
+/// its review type is known). The earliest assignment still open when one is; when every
+/// provider who did not decline is done, the first assignment of all ([`review_due`]). The
+/// store keeps it beside the case so that SQL selects the overdue cases.
+pub fn overdue_basis(case: &Case) -> Option<DateTime<Utc>> {
+    if case.status != CaseStatus::DoctorsAssigned {
+        return None;
+    }
+    let open = case
+        .assignments
+        .iter()
+        .filter(|a| {
+            !matches!(
+                a.status,
+                AssignmentStatus::Declined | AssignmentStatus::Done
+            )
+        })
+        .map(|a| a.assigned_at)
+        .min();
+    if open.is_some() {
+        return open;
+    }
+    let any_live = case
+        .assignments
+        .iter()
+        .any(|a| a.status != AssignmentStatus::Declined);
+    if any_live {
+        case.assignments.iter().map(|a| a.assigned_at).min()
+    } else {
+        None
+    }
+}
+
 /// Everything the scheduled jobs owe for `case` at `now`: the draft reminder, overdue
 /// alerts for opinions and the final summary, and reminders before accepted appointments.
 /// Keys make each once-only; a rescheduled appointment gets reminders for its new time.
@@ -617,27 +671,19 @@ pub fn due_reminders(case: &Case, catalog: &Catalog, now: DateTime<Utc>) -> Vec<
             out.notices,
         );
     }
-    if case.status == CaseStatus::DoctorsAssigned {
-        let live: Vec<_> = case
-            .assignments
-            .iter()
-            .filter(|a| a.status != AssignmentStatus::Declined)
-            .collect();
-        let all_done = !live.is_empty() && live.iter().all(|a| a.status == AssignmentStatus::Done);
-        if all_done && review_due(case, catalog).is_some_and(|due| due <= now) {
-            let mut out = Out {
-                case,
-                actor: system,
-                notices: Vec::new(),
-            };
-            out.tell(
-                case.coordinator(),
-                NoticeKind::SummaryOverdue,
-                "final summary overdue",
-                format!("Every opinion on case {r} is in; the final summary is overdue."),
-            );
-            push(format!("summary-overdue:{id}"), out.notices);
-        }
+    if summary_overdue(case, catalog, now) {
+        let mut out = Out {
+            case,
+            actor: system,
+            notices: Vec::new(),
+        };
+        out.tell(
+            case.coordinator(),
+            NoticeKind::SummaryOverdue,
+            "final summary overdue",
+            format!("Every opinion on case {r} is in; the final summary is overdue."),
+        );
+        push(format!("summary-overdue:{id}"), out.notices);
     }
     if crate::case::follow_up_status(case.status) {
         for a in case

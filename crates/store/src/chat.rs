@@ -1,8 +1,8 @@
 //! Chat messages and how far each user has read them (migration 0005).
 
 use chrono::{DateTime, Utc};
-use domain::{CaseId, ChatMessage, Document, MessageId, Role, UserId};
-use sqlx::Row;
+use domain::{Actor, CaseId, ChatMessage, Document, MessageId, Role, UserId};
+use sqlx::{QueryBuilder, Row};
 
 use crate::{from_json, json, parse_id, Conn, Result, StoreError};
 
@@ -118,17 +118,33 @@ pub async fn mark_read(conn: &mut Conn, user: UserId, case_id: CaseId) -> Result
     Ok(())
 }
 
-/// Per case, the messages by others that `user` has not read.
-pub async fn unread_by_case(conn: &mut Conn, user: UserId) -> Result<Vec<(CaseId, u32)>> {
-    let rows = sqlx::query(
-        "SELECT m.case_id, COUNT(*) AS n FROM chat_messages m
-         LEFT JOIN chat_reads r ON r.user_id = ?1 AND r.case_id = m.case_id
-         WHERE m.author_id <> ?1 AND m.ord > COALESCE(r.read_ord, 0)
-         GROUP BY m.case_id ORDER BY m.case_id",
-    )
-    .bind(user.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
+/// Per case, the chat messages by others `actor` has not read, on the cases whose chat
+/// they may read (`domain::can_read_chat`: a party, never an admin, never a draft).
+pub async fn unread_by_case(
+    conn: &mut Conn,
+    actor: Actor,
+    case_id: Option<CaseId>,
+) -> Result<Vec<(CaseId, u32)>> {
+    match actor.role {
+        Role::Admin | Role::System => return Ok(Vec::new()),
+        Role::Requester | Role::Coordinator | Role::Provider => {}
+    }
+    let me = actor.id.to_string();
+    let mut qb = QueryBuilder::new(
+        "SELECT m.case_id, COUNT(*) AS n FROM case_rows c
+         JOIN chat_messages m ON m.case_id = c.id
+         LEFT JOIN chat_reads r ON r.user_id = ",
+    );
+    qb.push_bind(me.clone())
+        .push(" AND r.case_id = c.id WHERE c.status <> 'draft' AND m.author_id <> ")
+        .push_bind(me)
+        .push(" AND m.ord > COALESCE(r.read_ord, 0)");
+    if let Some(id) = case_id {
+        qb.push(" AND c.id = ").push_bind(id.to_string());
+    }
+    crate::cases::push_party(&mut qb, actor.id);
+    qb.push(" GROUP BY m.case_id ORDER BY m.case_id");
+    let rows = qb.build().fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
             let n: i64 = row.get("n");

@@ -65,7 +65,32 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        let store = Store { pool };
+        store.project().await?;
+        Ok(store)
+    }
+
+    /// Brings the cases' projection up to date: a store made before it (or by an older
+    /// version of it) has every case projected again, once, in one transaction.
+    async fn project(&self) -> Result<()> {
+        let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&self.pool)
+            .await?;
+        if version >= cases::PROJECTION_VERSION {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        let projected = cases::reproject(&mut tx).await?;
+        // PRAGMA takes no bound parameters; the version is our own constant.
+        sqlx::query(&format!(
+            "PRAGMA user_version = {}",
+            cases::PROJECTION_VERSION
+        ))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tracing::info!(projected, "the cases' projection is up to date");
+        Ok(())
     }
 
     /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so a

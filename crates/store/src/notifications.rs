@@ -191,16 +191,24 @@ pub async fn record_reminder(conn: &mut Conn, key: &str, at: DateTime<Utc>) -> R
     Ok(done.rows_affected() == 1)
 }
 
-/// The version of each appointment `user` has seen.
+/// The version `user` has seen of each of the appointments `ids` (those with a mark).
 pub async fn appointments_seen(
     conn: &mut Conn,
     user: UserId,
+    ids: &[AppointmentId],
 ) -> Result<std::collections::HashMap<AppointmentId, u32>> {
-    let rows =
-        sqlx::query("SELECT appointment_id, version FROM appointment_reads WHERE user_id = ?")
-            .bind(user.to_string())
-            .fetch_all(&mut *conn)
-            .await?;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows = sqlx::query(
+        "SELECT appointment_id, version FROM appointment_reads
+         WHERE user_id = ? AND appointment_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(user.to_string())
+    .bind(crate::json(&ids)?)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|row| {
             let v: i64 = row.get("version");

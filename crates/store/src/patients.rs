@@ -67,5 +67,13 @@ pub async fn save(conn: &mut Conn, p: &Patient) -> Result<()> {
     .bind(p.updated_at)
     .execute(&mut *conn)
     .await?;
+    // The name the case lists sort and search on (`store::cases`' projection).
+    sqlx::query(
+        "UPDATE case_rows SET patient_name = ?1 WHERE patient_id = ?2 AND patient_name <> ?1",
+    )
+    .bind(&p.full_name)
+    .bind(p.id.to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

@@ -84,6 +84,30 @@ describe("api", () => {
     expect(invokeMock).toHaveBeenCalledWith("list_cases", { filter: { status: "draft", search: null } }, undefined);
   });
 
+  it("asks for a page of the case list with its query", async () => {
+    const page = { rows: [], total: 0, nextCursor: null };
+    routeInvoke({ case_page: () => page });
+    const query = {
+      status: null,
+      reviewTypeId: null,
+      diseaseCategoryId: null,
+      coordinatorId: null,
+      providerId: null,
+      createdFrom: "2026-11-01",
+      createdTo: null,
+      updatedFrom: null,
+      updatedTo: null,
+      timeZone: "Asia/Riyadh",
+      overdue: true,
+      search: null,
+      sort: "patientName",
+      direction: "asc",
+      cursor: "7b7d",
+    };
+    await expect(api.casePage(query)).resolves.toEqual(page);
+    expect(invokeMock).toHaveBeenCalledWith("case_page", { query }, undefined);
+  });
+
   it("rejects with a normalised CommandError", async () => {
     routeInvoke({
       get_case: () => {

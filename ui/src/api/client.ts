@@ -29,6 +29,8 @@ import type {
   CaseDetail,
   CaseDraftInput,
   CaseFilter,
+  CaseListQuery,
+  CasePage,
   CaseInput,
   CaseSummary,
   Catalog,
@@ -197,6 +199,7 @@ export const api = {
   updatePatient: (patientId: string, input: PatientInput) => call<Patient>("update_patient", { patientId, input }),
 
   listCases: (filter: CaseFilter) => call<CaseSummary[]>("list_cases", { filter }),
+  casePage: (query: CaseListQuery) => call<CasePage>("case_page", { query }),
   getCase: (caseId: string) => call<CaseDetail>("get_case", { caseId }),
 
   /** Sends the file's bytes as the raw IPC body; the core hashes and stores them. */

@@ -20,6 +20,7 @@ export const COMMANDS = [
   "create_patient",
   "update_patient",
   "list_cases",
+  "case_page",
   "get_case",
   "stage_document",
   "create_case",

@@ -21,6 +21,8 @@ export type * from "../bindings/CaseDetail";
 export type * from "../bindings/CaseDocument";
 export type * from "../bindings/CaseDraftInput";
 export type * from "../bindings/CaseFilter";
+export type * from "../bindings/CaseListQuery";
+export type * from "../bindings/CasePage";
 export type * from "../bindings/CaseId";
 export type * from "../bindings/CaseInput";
 export type * from "../bindings/CaseStatus";

@@ -74,6 +74,47 @@ pub struct CaseFilter {
     pub search: Option<String>,
 }
 
+/// One page of the case list: what it filters on, the order, and where it starts.
+/// Every filter is `null` (or `false`) for "any"; dates are `YYYY-MM-DD` days, inclusive, on
+/// the calendar of `timeZone` (the viewer's IANA zone; UTC when `null`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CaseListQuery {
+    pub status: Option<CaseStatus>,
+    pub review_type_id: Option<ReviewTypeId>,
+    pub disease_category_id: Option<DiseaseCategoryId>,
+    pub coordinator_id: Option<UserId>,
+    /// Cases this provider is on (and has not declined).
+    pub provider_id: Option<UserId>,
+    pub created_from: Option<String>,
+    pub created_to: Option<String>,
+    pub updated_from: Option<String>,
+    pub updated_to: Option<String>,
+    pub time_zone: Option<String>,
+    /// Only cases whose opinions or final summary are overdue now.
+    pub overdue: bool,
+    /// Matches the case reference or the patient's name.
+    pub search: Option<String>,
+    /// `updated` (the default), `created`, `reference` or `patientName`.
+    pub sort: Option<String>,
+    /// `asc` or `desc`; by default `desc` for the dates, `asc` for reference and name.
+    pub direction: Option<String>,
+    /// `CasePage.nextCursor` of the page before; `null` for the first page. Only valid
+    /// with the same `sort` and `direction`.
+    pub cursor: Option<String>,
+}
+
+/// A page of the case list (`App::case_page`): at most `CASE_PAGE_SIZE` rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CasePage {
+    pub rows: Vec<CaseSummary>,
+    /// How many cases match the filters, on every page.
+    pub total: u32,
+    /// Asks for the next page; `null` on the last one.
+    pub next_cursor: Option<String>,
+}
+
 /// A case in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
