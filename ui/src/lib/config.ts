@@ -14,6 +14,10 @@ import { charCount } from "./validation";
 /** A specialty's, review type's or disease category's name, in each language. */
 export const CATALOG_NAME_MAX = LIMITS.catalogName;
 
+/** The form fields of a specialty's or review type's names, and of a category's labels. */
+export const NAME_FIELDS: [string, string] = ["nameEn", "nameAr"];
+export const LABEL_FIELDS: [string, string] = ["labelEn", "labelAr"];
+
 /** Expected review days, as the core bounds them. */
 export const REVIEW_DAYS = { min: 1, max: 365 } as const;
 

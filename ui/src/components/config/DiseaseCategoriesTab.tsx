@@ -1,4 +1,4 @@
-import { Button, Group, MultiSelect, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Button, Group, MultiSelect, NativeSelect, Stack, Table, Text } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -8,17 +8,17 @@ import type { DiseaseCategory, UserSummary } from "../../api/types";
 import type { ConfigurationView } from "../../bindings/ConfigurationView";
 import { diseaseCategoryLabel, specialtyLabel } from "../../lib/catalog";
 import {
-  CATALOG_NAME_MAX,
   diseaseCategoryToForm,
   matchesQuery,
   specialtyOptions,
   toDiseaseCategoryInput,
   validateDiseaseCategoryForm,
   type DiseaseCategoryFormValues,
+  LABEL_FIELDS,
 } from "../../lib/config";
 import { ActiveToggleConfirm, ToggleButton, type ToggleTarget } from "./ActiveToggle";
 import { notifyConfigSaved, submitConfig, useConfigCommand } from "./configCommand";
-import { ActiveTag, ConfigModal, EmptyLine, FormFooter, NameCell, SearchBox, TabHeader } from "./parts";
+import { ActiveTag, ConfigModal, EmptyLine, FormFooter, NameCell, SearchBox, TabHeader, BilingualNames } from "./parts";
 
 type Props = {
   view: ConfigurationView;
@@ -55,27 +55,11 @@ function DiseaseCategoryForm({ view, isActive, category, onClose }: Props & { ca
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput
-            label={t("config.labelEn")}
-            withAsterisk
-            lang="en"
-            dir="auto"
-            maxLength={CATALOG_NAME_MAX + 20}
-            data-autofocus
-            data-testid="config-field-labelEn"
-            {...form.getInputProps("labelEn")}
-          />
-          <TextInput
-            label={t("config.labelAr")}
-            withAsterisk
-            lang="ar"
-            dir="auto"
-            maxLength={CATALOG_NAME_MAX + 20}
-            data-testid="config-field-labelAr"
-            {...form.getInputProps("labelAr")}
-          />
-        </SimpleGrid>
+        <BilingualNames
+          fields={LABEL_FIELDS}
+          labels={[t("config.labelEn"), t("config.labelAr")]}
+          inputProps={(field) => form.getInputProps(field)}
+        />
         <NativeSelect
           label={t("config.specialty")}
           withAsterisk

@@ -8,7 +8,6 @@ import type { ReviewType } from "../../api/types";
 import type { ConfigurationView } from "../../bindings/ConfigurationView";
 import { reviewTypeName, specialtyLabel } from "../../lib/catalog";
 import {
-  CATALOG_NAME_MAX,
   currencyCodes,
   currencyDigits,
   currencyLabel,
@@ -20,11 +19,12 @@ import {
   usualCurrency,
   validateReviewTypeForm,
   type ReviewTypeFormValues,
+  NAME_FIELDS,
 } from "../../lib/config";
 import { formatMoney, pluralDays } from "../../lib/format";
 import { ActiveToggleConfirm, ToggleButton, type ToggleTarget } from "./ActiveToggle";
 import { notifyConfigSaved, submitConfig, useConfigCommand } from "./configCommand";
-import { ActiveTag, ConfigModal, EmptyLine, FormFooter, NameCell, SearchBox, TabHeader } from "./parts";
+import { ActiveTag, ConfigModal, EmptyLine, FormFooter, NameCell, SearchBox, TabHeader, BilingualNames } from "./parts";
 
 /** An ISO 4217 code: picked from Intl's list where the runtime has one, else typed (upper-cased). */
 function CurrencyField({
@@ -99,27 +99,11 @@ function ReviewTypeForm({ view, reviewType, onClose }: { view: ConfigurationView
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput
-            label={t("config.nameEn")}
-            withAsterisk
-            lang="en"
-            dir="auto"
-            maxLength={CATALOG_NAME_MAX + 20}
-            data-autofocus
-            data-testid="config-field-nameEn"
-            {...form.getInputProps("nameEn")}
-          />
-          <TextInput
-            label={t("config.nameAr")}
-            withAsterisk
-            lang="ar"
-            dir="auto"
-            maxLength={CATALOG_NAME_MAX + 20}
-            data-testid="config-field-nameAr"
-            {...form.getInputProps("nameAr")}
-          />
-        </SimpleGrid>
+        <BilingualNames
+          fields={NAME_FIELDS}
+          labels={[t("config.nameEn"), t("config.nameAr")]}
+          inputProps={(field) => form.getInputProps(field)}
+        />
         <NativeSelect
           label={t("config.specialty")}
           withAsterisk

@@ -1,4 +1,4 @@
-import { Button, SimpleGrid, Stack, Table, TextInput } from "@mantine/core";
+import { Button, Stack, Table } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -8,16 +8,16 @@ import type { Specialty } from "../../api/types";
 import type { ConfigurationView } from "../../bindings/ConfigurationView";
 import { specialtyLabel } from "../../lib/catalog";
 import {
-  CATALOG_NAME_MAX,
   matchesQuery,
   specialtyToForm,
   toSpecialtyInput,
   validateSpecialtyForm,
   type SpecialtyFormValues,
+  NAME_FIELDS,
 } from "../../lib/config";
 import { formatNumber } from "../../lib/format";
 import { notifyConfigSaved, submitConfig, useConfigCommand } from "./configCommand";
-import { ConfigModal, EmptyLine, FormFooter, NameCell, SearchBox, TabHeader } from "./parts";
+import { ConfigModal, EmptyLine, FormFooter, NameCell, SearchBox, TabHeader, BilingualNames } from "./parts";
 
 function SpecialtyForm({ specialty, onClose }: { specialty: Specialty | null; onClose: () => void }) {
   const { t } = useTranslation();
@@ -40,27 +40,11 @@ function SpecialtyForm({ specialty, onClose }: { specialty: Specialty | null; on
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput
-            label={t("config.nameEn")}
-            withAsterisk
-            lang="en"
-            dir="auto"
-            maxLength={CATALOG_NAME_MAX + 20}
-            data-autofocus
-            data-testid="config-field-nameEn"
-            {...form.getInputProps("nameEn")}
-          />
-          <TextInput
-            label={t("config.nameAr")}
-            withAsterisk
-            lang="ar"
-            dir="auto"
-            maxLength={CATALOG_NAME_MAX + 20}
-            data-testid="config-field-nameAr"
-            {...form.getInputProps("nameAr")}
-          />
-        </SimpleGrid>
+        <BilingualNames
+          fields={NAME_FIELDS}
+          labels={[t("config.nameEn"), t("config.nameAr")]}
+          inputProps={(field) => form.getInputProps(field)}
+        />
         <FormFooter error={error} saving={save.isPending} onCancel={onClose} />
       </Stack>
     </form>

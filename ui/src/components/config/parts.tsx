@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Modal, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Group, Modal, SimpleGrid, Text, TextInput } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { CommandError } from "../../api/client";
 import { otherLanguageName } from "../../lib/catalog";
+import { CATALOG_NAME_MAX } from "../../lib/config";
 import { ErrorText } from "../ErrorText";
 import { Tag } from "../Tag";
 
@@ -100,4 +101,43 @@ export function EmptyLine({ total, shown, empty }: { total: number; shown: numbe
   if (total === 0) return <Text c="dimmed" data-testid="config-empty">{empty}</Text>;
   if (shown === 0) return <Text c="dimmed" data-testid="config-no-match">{t("config.noMatch")}</Text>;
   return null;
+}
+
+/**
+ * A catalog name in English and in Arabic, side by side: two required fields of a form
+ * (`nameEn`/`nameAr` or `labelEn`/`labelAr`), each showing its own error.
+ */
+export function BilingualNames({
+  fields,
+  labels,
+  inputProps,
+}: {
+  fields: [string, string];
+  labels: [string, string];
+  inputProps: (field: string) => object;
+}) {
+  const [en, ar] = fields;
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 2 }}>
+      <TextInput
+        label={labels[0]}
+        withAsterisk
+        lang="en"
+        dir="auto"
+        maxLength={CATALOG_NAME_MAX + 20}
+        data-autofocus
+        data-testid={`config-field-${en}`}
+        {...inputProps(en)}
+      />
+      <TextInput
+        label={labels[1]}
+        withAsterisk
+        lang="ar"
+        dir="auto"
+        maxLength={CATALOG_NAME_MAX + 20}
+        data-testid={`config-field-${ar}`}
+        {...inputProps(ar)}
+      />
+    </SimpleGrid>
+  );
 }
