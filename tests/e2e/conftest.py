@@ -34,7 +34,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path):
     binary = harness.app_binary()
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         pytest.fail(
-            f"app binary not found at {binary}: build it with `cargo build -p so-desktop`"
+            f"app binary not found at {binary}: build it with `bash scripts/test.sh app` (cargo build --workspace --bins)"
             " (or set SO_APP_BINARY)",
             pytrace=False,
         )

@@ -553,7 +553,7 @@ def start_server(log: Path) -> ServerProcess:
     binary = server_binary()
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         raise RuntimeError(f"server binary not found at {binary}: build it with "
-                           "`cargo build -p server --bin so-server` (or set SO_SERVER_BINARY)")
+                           "`bash scripts/test.sh app` (cargo build --workspace --bins; or set SO_SERVER_BINARY)")
     cluster = target_dir() / "pg-e2e"
     database = f"so_e2e_{uuid.uuid4().hex[:12]}"
     env = dict(os.environ, SO_PG_DB=database, SO_PG_FAST="1")
