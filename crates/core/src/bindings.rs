@@ -106,6 +106,11 @@ fn limits_ts() -> String {
         domain::appointment::MAX_MINUTES
     ));
     text.push_str(&format!(
+        "\n/** A review type's expected review time, in days. */\nexport const REVIEW_DAYS = {{ min: {}, max: {} }} as const;\n",
+        limits::MIN_REVIEW_DAYS,
+        limits::MAX_REVIEW_DAYS
+    ));
+    text.push_str(&format!(
         "\n/** How far ahead an appointment may be proposed, in days. */\nexport const APPOINTMENT_MAX_DAYS_AHEAD = {};\n",
         domain::appointment::MAX_DAYS_AHEAD
     ));

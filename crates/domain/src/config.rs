@@ -192,16 +192,19 @@ fn save_review_type(
         )
     })?;
     let currency = currency(&input.currency)?;
-    let expected_review_days = match input.expected_review_days {
-        d @ 1..=365 => d as u32,
-        _ => {
-            return Err(Refusal::field(
-                RefusalCode::InvalidInput,
-                "expectedReviewDays",
-                "The expected review time is between 1 and 365 days.",
-            ))
-        }
-    };
+    let days = input.expected_review_days;
+    if !(limits::MIN_REVIEW_DAYS..=limits::MAX_REVIEW_DAYS).contains(&days) {
+        return Err(Refusal::field(
+            RefusalCode::InvalidInput,
+            "expectedReviewDays",
+            format!(
+                "The expected review time is between {} and {} days.",
+                limits::MIN_REVIEW_DAYS,
+                limits::MAX_REVIEW_DAYS
+            ),
+        ));
+    }
+    let expected_review_days = days as u32;
     specialty(catalog, input.specialty_id)?;
     let same_specialty = catalog
         .review_types

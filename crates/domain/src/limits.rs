@@ -7,6 +7,9 @@ use chrono::NaiveDate;
 pub const FULL_NAME: usize = 200;
 /// A specialty's, review type's or disease category's name, in each language.
 pub const CATALOG_NAME: usize = 120;
+/// A review type's expected review time, in days.
+pub const MIN_REVIEW_DAYS: i64 = 1;
+pub const MAX_REVIEW_DAYS: i64 = 365;
 pub const MEDICAL_RECORD_NUMBER: usize = 64;
 pub const PHONE: usize = 32;
 pub const QUESTION: usize = 2_000;

@@ -21,6 +21,9 @@ export const MAX_DOCUMENT_BYTES = 26214400;
 /** Appointment durations, in minutes. */
 export const APPOINTMENT_MINUTES = { min: 5, max: 480 } as const;
 
+/** A review type's expected review time, in days. */
+export const REVIEW_DAYS = { min: 1, max: 365 } as const;
+
 /** How far ahead an appointment may be proposed, in days. */
 export const APPOINTMENT_MAX_DAYS_AHEAD = 366;
 

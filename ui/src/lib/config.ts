@@ -7,7 +7,7 @@ import type { SpecialtyInput } from "../bindings/SpecialtyInput";
 import type { DiseaseCategory, ReviewType, Specialty } from "../api/types";
 import { i18n, intlLocale } from "../i18n";
 import { specialtyLabel } from "./catalog";
-import { LIMITS } from "../bindings/limits";
+import { LIMITS, REVIEW_DAYS } from "../bindings/limits";
 import { formatNumber } from "./format";
 import { charCount } from "./validation";
 
@@ -18,8 +18,8 @@ export const CATALOG_NAME_MAX = LIMITS.catalogName;
 export const NAME_FIELDS: [string, string] = ["nameEn", "nameAr"];
 export const LABEL_FIELDS: [string, string] = ["labelEn", "labelAr"];
 
-/** Expected review days, as the core bounds them. */
-export const REVIEW_DAYS = { min: 1, max: 365 } as const;
+/** Expected review days, as the core bounds them (generated). */
+export { REVIEW_DAYS };
 
 /** The number of decimals of a currency's minor unit (SAR 2, JPY 0, KWD 3); 2 if Intl does not know it. */
 export function currencyDigits(currency: string): number {
